@@ -1,0 +1,91 @@
+//! Typed errors of the core. The wasm shell turns them into JS `Error`
+//! objects in exactly one place (`src/wasm/error.rs`).
+
+use std::fmt;
+
+/// Everything the core can refuse. Each variant names the offending field by
+/// its path (`items[41].categories[2]`), the bad value and what is allowed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// Input that does not meet the documented format or limits.
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    /// An operation needs a catalogue and none is loaded.
+    #[error("{path}: no catalogue is loaded; call loadCatalogue first")]
+    NoCatalogue { path: String },
+    /// A privacy rule refuses the request (no opt-in, budget spent).
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Error {
+    pub fn invalid(path: impl fmt::Display, message: impl fmt::Display) -> Self {
+        Error::Invalid { path: path.to_string(), message: message.to_string() }
+    }
+
+    /// The field path this error is about, for UIs that highlight a control.
+    pub fn path(&self) -> &str {
+        match self {
+            Error::Invalid { path, .. } | Error::NoCatalogue { path } => path,
+            Error::Refused(_) => "",
+        }
+    }
+
+    /// Turns a serde_json error into one that names the path. The fast,
+    /// path-less parse failed; `reparse` repeats it under
+    /// `serde_path_to_error` only on this cold path.
+    pub(crate) fn from_json<T>(root: &str, err: serde_json::Error, reparse: impl FnOnce() -> Result<T, serde_path_to_error::Error<serde_json::Error>>) -> Self {
+        match reparse() {
+            Err(e) => {
+                let inner = e.inner();
+                let path = join_path(root, &e.path().to_string());
+                Error::invalid(path, describe_json_error(inner))
+            }
+            // Should not happen (both parses see the same bytes), but never panic.
+            Ok(_) => Error::invalid(root, describe_json_error(&err)),
+        }
+    }
+}
+
+/// `root` + serde_path_to_error's path (`items[3].id`, or `.` for the root).
+pub(crate) fn join_path(root: &str, sub: &str) -> String {
+    match sub {
+        "" | "." | "?" => root.to_string(),
+        s if s.starts_with('[') => format!("{root}{s}"),
+        s if root.is_empty() => s.to_string(),
+        s => format!("{root}.{s}"),
+    }
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; keep it, it helps with files.
+    if text.contains("invalid type: null") {
+        // JSON.stringify turns NaN and Infinity into null: say so.
+        format!("{text} (NaN and Infinity are not allowed; JSON turns them into null)")
+    } else {
+        text
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_like_js_accessors() {
+        assert_eq!(join_path("catalogue", "items[3].id"), "catalogue.items[3].id");
+        assert_eq!(join_path("rank", "."), "rank");
+        assert_eq!(join_path("ids", "[2]"), "ids[2]");
+        assert_eq!(join_path("", "limit"), "limit");
+    }
+
+    #[test]
+    fn invalid_error_names_path_and_message() {
+        let e = Error::invalid("preferences.variety", "1.5 is out of range; allowed: 0..1");
+        assert_eq!(e.to_string(), "preferences.variety: 1.5 is out of range; allowed: 0..1");
+        assert_eq!(e.path(), "preferences.variety");
+    }
+}

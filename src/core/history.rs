@@ -1,0 +1,232 @@
+//! Consented interaction history: bounded in length and in time. Events past
+//! `MAX_EVENTS` fold into coarse per-category interest sums (exact under
+//! exponential decay, see `Folded`); events past the retention window are
+//! dropped.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::Catalogue;
+use super::limits::{MAX_EVENTS, MAX_IMPRESSION_ITEMS};
+
+pub const DAY_MS: i64 = 86_400_000;
+/// Half-life of learned interest: an event this old counts half as much.
+pub const INTEREST_HALF_LIFE_DAYS: f64 = 30.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    View,
+    Click,
+    Purchase,
+    Like,
+    Dislike,
+    Dismiss,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [Kind::View, Kind::Click, Kind::Purchase, Kind::Like, Kind::Dislike, Kind::Dismiss];
+
+    /// How much one event of this kind says about interest in the item's
+    /// categories. Explicit signals weigh more than views; negatives subtract.
+    pub fn interest_weight(self) -> f64 {
+        match self {
+            Kind::View => 1.0,
+            Kind::Click => 1.5,
+            Kind::Like => 3.0,
+            Kind::Purchase => 4.0,
+            Kind::Dislike => -3.0,
+            Kind::Dismiss => -2.0,
+        }
+    }
+
+    /// Whether the event is engagement (used for "because you ..." signals).
+    pub fn is_positive(self) -> bool {
+        self.interest_weight() > 0.0
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::View => "view",
+            Kind::Click => "click",
+            Kind::Purchase => "purchase",
+            Kind::Like => "like",
+            Kind::Dislike => "dislike",
+            Kind::Dismiss => "dismiss",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The verb used in reasons: "Because you watched …".
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            Kind::View => "viewed",
+            Kind::Click => "opened",
+            Kind::Purchase => "bought",
+            Kind::Like => "liked",
+            Kind::Dislike => "disliked",
+            Kind::Dismiss => "dismissed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub item: String,
+    pub kind: Kind,
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+}
+
+/// Decayed interest of folded events, kept as a sum valid at time `at`:
+/// decay is multiplicative, so sum(w·2^-(t-aᵢ)/h) = 2^-(t-at)/h · sum(w·2^-(at-aᵢ)/h).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Folded {
+    pub weight: f64,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Impressions {
+    /// Day number (ms / DAY_MS) these counts are for.
+    pub day: i64,
+    pub counts: BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct History {
+    /// Oldest first.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Category id -> folded interest.
+    #[serde(default)]
+    pub folded: BTreeMap<String, Folded>,
+    /// Events folded or dropped for length, by kind (for the summary).
+    #[serde(default)]
+    pub folded_counts: BTreeMap<Kind, u64>,
+    #[serde(default)]
+    pub impressions: Impressions,
+}
+
+/// 2^(-age / half-life); ages below zero count as zero.
+pub fn decay(age_ms: i64, half_life_days: f64) -> f64 {
+    let age_days = (age_ms.max(0) as f64) / DAY_MS as f64;
+    (-age_days / half_life_days * std::f64::consts::LN_2).exp()
+}
+
+impl History {
+    /// Appends an event, keeping time order, then enforces the bounds.
+    pub fn push(&mut self, event: Event, now: i64, retention_days: u32, catalogue: Option<&Catalogue>) {
+        let pos = self.events.partition_point(|e| e.at <= event.at);
+        self.events.insert(pos, event);
+        self.enforce(now, retention_days, catalogue);
+    }
+
+    /// Drops what is older than the retention window and folds the oldest
+    /// events beyond `MAX_EVENTS` into per-category sums.
+    pub fn enforce(&mut self, now: i64, retention_days: u32, catalogue: Option<&Catalogue>) {
+        let cutoff = now.saturating_sub(i64::from(retention_days) * DAY_MS);
+        self.events.retain(|e| e.at >= cutoff);
+        self.folded.retain(|_, f| f.at >= cutoff);
+        if self.events.len() > MAX_EVENTS {
+            let excess = self.events.len() - MAX_EVENTS;
+            let old: Vec<Event> = self.events.drain(..excess).collect();
+            for e in &old {
+                self.fold(e, catalogue);
+            }
+        }
+        // Yesterday's counts are gone; an empty table stays as it is, so
+        // that enforcing twice or on a round trip changes nothing.
+        if self.impressions.day != now.div_euclid(DAY_MS) && !self.impressions.counts.is_empty() {
+            self.impressions = Impressions::default();
+        }
+    }
+
+    /// Folds to per-category interest. Sensitive categories are never learned,
+    /// so they are never folded; without a catalogue only the count is kept.
+    fn fold(&mut self, e: &Event, catalogue: Option<&Catalogue>) {
+        *self.folded_counts.entry(e.kind).or_insert(0) += 1;
+        let Some(cat) = catalogue else { return };
+        let Some(i) = cat.item(&e.item) else { return };
+        for &c in cat.item_categories(i) {
+            let Some(category) = cat.category_at(c) else { continue };
+            if category.sensitive {
+                continue;
+            }
+            let f = self.folded.entry(category.id.clone()).or_insert(Folded { weight: 0.0, at: e.at });
+            let at = f.at.max(e.at);
+            f.weight = f.weight * decay(at - f.at, INTEREST_HALF_LIFE_DAYS) + e.kind.interest_weight() * decay(at - e.at, INTEREST_HALF_LIFE_DAYS);
+            f.at = at;
+        }
+    }
+
+    /// Counts one impression per id for today; returns false when the
+    /// per-day table is full (the id is then not counted).
+    pub fn impress(&mut self, id: &str, now: i64) -> bool {
+        let day = now.div_euclid(DAY_MS);
+        if self.impressions.day != day {
+            self.impressions = Impressions { day, counts: BTreeMap::new() };
+        }
+        if let Some(n) = self.impressions.counts.get_mut(id) {
+            *n = n.saturating_add(1);
+            return true;
+        }
+        if self.impressions.counts.len() >= MAX_IMPRESSION_ITEMS {
+            return false;
+        }
+        self.impressions.counts.insert(id.to_string(), 1);
+        true
+    }
+
+    /// Impressions of an item today.
+    pub fn impressions_today(&self, id: &str, now: i64) -> u32 {
+        if self.impressions.day != now.div_euclid(DAY_MS) {
+            return 0;
+        }
+        self.impressions.counts.get(id).copied().unwrap_or(0)
+    }
+
+    /// Folds the oldest half of the events (used when storage is full).
+    pub fn compact(&mut self, catalogue: Option<&Catalogue>) {
+        let half = self.events.len().div_ceil(2);
+        let old: Vec<Event> = self.events.drain(..half).collect();
+        for e in &old {
+            self.fold(e, catalogue);
+        }
+        self.impressions.counts.clear();
+    }
+
+    /// Event counts by kind, folded ones included.
+    pub fn counts(&self) -> BTreeMap<Kind, u64> {
+        let mut counts = self.folded_counts.clone();
+        for e in &self.events {
+            *counts.entry(e.kind).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    pub fn oldest(&self) -> Option<i64> {
+        let folded = self.folded.values().map(|f| f.at).min();
+        let first = self.events.first().map(|e| e.at);
+        match (folded, first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.folded.is_empty() && self.folded_counts.is_empty() && self.impressions.counts.is_empty()
+    }
+}
+
+#[cfg(test)]
+#[path = "history_tests.rs"]
+mod tests;

@@ -1,0 +1,24 @@
+//! The pure core: everything that decides something. No wasm, no JS, no
+//! clock, no I/O beyond the `Store` trait; tested with plain `cargo test`.
+
+mod bounded;
+pub mod catalogue;
+pub mod error;
+pub mod explain;
+pub mod history;
+pub mod limits;
+pub mod personalizer;
+pub mod preferences;
+pub mod privacy;
+pub mod profile;
+pub mod rank;
+pub mod signals;
+pub mod store;
+#[cfg(test)]
+pub mod fixtures;
+
+pub use catalogue::{Catalogue, Warning};
+pub use error::{Error, Result};
+pub use personalizer::{Personalizer, Ranked, Summary};
+pub use preferences::Preferences;
+pub use store::{MemoryStore, Store, StoreError};

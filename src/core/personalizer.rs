@@ -1,0 +1,342 @@
+//! The core API, one method per JS method. Inputs arrive as JSON text (the
+//! shell stringifies JS values), are validated completely, and only then
+//! change anything. `now` (ms since epoch) is always passed in: the core
+//! never reads a clock.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::bounded::bounded;
+use super::catalogue::{Catalogue, Warning};
+use super::error::{Error, Result};
+use super::explain::{Explanation, Reason, Wording};
+use super::history::{Event, Kind, DAY_MS};
+use super::limits::{check_id, quote, MAX_IDS_PER_CALL, MAX_LIMIT, MAX_PROFILE_NAME_BYTES};
+use super::preferences::Preferences;
+use super::profile::Profile;
+use super::rank::{self, Score};
+use super::signals::{learned_interests, Request, Scratch, Signals};
+use super::store::{Notice, Session, Store};
+
+/// `rank` returns this many items unless asked otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+/// How far in the future an event's `at` may be (clock skew).
+pub const FUTURE_TOLERANCE_MS: i64 = DAY_MS;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RecordInput {
+    item_id: String,
+    kind: String,
+    #[serde(default)]
+    at: Option<f64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RankInput {
+    #[serde(default)]
+    limit: Option<f64>,
+    #[serde(default)]
+    context: Option<ContextInput>,
+    #[serde(default, deserialize_with = "bounded::<_, _, MAX_IDS_PER_CALL>")]
+    exclude: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ContextInput {
+    item_id: String,
+}
+
+/// One ranked item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranked {
+    pub id: String,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interest {
+    pub category: String,
+    pub label: String,
+    /// −1..1, relative to the strongest learned interest.
+    pub weight: f64,
+}
+
+/// What the module knows and keeps, for the "your data" view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub profile: String,
+    pub interests: Vec<Interest>,
+    pub events: BTreeMap<&'static str, u64>,
+    pub total_events: u64,
+    pub oldest_event: Option<i64>,
+    pub history_consent: bool,
+    pub retention_days: u32,
+    pub bytes_stored: usize,
+    pub persistent: bool,
+    pub notices: Vec<Notice>,
+}
+
+pub struct Personalizer<S: Store> {
+    name: String,
+    catalogue: Option<Catalogue>,
+    session: Session<S>,
+    scratch: Scratch,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &str, root: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| {
+        Error::from_json(root, e, || serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_str(json)))
+    })
+}
+
+impl<S: Store> Personalizer<S> {
+    /// Opens (or creates) the profile `name` in `store`. Storage problems do
+    /// not fail this: they show in `summary().notices`.
+    pub fn open(store: S, name: &str, now: i64) -> Result<Self> {
+        if name.len() > MAX_PROFILE_NAME_BYTES {
+            return Err(Error::invalid("options.profile", format!("is {} bytes; allowed: at most {MAX_PROFILE_NAME_BYTES}", name.len())));
+        }
+        check_id(name).map_err(|m| Error::invalid("options.profile", m))?;
+        Ok(Personalizer { name: name.to_string(), catalogue: None, session: Session::open(store, name, now), scratch: Scratch::default() })
+    }
+
+    pub fn catalogue(&self) -> Option<&Catalogue> {
+        self.catalogue.as_ref()
+    }
+
+    /// Replaces the catalogue. A rejected one leaves the previous in place.
+    pub fn load_catalogue(&mut self, json: &str) -> Result<Vec<Warning>> {
+        let (catalogue, warnings) = Catalogue::from_json(json)?;
+        self.catalogue = Some(catalogue);
+        Ok(warnings)
+    }
+
+    pub fn preferences(&self) -> &Preferences {
+        &self.session.profile.preferences
+    }
+
+    /// Applies a partial preferences object; all fields or none.
+    pub fn set_preferences(&mut self, patch: &str, now: i64) -> Result<()> {
+        let patch: Value = parse(patch, "preferences")?;
+        self.session.sync(now, self.catalogue.as_ref());
+        let next = self.session.profile.preferences.patched(&patch, "preferences", self.catalogue.as_ref())?;
+        let retention_changed = next.retention_days != self.session.profile.preferences.retention_days;
+        self.session.profile.preferences = next;
+        if retention_changed {
+            let days = self.session.profile.preferences.retention_days;
+            self.session.profile.history.enforce(now, days, self.catalogue.as_ref());
+        }
+        self.session.persist(now, self.catalogue.as_ref());
+        Ok(())
+    }
+
+    /// Records one interaction if the person consented. Returns whether it
+    /// was recorded. Invalid events are refused with or without consent.
+    pub fn record(&mut self, event: &str, now: i64) -> Result<bool> {
+        let input: RecordInput = parse(event, "event")?;
+        let Some(kind) = Kind::parse(&input.kind) else {
+            return Err(Error::invalid("event.kind", format!("unknown kind {}; known: view, click, purchase, like, dislike, dismiss", quote(&input.kind))));
+        };
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "event.itemId".into() })?;
+        if cat.item(&input.item_id).is_none() {
+            check_id(&input.item_id).map_err(|m| Error::invalid("event.itemId", m))?;
+            return Err(Error::invalid("event.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(&input.item_id))));
+        }
+        self.session.sync(now, Some(cat));
+        let retention = self.session.profile.preferences.retention_days;
+        let at = match input.at {
+            None => now,
+            Some(t) => check_time(t, now, retention)?,
+        };
+        if !self.session.profile.preferences.history_consent {
+            return Ok(false);
+        }
+        let event = Event { item: input.item_id, kind, at };
+        self.session.profile.history.push(event, now, retention, Some(cat));
+        self.session.persist(now, Some(cat));
+        Ok(true)
+    }
+
+    /// Counts one impression today for each id (frequency capping). Only with
+    /// consent; returns how many were counted.
+    pub fn record_impressions(&mut self, ids: &str, now: i64) -> Result<usize> {
+        let ids: Vec<String> = serde_json::from_str::<Value>(ids)
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .ok_or_else(|| Error::invalid("ids", "expected an array of item ids"))?;
+        if ids.len() > MAX_IDS_PER_CALL {
+            return Err(Error::invalid("ids", format!("{} ids; allowed: at most {MAX_IDS_PER_CALL}", ids.len())));
+        }
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "ids".into() })?;
+        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| cat.item(id).is_none()) {
+            return Err(Error::invalid(format!("ids[{i}]"), format!("unknown item {}; it is not in the loaded catalogue", quote(id))));
+        }
+        self.session.sync(now, Some(cat));
+        if !self.session.profile.preferences.history_consent {
+            return Ok(0);
+        }
+        let counted = ids.iter().filter(|id| self.session.profile.history.impress(id, now)).count();
+        self.session.persist(now, Some(cat));
+        Ok(counted)
+    }
+
+    fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
+        let context = match &input.context {
+            None => None,
+            Some(c) => Some(cat.item(&c.item_id).ok_or_else(|| {
+                Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(&c.item_id)))
+            })?),
+        };
+        // Unknown ids in `exclude` are ignored: sites may pass stale ids.
+        let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
+        Ok(Request { context, exclude })
+    }
+
+    /// The top items for this person, each with the reasons it is shown.
+    pub fn rank(&mut self, options: &str, now: i64) -> Result<Vec<Ranked>> {
+        let input: RankInput = if options.trim().is_empty() { RankInput::default() } else { parse(options, "options")? };
+        let limit = match input.limit {
+            None => DEFAULT_LIMIT,
+            Some(l) if l.fract() == 0.0 && (1.0..=MAX_LIMIT as f64).contains(&l) => l as usize,
+            Some(l) => return Err(Error::invalid("options.limit", format!("{l} is not allowed; allowed: a whole number from 1 to {MAX_LIMIT}"))),
+        };
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "rank".into() })?;
+        let request = Self::request(cat, &input)?;
+        let profile = &self.session.profile;
+        let mut scored = std::mem::take(&mut self.scratch.scored);
+        let signals = Signals::new(cat, profile, &request, now, &mut self.scratch);
+        let top = rank::top(cat, &signals, limit, effective_variety(profile), &mut scored);
+        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization };
+        let out = top
+            .iter()
+            .map(|&(Score(score), i)| {
+                let b = rank::breakdown(cat, &signals, i);
+                Ranked { id: cat.id(i).to_string(), score, reasons: wording.reasons(&b, i) }
+            })
+            .collect();
+        self.scratch.scored = scored;
+        Ok(out)
+    }
+
+    /// The full factor breakdown of one item's score (with the same options
+    /// `rank` takes, e.g. a context item).
+    pub fn explain(&mut self, item_id: &str, options: &str, now: i64) -> Result<Explanation> {
+        let input: RankInput = if options.trim().is_empty() { RankInput::default() } else { parse(options, "options")? };
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "itemId".into() })?;
+        let i = cat.item(item_id).ok_or_else(|| Error::invalid("itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(item_id))))?;
+        let request = Self::request(cat, &input)?;
+        let profile = &self.session.profile;
+        let signals = Signals::new(cat, profile, &request, now, &mut self.scratch);
+        let b = rank::breakdown(cat, &signals, i);
+        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization };
+        Ok(Explanation {
+            id: item_id.to_string(),
+            title: cat.title(i).to_string(),
+            score: b.total(),
+            excluded: rank::exclusion(cat, &signals, i).map(|e| wording.excluded(e)),
+            factors: wording.factors(&b),
+            reasons: wording.reasons(&b, i),
+        })
+    }
+
+    pub fn summary(&self, now: i64) -> Summary {
+        let profile = &self.session.profile;
+        let interests = match &self.catalogue {
+            None => Vec::new(),
+            Some(cat) => learned_interests(cat, profile, now)
+                .into_iter()
+                .zip(cat.categories())
+                .filter(|(_, c)| !c.sensitive)
+                .map(|(weight, c)| Interest { category: c.id.clone(), label: c.label.clone(), weight })
+                .collect(),
+        };
+        let counts = profile.history.counts();
+        let events: BTreeMap<&'static str, u64> = Kind::ALL.iter().map(|k| (k.name(), counts.get(k).copied().unwrap_or(0))).collect();
+        Summary {
+            profile: self.name.clone(),
+            interests,
+            total_events: events.values().sum(),
+            events,
+            oldest_event: profile.history.oldest(),
+            history_consent: profile.preferences.history_consent,
+            retention_days: profile.preferences.retention_days,
+            bytes_stored: self.session.bytes_stored(),
+            persistent: self.session.persistent(),
+            notices: self.session.notices().to_vec(),
+        }
+    }
+
+    pub fn export_data(&self, now: i64) -> Value {
+        self.session.profile.export(&self.name, now)
+    }
+
+    /// Replaces everything stored with an export file; all or nothing.
+    pub fn import_data(&mut self, json: &str, now: i64) -> Result<()> {
+        let mut profile = Profile::import(json)?;
+        profile.history.enforce(now, profile.preferences.retention_days, self.catalogue.as_ref());
+        self.session.sync(now, self.catalogue.as_ref());
+        self.session.profile = profile;
+        self.session.persist(now, self.catalogue.as_ref());
+        Ok(())
+    }
+
+    /// Deletes every key this profile wrote and resets it to defaults.
+    pub fn forget(&mut self) -> Result<()> {
+        self.session.forget().map_err(|e| Error::invalid("storage", format!("could not delete stored data: {e:?}")))
+    }
+
+    /// Re-reads storage (another tab may have written). Returns true if the
+    /// profile changed.
+    pub fn sync(&mut self, now: i64) -> bool {
+        self.session.sync(now, self.catalogue.as_ref())
+    }
+
+    pub fn session(&self) -> &Session<S> {
+        &self.session
+    }
+
+    pub fn session_mut(&mut self) -> &mut Session<S> {
+        &mut self.session
+    }
+}
+
+/// Variety re-ranks a personalized list only. At personalization 0, or at
+/// cold start (nothing chosen, nothing learned), the site's order stays as
+/// the site made it.
+fn effective_variety(profile: &Profile) -> f64 {
+    let prefs = &profile.preferences;
+    let h = &profile.history;
+    let personal = !prefs.categories.is_empty() || !h.events.is_empty() || !h.folded.is_empty();
+    if personal {
+        prefs.variety * prefs.personalization
+    } else {
+        0.0
+    }
+}
+
+fn check_time(t: f64, now: i64, retention_days: u32) -> Result<i64> {
+    let earliest = now.saturating_sub(i64::from(retention_days) * DAY_MS);
+    let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
+    if !t.is_finite() {
+        return Err(Error::invalid("event.at", format!("{t} is not a time; allowed: milliseconds since 1970")));
+    }
+    let at = t.floor();
+    if at > latest as f64 {
+        return Err(Error::invalid("event.at", format!("{t} is in the future; allowed: up to one day after now ({now})")));
+    }
+    if at < earliest as f64 {
+        return Err(Error::invalid("event.at", format!("{t} is older than the retention window ({retention_days} days)")));
+    }
+    Ok(at as i64)
+}
+
+#[cfg(test)]
+#[path = "personalizer_tests.rs"]
+mod tests;

@@ -1,0 +1,254 @@
+use super::*;
+use crate::core::fixtures::{self, NOW};
+use crate::core::store::MemoryStore;
+use serde_json::json;
+
+type P = Personalizer<MemoryStore>;
+
+fn films() -> P {
+    let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
+    p.load_catalogue(&fixtures::films().to_string()).unwrap();
+    p
+}
+
+fn ids(p: &mut P, options: serde_json::Value) -> Vec<String> {
+    p.rank(&options.to_string(), NOW).unwrap().into_iter().map(|r| r.id).collect()
+}
+
+fn consent(p: &mut P) {
+    p.set_preferences(r#"{"historyConsent": true}"#, NOW).unwrap();
+}
+
+fn record(p: &mut P, item: &str, kind: &str) -> bool {
+    p.record(&json!({ "itemId": item, "kind": kind }).to_string(), NOW).unwrap()
+}
+
+#[test]
+fn cold_start_is_the_site_order() {
+    let mut p = films();
+    assert_eq!(ids(&mut p, json!({ "limit": 10 })), ["m4", "m5", "m1", "m2", "m3", "m6"]);
+    let top = p.rank("{}", NOW).unwrap();
+    assert_eq!(top[0].reasons[0].text, "Popular on this site");
+}
+
+#[test]
+fn nothing_is_recorded_without_consent() {
+    let mut p = films();
+    assert!(!record(&mut p, "m1", "view"));
+    assert_eq!(p.record_impressions(r#"["m1","m2"]"#, NOW).unwrap(), 0);
+    assert_eq!(p.summary(NOW).total_events, 0);
+    assert!(!p.session().store().map.values().any(|v| v.contains("m1")));
+    consent(&mut p);
+    assert!(record(&mut p, "m1", "view"));
+    p.set_preferences(r#"{"historyConsent": false}"#, NOW).unwrap();
+    assert!(!record(&mut p, "m2", "view"));
+    assert_eq!(p.summary(NOW).total_events, 1);
+}
+
+#[test]
+fn history_brings_related_items_and_says_why() {
+    let mut p = films();
+    consent(&mut p);
+    record(&mut p, "m1", "like");
+    let top = p.rank(r#"{"limit": 3, "exclude": ["m1"]}"#, NOW).unwrap();
+    assert_eq!(top[0].id, "m2");
+    let texts: Vec<&str> = top[0].reasons.iter().map(|r| r.text.as_str()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("Because you liked Alien")), "{texts:?}");
+    assert!(top.iter().all(|r| r.id != "m1"));
+    // m3 follows m1 in `next`.
+    let m3 = p.explain("m3", "", NOW).unwrap();
+    assert!(m3.reasons.iter().any(|r| r.text == "Often chosen right after Alien"), "{:?}", m3.reasons);
+}
+
+#[test]
+fn sliders_move_categories_and_are_explained() {
+    let mut p = films();
+    p.set_preferences(r#"{"categories": {"sci-fi": 1, "comedy": -1}, "variety": 0}"#, NOW).unwrap();
+    let order = ids(&mut p, json!({}));
+    assert_eq!(&order[..2], ["m1", "m2"]);
+    // Amelie is comedy and drama: half of the -1 applies and it falls last.
+    assert_eq!(order.last().map(String::as_str), Some("m4"));
+    let top = p.rank("{}", NOW).unwrap();
+    assert!(top[0].reasons.iter().any(|r| r.text == "You asked for more Sci-Fi" && r.weight > 0.0), "{:?}", top[0].reasons);
+    let m4 = p.explain("m4", "", NOW).unwrap();
+    assert!(m4.reasons.iter().any(|r| r.text == "You asked for less Comedy" && r.weight < 0.0), "{:?}", m4.reasons);
+}
+
+#[test]
+fn blocked_dismissed_and_bought_items_stay_out() {
+    let mut p = films();
+    consent(&mut p);
+    p.set_preferences(r#"{"blocked": ["comedy"]}"#, NOW).unwrap();
+    record(&mut p, "m2", "dismiss");
+    record(&mut p, "m3", "purchase");
+    record(&mut p, "m5", "purchase");
+    let order = ids(&mut p, json!({ "limit": 10 }));
+    assert_eq!(order, ["m5", "m1", "m6"]);
+    let e = p.explain("m4", "", NOW).unwrap();
+    assert_eq!(e.excluded.map(|x| x.text), Some("You blocked Comedy".to_string()));
+    assert_eq!(p.explain("m2", "", NOW).unwrap().excluded.map(|x| x.reason), Some("dismissed"));
+    assert_eq!(p.explain("m3", "", NOW).unwrap().excluded.map(|x| x.reason), Some("purchased"));
+}
+
+#[test]
+fn frequency_cap_pushes_items_down() {
+    let mut p = films();
+    consent(&mut p);
+    p.set_preferences(r#"{"frequencyCap": 2}"#, NOW).unwrap();
+    p.record_impressions(r#"["m4"]"#, NOW).unwrap();
+    assert_eq!(ids(&mut p, json!({}))[0], "m4");
+    p.record_impressions(r#"["m4"]"#, NOW).unwrap();
+    let order = ids(&mut p, json!({}));
+    assert_eq!(order.last().map(String::as_str), Some("m4"));
+    // A new day resets the count.
+    let next_day = p.rank("{}", NOW + DAY_MS).unwrap();
+    assert_eq!(next_day[0].id, "m4");
+}
+
+#[test]
+fn context_ranks_complements_first() {
+    let mut p = films();
+    let top = p.rank(r#"{"context": {"itemId": "m1"}, "limit": 3}"#, NOW).unwrap();
+    assert_eq!(top[0].id, "m2");
+    assert!(top.iter().all(|r| r.id != "m1"));
+    assert_eq!(top[0].reasons[0].text, "People who viewed Alien also viewed this");
+    let e = p.rank(r#"{"context": {"itemId": "zzz"}}"#, NOW).unwrap_err();
+    assert_eq!(e.path(), "options.context.itemId");
+}
+
+#[test]
+fn sensitive_categories_are_never_learned_and_only_used_when_turned_on() {
+    let mut p = films();
+    consent(&mut p);
+    for _ in 0..20 {
+        record(&mut p, "m6", "like");
+    }
+    let summary = p.summary(NOW);
+    assert!(summary.interests.iter().all(|i| i.category != "health"));
+    let m6 = p.explain("m6", "", NOW).unwrap();
+    assert_eq!(m6.score, m6.factors[0].contribution, "base only: {m6:?}");
+    // Behaviour around it does not lift it either.
+    record(&mut p, "m1", "like");
+    assert_eq!(p.explain("m6", "", NOW).unwrap().score, m6.score);
+    // A slider on a sensitive category needs the explicit switch.
+    p.set_preferences(r#"{"categories": {"health": 1}}"#, NOW).unwrap();
+    assert_eq!(p.explain("m6", "", NOW).unwrap().score, m6.score);
+    let e = p.set_preferences(r#"{"sensitive": ["drama"]}"#, NOW).unwrap_err();
+    assert_eq!(e.path(), "preferences.sensitive[0]");
+    p.set_preferences(r#"{"sensitive": ["health"]}"#, NOW).unwrap();
+    assert!(p.explain("m6", "", NOW).unwrap().score > m6.score);
+}
+
+#[test]
+fn explain_is_the_breakdown_behind_rank() {
+    let mut p = films();
+    consent(&mut p);
+    record(&mut p, "m1", "view");
+    p.set_preferences(r#"{"categories": {"drama": 0.5}, "personalization": 0.7}"#, NOW).unwrap();
+    for r in p.rank(r#"{"limit": 10}"#, NOW).unwrap() {
+        let e = p.explain(&r.id, "", NOW).unwrap();
+        let sum: f64 = e.factors.iter().map(|f| f.contribution).sum();
+        assert!((sum - e.score).abs() < 1e-9);
+        assert!((e.score - r.score).abs() < 1e-9);
+        assert_eq!(e.reasons, r.reasons);
+        for f in &e.factors {
+            assert!((f.value * f.weight - f.contribution).abs() < 1e-9, "{f:?}");
+        }
+    }
+}
+
+#[test]
+fn bad_input_names_the_field_and_changes_nothing() {
+    let mut p = films();
+    consent(&mut p);
+    record(&mut p, "m1", "view");
+    let before_prefs = p.preferences().clone();
+    let before_export = p.export_data(NOW);
+    let before_rank = ids(&mut p, json!({}));
+    let cases: Vec<(Result<()>, &str)> = vec![
+        (p.set_preferences(r#"{"variety": 2}"#, NOW), "preferences.variety"),
+        (p.set_preferences(r#"{"personalization": 0.1, "categories": {"scifi": 1}}"#, NOW), "preferences.categories[\"scifi\"]"),
+        (p.set_preferences("[]", NOW), "preferences"),
+        (p.set_preferences("{", NOW), "preferences"),
+        (p.record(r#"{"itemId": "m1", "kind": "stare"}"#, NOW).map(drop), "event.kind"),
+        (p.record(r#"{"itemId": "nope", "kind": "view"}"#, NOW).map(drop), "event.itemId"),
+        (p.record(r#"{"itemId": "m1", "kind": "view", "at": 4e15}"#, NOW).map(drop), "event.at"),
+        (p.record(r#"{"itemId": "m1", "kind": "view", "at": 0}"#, NOW).map(drop), "event.at"),
+        (p.record(r#"{"itemId": "m1", "kind": "view", "where": "home"}"#, NOW).map(drop), "event.where"),
+        (p.record(r#"{"kind": "view"}"#, NOW).map(drop), "event"),
+        (p.record_impressions(r#"["m1", "nope"]"#, NOW).map(drop), "ids[1]"),
+        (p.rank(r#"{"limit": 0}"#, NOW).map(drop), "options.limit"),
+        (p.rank(r#"{"limit": 2.5}"#, NOW).map(drop), "options.limit"),
+        (p.rank(r#"{"top": 3}"#, NOW).map(drop), "options.top"),
+        (p.import_data("{}", NOW), "import.format"),
+        (p.load_catalogue(r#"{"version": 1, "categories": [], "items": [{"id": "a"}, {"id": "a"}]}"#).map(drop), "catalogue.items[1].id"),
+    ];
+    for (result, path) in cases {
+        let e = result.expect_err(path);
+        assert_eq!(e.path(), path, "{e}");
+    }
+    assert_eq!(p.preferences(), &before_prefs);
+    assert_eq!(p.export_data(NOW), before_export);
+    assert_eq!(ids(&mut p, json!({})), before_rank);
+    assert_eq!(p.catalogue().map(|c| c.len()), Some(6));
+}
+
+#[test]
+fn export_forget_import_round_trips() {
+    let mut p = films();
+    consent(&mut p);
+    record(&mut p, "m1", "like");
+    p.set_preferences(r#"{"categories": {"drama": -0.5}, "retentionDays": 30}"#, NOW).unwrap();
+    let file = p.export_data(NOW).to_string();
+    let before = ids(&mut p, json!({}));
+    p.forget().unwrap();
+    assert!(p.session().store().map.is_empty());
+    assert_eq!(p.preferences(), &Preferences::default());
+    assert_eq!(p.summary(NOW).total_events, 0);
+    p.import_data(&file, NOW).unwrap();
+    assert_eq!(p.export_data(NOW).to_string(), file);
+    assert_eq!(ids(&mut p, json!({})), before);
+}
+
+#[test]
+fn summary_reports_what_is_kept() {
+    let mut p = films();
+    consent(&mut p);
+    p.record(&json!({ "itemId": "m3", "kind": "view", "at": NOW - 5 * DAY_MS }).to_string(), NOW).unwrap();
+    record(&mut p, "m4", "dislike");
+    let s = p.summary(NOW);
+    assert_eq!(s.events["view"], 1);
+    assert_eq!(s.events["dislike"], 1);
+    assert_eq!(s.total_events, 2);
+    assert_eq!(s.oldest_event, Some(NOW - 5 * DAY_MS));
+    assert!(s.persistent && s.history_consent);
+    assert!(s.bytes_stored > 50);
+    let interest = |c: &str| s.interests.iter().find(|i| i.category == c).map(|i| i.weight);
+    assert_eq!(interest("comedy"), Some(-1.0));
+    assert!(interest("sci-fi").unwrap() > 0.0);
+}
+
+#[test]
+fn loading_a_new_catalogue_keeps_the_profile() {
+    let mut p = films();
+    consent(&mut p);
+    record(&mut p, "m1", "like");
+    let smaller = json!({ "version": 1, "categories": [{ "id": "drama", "label": "Drama" }], "items": [{ "id": "x1", "categories": ["drama"] }] });
+    p.load_catalogue(&smaller.to_string()).unwrap();
+    assert_eq!(p.summary(NOW).total_events, 1);
+    assert_eq!(ids(&mut p, json!({})), ["x1"]);
+    p.load_catalogue(&fixtures::films().to_string()).unwrap();
+    assert_eq!(ids(&mut p, json!({ "limit": 1, "exclude": ["m1"] })), ["m2"]);
+}
+
+#[test]
+fn profile_names_are_checked() {
+    assert_eq!(P::open(MemoryStore::default(), "a b", NOW).err().map(|e| e.path().to_string()), Some("options.profile".into()));
+    assert!(P::open(MemoryStore::default(), &"x".repeat(65), NOW).is_err());
+}
+
+#[test]
+fn rank_needs_a_catalogue() {
+    let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
+    assert!(p.rank("{}", NOW).unwrap_err().to_string().contains("no catalogue"));
+}

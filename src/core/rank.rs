@@ -1,0 +1,291 @@
+//! Scoring and top-k selection.
+//!
+//! An item's score is
+//!
+//! ```text
+//! base      = POPULARITY·log-popularity + FRESHNESS·2^(-age/FRESHNESS_HALF_LIFE)
+//! context   = CONTEXT·related-weight-from-the-item-on-screen        (not personal)
+//! personal  = SLIDERS·mean(slider of its categories)
+//!           + INTEREST·mean(learned interest of its categories)
+//!           + RELATED·co-engagement with recent history
+//!           + NEXT·transition from the latest items
+//! score     = base + context + personalization·personal − FREQUENCY_CAP_PENALTY·[shown too often today]
+//! ```
+//!
+//! Every term except base and the penalty is normalised to −1..1 (or 0..1)
+//! per call, so the weights below compare like with like. An item in a
+//! sensitive category the person has not turned on gets the base score only.
+//! Blocked categories, dismissed items, bought non-repeatable items and
+//! `exclude` are not candidates. Ties break by catalogue order.
+//!
+//! `breakdown` is the single definition of the score: the ranking loop sums
+//! it, and `explain` and the reasons are read off it.
+
+use std::cmp::Ordering;
+
+use super::catalogue::{Catalogue, Edge};
+use super::history::{decay, Kind, DAY_MS};
+use super::profile::Profile;
+use super::signals::Signals;
+
+/// Named weights. Tuned on a validation split of MovieLens-100K (see
+/// `bench/quality`), never on test items.
+pub mod weights {
+    /// Log-scaled popularity, 0..1 of the most popular item.
+    pub const POPULARITY: f64 = 1.0;
+    /// Freshness: 1 for an item published now, halving every `FRESHNESS_HALF_LIFE_DAYS`.
+    pub const FRESHNESS: f64 = 0.3;
+    pub const FRESHNESS_HALF_LIFE_DAYS: f64 = 7.0;
+    /// The person's category sliders (−1..1).
+    pub const SLIDERS: f64 = 1.0;
+    /// Interest learned from consented history (−1..1).
+    pub const INTEREST: f64 = 0.5;
+    /// "People who engaged with your recent items also engaged with this" (0..1).
+    pub const RELATED: f64 = 2.0;
+    /// "What people engaged with right after your latest items" (0..1).
+    pub const NEXT: f64 = 1.0;
+    /// Items related to the one on screen (0..1). Strong: complements first.
+    pub const CONTEXT: f64 = 4.0;
+    /// Subtracted from items shown `frequencyCap` times today: larger than any
+    /// other score, so they follow every item under the cap.
+    pub const FREQUENCY_CAP_PENALTY: f64 = 100.0;
+    /// How strongly `variety` = 1 penalises category overlap with items above.
+    pub const VARIETY: f64 = 1.0;
+}
+
+/// A comparable score. Scores are always finite (all inputs are checked).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score(pub f64);
+
+impl Score {
+    /// Higher score first, then catalogue order. Total and deterministic.
+    pub fn cmp_desc(a: (Score, u32), b: (Score, u32)) -> Ordering {
+        b.0 .0.total_cmp(&a.0 .0).then(a.1.cmp(&b.1))
+    }
+}
+
+/// The factors of one item's score, in score points.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Breakdown {
+    pub popularity: f64,
+    pub freshness: f64,
+    pub context: f64,
+    pub sliders: f64,
+    pub interest: f64,
+    pub related: f64,
+    pub next: f64,
+    pub frequency_cap: f64,
+    /// The category whose slider moved this item most.
+    pub slider_category: Option<u16>,
+    /// The category whose learned interest moved this item most.
+    pub interest_category: Option<u16>,
+    /// The history item that contributed most to `related` / `next`.
+    pub related_source: Option<u32>,
+    pub next_source: Option<u32>,
+    /// In a sensitive category the person has not turned on: base only.
+    pub locked: bool,
+}
+
+impl Breakdown {
+    pub fn total(&self) -> f64 {
+        self.popularity + self.freshness + self.context + self.sliders + self.interest + self.related + self.next + self.frequency_cap
+    }
+}
+
+/// Why an item is not a candidate at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusion {
+    Blocked(u16),
+    Dismissed,
+    Purchased,
+    Requested,
+    OnScreen,
+}
+
+/// Scores item `i`. Allocation-free: called once per item per `rank`.
+#[inline]
+pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
+    let mut b = Breakdown {
+        popularity: weights::POPULARITY * s.popularity_norm(cat.popularity(i)),
+        ..Breakdown::default()
+    };
+    if let Some(published) = cat.published_at(i) {
+        let age = s.now as f64 - published;
+        if age >= 0.0 {
+            b.freshness = weights::FRESHNESS * decay(age as i64, weights::FRESHNESS_HALF_LIFE_DAYS);
+        }
+    }
+    let cats = cat.item_categories(i);
+    b.locked = cats.iter().any(|&c| s.locked(c));
+    if b.locked {
+        return b;
+    }
+    let idx = i as usize;
+    b.context = weights::CONTEXT * s.context.get(idx).map_or(0.0, |&x| f64::from(x) * s.context_scale);
+    if s.impressions.get(idx).is_some_and(|&n| n >= s.frequency_cap) {
+        b.frequency_cap = -weights::FREQUENCY_CAP_PENALTY;
+    }
+    let p = s.personalization;
+    if p == 0.0 {
+        return b;
+    }
+    if !cats.is_empty() {
+        let (mut slider_sum, mut interest_sum) = (0.0, 0.0);
+        let (mut top_slider, mut top_interest) = (0.0f64, 0.0f64);
+        for &c in cats {
+            let (sl, it) = (s.slider(c), s.interest(c));
+            slider_sum += sl;
+            interest_sum += it;
+            if sl.abs() > top_slider.abs() {
+                top_slider = sl;
+                b.slider_category = Some(c);
+            }
+            if it.abs() > top_interest.abs() {
+                top_interest = it;
+                b.interest_category = Some(c);
+            }
+        }
+        let n = cats.len() as f64;
+        b.sliders = p * weights::SLIDERS * slider_sum / n;
+        b.interest = p * weights::INTEREST * interest_sum / n;
+    }
+    if let Some(&r) = s.related.get(idx) {
+        if r > 0.0 {
+            b.related = p * weights::RELATED * f64::from(r) * s.related_scale;
+            b.related_source = s.related_source.get(idx).copied();
+        }
+    }
+    if let Some(&x) = s.next.get(idx) {
+        if x > 0.0 {
+            b.next = p * weights::NEXT * f64::from(x) * s.next_scale;
+            b.next_source = s.next_source.get(idx).copied();
+        }
+    }
+    b
+}
+
+/// Why `i` cannot be shown, if it cannot. Blocked categories come first.
+pub fn exclusion(cat: &Catalogue, s: &Signals, i: u32) -> Option<Exclusion> {
+    if let Some(&c) = cat.item_categories(i).iter().find(|&&c| s.blocked(c)) {
+        return Some(Exclusion::Blocked(c));
+    }
+    match s.flags.get(i as usize).copied().unwrap_or(0) {
+        0 => None,
+        f if f & Signals::ON_SCREEN != 0 => Some(Exclusion::OnScreen),
+        f if f & Signals::REQUESTED != 0 => Some(Exclusion::Requested),
+        f if f & Signals::DISMISSED != 0 => Some(Exclusion::Dismissed),
+        _ => Some(Exclusion::Purchased),
+    }
+}
+
+/// The top `limit` candidates, best first, by partial selection: the whole
+/// catalogue is scored into `scored` (a reused buffer), `select_nth_unstable`
+/// finds the head, and only the head is sorted. With `variety` > 0 a larger
+/// head is re-ranked by maximal marginal relevance.
+pub fn top(cat: &Catalogue, s: &Signals, limit: usize, variety: f64, scored: &mut Vec<(Score, u32)>) -> Vec<(Score, u32)> {
+    scored.clear();
+    for i in 0..cat.len() as u32 {
+        if exclusion(cat, s, i).is_none() {
+            scored.push((Score(breakdown(cat, s, i).total()), i));
+        }
+    }
+    let head = if variety > 0.0 { limit.min(VARIETY_HEAD).saturating_mul(VARIETY_POOL).max(limit) } else { limit };
+    let head = head.min(scored.len());
+    if head == 0 {
+        return Vec::new();
+    }
+    if head < scored.len() {
+        scored.select_nth_unstable_by(head - 1, |a, b| Score::cmp_desc(*a, *b));
+        scored.truncate(head);
+    }
+    scored.sort_unstable_by(|a, b| Score::cmp_desc(*a, *b));
+    if variety > 0.0 {
+        diversify(cat, scored, limit.min(VARIETY_HEAD), variety);
+    }
+    scored.iter().take(limit).copied().collect()
+}
+
+/// How many positions at the top of the list variety re-ranks.
+pub const VARIETY_HEAD: usize = 100;
+/// Candidates considered per re-ranked position.
+const VARIETY_POOL: usize = 3;
+
+/// Greedy maximal-marginal-relevance: position k takes the candidate with the
+/// best score minus `variety·VARIETY·(max category overlap with positions
+/// above)`. Ties keep the score order. O(head · pool).
+fn diversify(cat: &Catalogue, ranked: &mut [(Score, u32)], head: usize, variety: f64) {
+    let mut penalty = vec![0.0f64; ranked.len()];
+    for k in 0..head.min(ranked.len()) {
+        let mut best = k;
+        let mut best_value = f64::NEG_INFINITY;
+        for j in k..ranked.len() {
+            let value = ranked[j].0 .0 - variety * weights::VARIETY * penalty[j];
+            if value > best_value {
+                best_value = value;
+                best = j;
+            }
+        }
+        ranked[k..=best].rotate_right(1);
+        penalty[k..=best].rotate_right(1);
+        let chosen = cat.item_categories(ranked[k].1);
+        for j in k + 1..ranked.len() {
+            let overlap = jaccard(chosen, cat.item_categories(ranked[j].1));
+            if overlap > penalty[j] {
+                penalty[j] = overlap;
+            }
+        }
+    }
+}
+
+fn jaccard(a: &[u16], b: &[u16]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let shared = a.iter().filter(|c| b.contains(c)).count();
+    shared as f64 / (a.len() + b.len() - shared) as f64
+}
+
+/// How many of the latest distinct engaged items feed the `related` signal,
+/// and how much each older one counts relative to the next newer one.
+pub const RECENT_ITEMS: usize = 50;
+pub const RECENCY_DECAY: f64 = 0.9;
+/// How many of the latest engaged items feed the `next` signal, and decay.
+pub const NEXT_ITEMS: usize = 3;
+pub const NEXT_DECAY: f64 = 0.5;
+/// How long a dismissed item stays out.
+pub const DISMISS_DAYS: i64 = 90;
+
+/// Adds `weight·edge` for each edge into `acc`, remembering for each target
+/// the source that contributed most.
+pub fn accumulate(edges: &[Edge], weight: f64, source: u32, acc: &mut [f32], best: &mut [f32], src: &mut [u32]) {
+    for e in edges {
+        let t = e.target as usize;
+        let add = (weight * f64::from(e.weight)) as f32;
+        if let (Some(a), Some(b), Some(s)) = (acc.get_mut(t), best.get_mut(t), src.get_mut(t)) {
+            *a += add;
+            if add > *b {
+                *b = add;
+                *s = source;
+            }
+        }
+    }
+}
+
+/// Whether a purchase of `i` keeps it out: bought and not repeatable.
+pub fn purchase_excludes(cat: &Catalogue, i: u32, kind: Kind) -> bool {
+    kind == Kind::Purchase && !cat.repeatable(i)
+}
+
+/// Whether a dismissal at `at` still keeps the item out at `now`.
+pub fn dismissal_active(kind: Kind, at: i64, now: i64) -> bool {
+    kind == Kind::Dismiss && now - at < DISMISS_DAYS * DAY_MS
+}
+
+/// Used by `Signals` to know which history items feed the signals.
+pub fn engaged(profile: &Profile) -> impl Iterator<Item = (&str, Kind, i64)> {
+    profile.history.events.iter().rev().filter(|e| e.kind.is_positive()).map(|e| (e.item.as_str(), e.kind, e.at))
+}
+
+#[cfg(test)]
+#[path = "rank_tests.rs"]
+mod tests;

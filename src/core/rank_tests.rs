@@ -1,0 +1,191 @@
+//! Property tests of the ranking invariants over random catalogues,
+//! preferences and histories.
+
+use crate::core::fixtures::{self, NOW};
+use crate::core::personalizer::Personalizer;
+use crate::core::store::MemoryStore;
+use proptest::prelude::*;
+use serde_json::json;
+
+const N: usize = 60;
+const K: usize = 5;
+
+type P = Personalizer<MemoryStore>;
+
+fn setup(seed: u64, history: &[(usize, usize)], prefs: serde_json::Value) -> P {
+    let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+    p.load_catalogue(&fixtures::random(seed, N, K).to_string()).unwrap();
+    p.set_preferences(r#"{"historyConsent": true}"#, NOW).unwrap();
+    let kinds = ["view", "click", "purchase", "like", "dislike", "dismiss"];
+    for (t, &(item, kind)) in history.iter().enumerate() {
+        let event = json!({ "itemId": format!("i{item}"), "kind": kinds[kind % kinds.len()], "at": NOW - 1000 + t as i64 });
+        p.record(&event.to_string(), NOW).unwrap();
+    }
+    p.set_preferences(&prefs.to_string(), NOW).unwrap();
+    p
+}
+
+fn ranked(p: &mut P, limit: usize) -> Vec<String> {
+    p.rank(&json!({ "limit": limit }).to_string(), NOW).unwrap().into_iter().map(|r| r.id).collect()
+}
+
+fn history() -> impl Strategy<Value = Vec<(usize, usize)>> {
+    prop::collection::vec((0..N, 0..6usize), 0..30)
+}
+
+fn sliders() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(-1.0..=1.0f64, K)
+}
+
+fn slider_prefs(values: &[f64]) -> serde_json::Map<String, serde_json::Value> {
+    // The last category is sensitive; sliders are set on the others.
+    values.iter().take(K - 1).enumerate().map(|(c, v)| (format!("c{c}"), json!(v))).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn blocked_categories_never_appear(seed in 0u64..1000, h in history(), s in sliders(), blocked in 0..K, variety in 0.0..=1.0f64) {
+        let mut p = setup(seed, &h, json!({ "blocked": [format!("c{blocked}")], "categories": slider_prefs(&s), "variety": variety }));
+        let cat = p.catalogue().unwrap().clone();
+        let b = cat.category(&format!("c{blocked}")).unwrap();
+        for id in ranked(&mut p, N) {
+            let i = cat.item(&id).unwrap();
+            prop_assert!(!cat.item_categories(i).contains(&b), "{id} is in blocked c{blocked}");
+        }
+        let with_context = p.rank(&json!({ "limit": N, "context": { "itemId": "i0" } }).to_string(), NOW).unwrap();
+        for r in with_context {
+            prop_assert!(!cat.item_categories(cat.item(&r.id).unwrap()).contains(&b));
+        }
+    }
+
+    #[test]
+    fn personalization_zero_is_the_base_order(seed in 0u64..1000, h in prop::collection::vec((0..N, 0..2usize), 0..30), s in sliders(), variety in 0.0..=1.0f64) {
+        // Only views and clicks: nothing is suppressed, so every item is a candidate.
+        let mut p = setup(seed, &h, json!({ "personalization": 0, "categories": slider_prefs(&s), "variety": variety }));
+        let cat = p.catalogue().unwrap().clone();
+        let mut expected: Vec<u32> = (0..N as u32).collect();
+        // No item has publishedAt: the base order is popularity, then catalogue order.
+        expected.sort_by(|&a, &b| cat.popularity(b).total_cmp(&cat.popularity(a)).then(a.cmp(&b)));
+        let expected: Vec<String> = expected.into_iter().map(|i| cat.id(i).to_string()).collect();
+        prop_assert_eq!(ranked(&mut p, N), expected);
+    }
+
+    #[test]
+    fn raising_a_slider_never_lowers_its_items_relative_to_others(seed in 0u64..1000, h in history(), s in sliders(), c in 0..K - 1, raise in 0.0..=1.0f64) {
+        let low = slider_prefs(&s);
+        let mut high = low.clone();
+        let raised = (s[c] + raise).min(1.0);
+        high.insert(format!("c{c}"), json!(raised));
+        let mut a = setup(seed, &h, json!({ "categories": low, "variety": 0 }));
+        let mut b = setup(seed, &h, json!({ "categories": high, "variety": 0 }));
+        let cat = a.catalogue().unwrap().clone();
+        let cid = cat.category(&format!("c{c}")).unwrap();
+        let score = |p: &mut P, i: u32| p.explain(cat.id(i), "", NOW).unwrap().score;
+        let (inside, outside): (Vec<u32>, Vec<u32>) = (0..N as u32).partition(|&i| cat.item_categories(i).contains(&cid));
+        for &x in &inside {
+            for &y in &outside {
+                let before = score(&mut a, x) - score(&mut a, y);
+                let after = score(&mut b, x) - score(&mut b, y);
+                prop_assert!(after >= before - 1e-9, "{} vs {}: {before} -> {after}", cat.id(x), cat.id(y));
+            }
+        }
+        // And in the ranked list (variety 0), no inside item falls below an outside item it was above.
+        let (ra, rb) = (ranked(&mut a, N), ranked(&mut b, N));
+        let pos = |r: &[String], i: u32| r.iter().position(|id| id == cat.id(i));
+        for &x in &inside {
+            for &y in &outside {
+                if let (Some(xa), Some(ya), Some(xb), Some(yb)) = (pos(&ra, x), pos(&ra, y), pos(&rb, x), pos(&rb, y)) {
+                    prop_assert!(!(xa < ya && xb > yb), "{} fell below {}", cat.id(x), cat.id(y));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_dismissed_item_is_absent(seed in 0u64..1000, h in history(), dismissed in 0..N, variety in 0.0..=1.0f64) {
+        let mut p = setup(seed, &h, json!({ "variety": variety }));
+        p.record(&json!({ "itemId": format!("i{dismissed}"), "kind": "dismiss" }).to_string(), NOW).unwrap();
+        let id = format!("i{dismissed}");
+        prop_assert!(!ranked(&mut p, N).contains(&id));
+        let ctx = p.rank(&json!({ "limit": N, "context": { "itemId": "i1" } }).to_string(), NOW).unwrap();
+        prop_assert!(ctx.iter().all(|r| r.id != id));
+    }
+
+    #[test]
+    fn nothing_is_recorded_without_consent(seed in 0u64..1000, h in history()) {
+        let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+        p.load_catalogue(&fixtures::random(seed, N, K).to_string()).unwrap();
+        let before = p.export_data(NOW);
+        for &(item, _) in &h {
+            let event = json!({ "itemId": format!("i{item}"), "kind": "purchase" }).to_string();
+            let recorded = p.record(&event, NOW).unwrap();
+            prop_assert!(!recorded);
+        }
+        prop_assert_eq!(p.export_data(NOW), before);
+        prop_assert!(p.session().store().map.values().all(|v| !v.contains("\"i")));
+    }
+
+    #[test]
+    fn export_forget_import_round_trips(seed in 0u64..1000, h in history(), s in sliders()) {
+        let mut p = setup(seed, &h, json!({ "categories": slider_prefs(&s) }));
+        let file = p.export_data(NOW).to_string();
+        let order = ranked(&mut p, 20);
+        p.forget().unwrap();
+        prop_assert!(p.session().store().map.is_empty());
+        p.import_data(&file, NOW).unwrap();
+        prop_assert_eq!(p.export_data(NOW).to_string(), file);
+        prop_assert_eq!(ranked(&mut p, 20), order);
+    }
+
+    #[test]
+    fn rank_is_deterministic_and_sorted_without_variety(seed in 0u64..1000, h in history(), s in sliders(), limit in 1..N) {
+        let mut p = setup(seed, &h, json!({ "categories": slider_prefs(&s), "variety": 0 }));
+        let a = p.rank(&json!({ "limit": limit }).to_string(), NOW).unwrap();
+        let b = p.rank(&json!({ "limit": limit }).to_string(), NOW).unwrap();
+        prop_assert_eq!(&a, &b);
+        prop_assert!(a.len() <= limit);
+        for w in a.windows(2) {
+            prop_assert!(w[0].score >= w[1].score);
+        }
+        // The top-k equals the head of the full ranking.
+        let all = p.rank(&json!({ "limit": N }).to_string(), NOW).unwrap();
+        prop_assert_eq!(&all[..a.len()], &a[..]);
+    }
+}
+
+#[test]
+fn variety_spreads_the_top_across_categories() {
+    // Five popular items in one category, then one each in two others; a
+    // slider on a fourth category makes the list personal.
+    let item = |id: &str, c: &str, pop: u32| json!({ "id": id, "categories": [c], "popularity": pop });
+    let categories: Vec<_> = ["x", "y", "z", "w"].iter().map(|c| json!({ "id": c, "label": c })).collect();
+    let v = json!({ "version": 1,
+        "categories": categories,
+        "items": [item("a1", "x", 100), item("a2", "x", 99), item("a3", "x", 98), item("a4", "x", 97),
+                  item("b1", "y", 50), item("c1", "z", 40), item("w1", "w", 1)] });
+    let top3 = |variety: f64| {
+        let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+        p.load_catalogue(&v.to_string()).unwrap();
+        p.set_preferences(&json!({ "variety": variety, "categories": { "w": 0.1 } }).to_string(), NOW).unwrap();
+        ranked(&mut p, 3)
+    };
+    assert_eq!(top3(0.0), ["a1", "a2", "a3"]);
+    assert_eq!(top3(1.0), ["a1", "b1", "c1"]);
+    // Variety only reorders: the same items are ranked.
+    let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+    p.load_catalogue(&v.to_string()).unwrap();
+    p.set_preferences(r#"{"variety": 1, "categories": {"w": 0.1}}"#, NOW).unwrap();
+    let mut all = ranked(&mut p, 7);
+    all.sort();
+    assert_eq!(all, ["a1", "a2", "a3", "a4", "b1", "c1", "w1"]);
+}
+
+#[test]
+fn ties_break_by_catalogue_order() {
+    let v = json!({ "version": 1, "categories": [], "items": [{ "id": "b" }, { "id": "a" }, { "id": "c", "popularity": 1 }] });
+    let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+    p.load_catalogue(&v.to_string()).unwrap();
+    assert_eq!(ranked(&mut p, 3), ["c", "b", "a"]);
+}

@@ -1,0 +1,277 @@
+//! Persistence: a small `Store` trait (localStorage in the shell, memory in
+//! tests) and the `Session` that keeps one profile written through to it.
+//!
+//! Rules: every change is written at once; a failing store never fails the
+//! operation (the module keeps working in memory and reports it); a full store
+//! compacts history and retries, never dropping preferences; an unreadable
+//! stored value is moved to a quarantine key before anything overwrites it; a
+//! value from a newer version is left untouched.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::catalogue::Catalogue;
+use super::profile::{Decoded, Profile};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// No storage at all (disabled, sandboxed, private mode).
+    Unavailable(String),
+    /// The write would exceed the quota.
+    QuotaExceeded,
+    /// Anything else the browser threw.
+    Failed(String),
+}
+
+/// Where a profile lives. Keys are namespaced by the session.
+pub trait Store {
+    fn load(&self, key: &str) -> Result<Option<String>, StoreError>;
+    fn save(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    fn clear(&mut self, key: &str) -> Result<(), StoreError>;
+}
+
+/// Keeps nothing beyond the object's life. With `quota` and `unavailable`
+/// it also stands in for a full or missing browser storage in tests.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    pub map: BTreeMap<String, String>,
+    /// Total bytes of keys + values allowed.
+    pub quota: Option<usize>,
+    pub unavailable: bool,
+}
+
+impl Store for MemoryStore {
+    fn load(&self, key: &str) -> Result<Option<String>, StoreError> {
+        if self.unavailable {
+            return Err(StoreError::Unavailable("storage is disabled".into()));
+        }
+        Ok(self.map.get(key).cloned())
+    }
+
+    fn save(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        if self.unavailable {
+            return Err(StoreError::Unavailable("storage is disabled".into()));
+        }
+        if let Some(q) = self.quota {
+            let others: usize = self.map.iter().filter(|(k, _)| k.as_str() != key).map(|(k, v)| k.len() + v.len()).sum();
+            if others + key.len() + value.len() > q {
+                return Err(StoreError::QuotaExceeded);
+            }
+        }
+        self.map.insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    fn clear(&mut self, key: &str) -> Result<(), StoreError> {
+        if self.unavailable {
+            return Err(StoreError::Unavailable("storage is disabled".into()));
+        }
+        self.map.remove(key);
+        Ok(())
+    }
+}
+
+/// Something that went wrong with storage, reported in `profileSummary`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notice {
+    pub code: &'static str,
+    pub message: String,
+}
+
+const MAX_NOTICES: usize = 10;
+
+pub fn profile_key(name: &str) -> String {
+    format!("ondevice:profile:{name}")
+}
+
+pub fn quarantine_key(name: &str) -> String {
+    format!("ondevice:quarantine:{name}")
+}
+
+pub struct Session<S: Store> {
+    store: S,
+    key: String,
+    quarantine: String,
+    pub profile: Profile,
+    /// The stored string as last read or written: if storage holds something
+    /// else, another tab wrote it and we re-read before changing anything.
+    last_seen: Option<String>,
+    persistent: bool,
+    /// A newer version's value is stored: never overwrite it.
+    read_only: bool,
+    notices: Vec<Notice>,
+}
+
+impl<S: Store> Session<S> {
+    pub fn open(store: S, name: &str, now: i64) -> Self {
+        let mut s = Session {
+            store,
+            key: profile_key(name),
+            quarantine: quarantine_key(name),
+            profile: Profile::default(),
+            last_seen: None,
+            persistent: true,
+            read_only: false,
+            notices: Vec::new(),
+        };
+        s.sync(now, None);
+        s
+    }
+
+    pub fn persistent(&self) -> bool {
+        self.persistent && !self.read_only
+    }
+
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Bytes this profile occupies in storage (0 when not persisted).
+    pub fn bytes_stored(&self) -> usize {
+        self.last_seen.as_ref().map_or(0, |s| s.len() + self.key.len())
+    }
+
+    fn notice(&mut self, code: &'static str, message: String) {
+        if self.notices.len() == MAX_NOTICES {
+            self.notices.remove(0);
+        }
+        self.notices.push(Notice { code, message });
+    }
+
+    /// Adopts what storage holds if another tab changed it. Call before
+    /// every change, and when the browser reports a `storage` event.
+    /// Returns true when the profile changed.
+    pub fn sync(&mut self, now: i64, catalogue: Option<&Catalogue>) -> bool {
+        if !self.persistent || self.read_only {
+            return false;
+        }
+        let stored = match self.store.load(&self.key) {
+            Ok(v) => v,
+            Err(e) => {
+                self.persistent = false;
+                self.notice("storageUnavailable", format!("storage cannot be read ({}); working in memory only", describe(&e)));
+                return false;
+            }
+        };
+        if stored == self.last_seen {
+            return false;
+        }
+        let Some(text) = stored else {
+            // Another tab forgot everything.
+            self.profile = Profile::default();
+            self.last_seen = None;
+            return true;
+        };
+        match Profile::decode(&text) {
+            Decoded::Ok(mut p) => {
+                p.history.enforce(now, p.preferences.retention_days, catalogue);
+                self.profile = p;
+                self.last_seen = Some(text);
+            }
+            Decoded::Future(v) => {
+                self.read_only = true;
+                self.notice(
+                    "futureVersion",
+                    format!("the stored profile has schema version {v}, newer than this version understands (1); it is left untouched and this page works in memory only"),
+                );
+            }
+            Decoded::Corrupt(err) => self.quarantine(&text, &err, now),
+        }
+        true
+    }
+
+    fn quarantine(&mut self, text: &str, err: &super::error::Error, now: i64) {
+        let key = self.quarantine.clone();
+        match self.store.save(&key, text) {
+            Ok(()) => {
+                self.notice("quarantined", format!("the stored profile could not be read ({err}); it was moved to the key \"{key}\" and the profile starts clean"));
+                self.profile = Profile::default();
+                self.last_seen = Some(text.to_string());
+                self.persist(now, None);
+            }
+            Err(e) => {
+                // Overwriting would lose the only copy: keep it, work in memory.
+                self.read_only = true;
+                self.notice(
+                    "unreadable",
+                    format!("the stored profile could not be read ({err}) nor copied aside ({}); it is left untouched and this page works in memory only", describe(&e)),
+                );
+            }
+        }
+    }
+
+    /// Writes the profile through. On a full store, compacts history and
+    /// retries; preferences are never dropped.
+    pub fn persist(&mut self, _now: i64, catalogue: Option<&Catalogue>) {
+        if !self.persistent || self.read_only {
+            return;
+        }
+        let mut compactions = 0;
+        loop {
+            let text = self.profile.to_json();
+            match self.store.save(&self.key, &text) {
+                Ok(()) => {
+                    self.last_seen = Some(text);
+                    if compactions > 0 {
+                        self.notice("quotaCompacted", format!("storage was full; the oldest history was folded into per-category counts ({compactions} compaction(s))"));
+                    }
+                    return;
+                }
+                Err(StoreError::QuotaExceeded) if !self.profile.history.is_empty() => {
+                    compactions += 1;
+                    if self.profile.history.events.is_empty() {
+                        // Folded sums and impressions are all that is left.
+                        self.profile.history = Default::default();
+                    } else {
+                        self.profile.history.compact(catalogue);
+                    }
+                }
+                Err(e) => {
+                    self.persistent = false;
+                    self.notice("writeFailed", format!("the profile could not be saved ({}); changes are kept in memory for this page only", describe(&e)));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Deletes every key this session's profile wrote, and resets it.
+    pub fn forget(&mut self) -> Result<(), StoreError> {
+        self.profile = Profile::default();
+        self.last_seen = None;
+        self.read_only = false;
+        self.notices.clear();
+        let result = self.store.clear(&self.key).and(self.store.clear(&self.quarantine));
+        match result {
+            // Nothing reachable was stored.
+            Err(StoreError::Unavailable(_)) => Ok(()),
+            Err(e) => Err(e),
+            Ok(()) => {
+                // Storage works again for this session.
+                self.persistent = true;
+                Ok(())
+            }
+        }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+}
+
+fn describe(e: &StoreError) -> String {
+    match e {
+        StoreError::Unavailable(m) => format!("unavailable: {m}"),
+        StoreError::QuotaExceeded => "quota exceeded".into(),
+        StoreError::Failed(m) => m.clone(),
+    }
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

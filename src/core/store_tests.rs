@@ -1,0 +1,119 @@
+use super::*;
+use crate::core::fixtures::NOW;
+use crate::core::history::{Event, Kind};
+
+fn with_history(n: usize) -> Profile {
+    let mut p = Profile::default();
+    p.preferences.history_consent = true;
+    p.preferences.categories.insert("drama".into(), 0.7);
+    for i in 0..n {
+        p.history.events.push(Event { item: format!("item-{i:05}"), kind: Kind::View, at: NOW - 1000 + i as i64 });
+    }
+    p
+}
+
+#[test]
+fn writes_through_and_reads_back() {
+    let mut s = Session::open(MemoryStore::default(), "default", NOW);
+    s.profile = with_history(3);
+    s.persist(NOW, None);
+    let reopened = Session::open(s.store().clone(), "default", NOW);
+    assert_eq!(reopened.profile.preferences, s.profile.preferences);
+    assert_eq!(reopened.profile.history.events, s.profile.history.events);
+    assert!(reopened.persistent());
+    assert!(reopened.bytes_stored() > 0);
+}
+
+#[test]
+fn corrupt_value_is_quarantined_and_reported() {
+    let mut store = MemoryStore::default();
+    store.map.insert(profile_key("p"), "{\"version\":1,\"preferences\":{\"variety\":\"lots\"}}".into());
+    let s = Session::open(store, "p", NOW);
+    assert_eq!(s.profile, Profile::default());
+    assert_eq!(s.notices()[0].code, "quarantined");
+    assert!(s.notices()[0].message.contains("profile.preferences.variety"), "{:?}", s.notices());
+    assert!(s.store().map[&quarantine_key("p")].contains("lots"));
+    assert!(s.persistent());
+    // The main key now holds a clean profile.
+    assert!(matches!(Profile::decode(&s.store().map[&profile_key("p")]), Decoded::Ok(_)));
+}
+
+#[test]
+fn future_version_is_never_overwritten() {
+    let mut store = MemoryStore::default();
+    let future = "{\"version\":9,\"new\":true}".to_string();
+    store.map.insert(profile_key("p"), future.clone());
+    let mut s = Session::open(store, "p", NOW);
+    assert!(!s.persistent());
+    assert_eq!(s.notices()[0].code, "futureVersion");
+    s.profile.preferences.variety = 0.9;
+    s.persist(NOW, None);
+    assert_eq!(s.store().map[&profile_key("p")], future);
+}
+
+#[test]
+fn quota_compacts_history_but_keeps_preferences() {
+    let mut s = Session::open(MemoryStore { quota: Some(4_000), ..Default::default() }, "p", NOW);
+    s.profile = with_history(200);
+    s.persist(NOW, None);
+    assert!(s.persistent());
+    assert!(s.profile.history.events.len() < 200);
+    assert!(s.notices().iter().any(|n| n.code == "quotaCompacted"));
+    let stored = match Profile::decode(&s.store().map[&profile_key("p")]) {
+        Decoded::Ok(p) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(stored.preferences, s.profile.preferences);
+    assert_eq!(stored.preferences.slider("drama"), 0.7);
+}
+
+#[test]
+fn quota_too_small_even_for_preferences_reports_and_keeps_working() {
+    let mut s = Session::open(MemoryStore { quota: Some(10), ..Default::default() }, "p", NOW);
+    s.profile = with_history(5);
+    s.persist(NOW, None);
+    assert!(!s.persistent());
+    assert_eq!(s.profile.preferences.slider("drama"), 0.7);
+    assert!(s.notices().iter().any(|n| n.code == "writeFailed"));
+}
+
+#[test]
+fn unavailable_storage_works_in_memory() {
+    let mut s = Session::open(MemoryStore { unavailable: true, ..Default::default() }, "p", NOW);
+    assert!(!s.persistent());
+    assert_eq!(s.notices()[0].code, "storageUnavailable");
+    s.profile.preferences.variety = 0.5;
+    s.persist(NOW, None);
+    assert_eq!(s.profile.preferences.variety, 0.5);
+    assert!(s.forget().is_ok());
+}
+
+#[test]
+fn another_tab_write_is_adopted_before_changing() {
+    let mut a = Session::open(MemoryStore::default(), "p", NOW);
+    a.profile.preferences.variety = 0.5;
+    a.persist(NOW, None);
+    // "Tab B" writes to the same storage.
+    let mut b = Session::open(a.store().clone(), "p", NOW);
+    b.profile.preferences.personalization = 0.25;
+    b.persist(NOW, None);
+    *a.store_mut() = b.store().clone();
+    assert!(a.sync(NOW, None));
+    a.profile.preferences.frequency_cap = 7;
+    a.persist(NOW, None);
+    let last = Session::open(a.store().clone(), "p", NOW);
+    assert_eq!((last.profile.preferences.variety, last.profile.preferences.personalization, last.profile.preferences.frequency_cap), (0.5, 0.25, 7));
+}
+
+#[test]
+fn forget_removes_profile_and_quarantine_keys() {
+    let mut store = MemoryStore::default();
+    store.map.insert(profile_key("p"), "garbage".into());
+    store.map.insert("unrelated".into(), "x".into());
+    let mut s = Session::open(store, "p", NOW);
+    assert!(s.store().map.contains_key(&quarantine_key("p")));
+    s.forget().unwrap();
+    let keys: Vec<&String> = s.store().map.keys().collect();
+    assert_eq!(keys, ["unrelated"]);
+    assert_eq!(s.bytes_stored(), 0);
+}
