@@ -1,1 +1,84 @@
-fn main() {}
+//! `ondevice-builder build ...`: the command line over `ondevice_builder::build`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "ondevice-builder", version, about = "Builds an ondevice catalogue (items, popularity, related, next) from a site's interaction log.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read the item list and the log, compute the aggregates, write the catalogue JSON.
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Interaction log: .csv (user,item,timestamp[,kind]), .jsonl or .parquet.
+    #[arg(long)]
+    events: PathBuf,
+    /// Item list: .csv (id,title,categories[,published_at][,repeatable]) or .jsonl.
+    #[arg(long)]
+    items: PathBuf,
+    /// Categories: .csv (id[,label][,sensitive]) or .jsonl. Without it, categories come from the items.
+    #[arg(long)]
+    categories: Option<PathBuf>,
+    /// Catalogue JSON to write (atomically: nothing is written on error).
+    #[arg(long)]
+    out: PathBuf,
+    /// Least number of distinct users a related or next pair needs to be published.
+    #[arg(long, default_value_t = 5)]
+    k: u64,
+    /// Each user's most recent positive events that count; older ones are ignored.
+    #[arg(long, default_value_t = 1000)]
+    max_events_per_user: u64,
+    /// Entries in each item's related list (at most 100).
+    #[arg(long, default_value_t = 20)]
+    related: u64,
+    /// Entries in each item's next list (at most 100).
+    #[arg(long, default_value_t = 10)]
+    next: u64,
+    /// Add Laplace noise to all counts with this total privacy budget.
+    #[arg(long)]
+    epsilon: Option<f64>,
+    /// Seed for the noise, for reproducible site-side runs (keep it secret).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Also write the normalized events, parameters and SQL results as Parquet to DIR (for the Spark check).
+    #[arg(long, value_name = "DIR")]
+    dump_normalized: Option<PathBuf>,
+    /// No progress lines.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let Command::Build(args) = Cli::parse().command;
+    let options = ondevice_builder::Options {
+        events: args.events,
+        items: args.items,
+        categories: args.categories,
+        out: args.out,
+        k: args.k,
+        max_events_per_user: args.max_events_per_user,
+        related: args.related,
+        next: args.next,
+        epsilon: args.epsilon,
+        seed: args.seed,
+        dump_normalized: args.dump_normalized,
+        quiet: args.quiet,
+    };
+    match ondevice_builder::build(&options) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! ondevice-builder: turns a site's interaction log into an ondevice catalogue
+//! (catalogue format v1) with popularity, `related` and `next` computed as SQL
+//! on an embedded DataFusion, k-anonymity on every published pair, and
+//! optional Laplace noise. See `builder/README.md`.
+
+pub mod aggregates;
+pub mod catalogue;
+mod dump;
+pub mod error;
+pub mod events;
+pub mod fields;
+mod input;
+pub mod items;
+pub mod limits;
+pub mod noise;
+mod parquet_events;
+pub mod progress;
+
+use std::path::PathBuf;
+
+use aggregates::Params;
+use error::{BuildError, Result};
+use limits::MAX_NEIGHBOURS;
+use noise::{CountTable, Noise};
+use progress::Progress;
+
+/// Everything the `build` command takes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub events: PathBuf,
+    pub items: PathBuf,
+    pub categories: Option<PathBuf>,
+    pub out: PathBuf,
+    /// Least number of distinct users a published pair needs.
+    pub k: u64,
+    /// Each user's most recent positive events kept.
+    pub max_events_per_user: u64,
+    pub related: u64,
+    pub next: u64,
+    pub epsilon: Option<f64>,
+    pub seed: Option<u64>,
+    pub dump_normalized: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+/// What a build produced, for the closing line and for tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary {
+    pub items: usize,
+    pub events: usize,
+    pub users: usize,
+    pub published: catalogue::Published,
+    pub bytes: usize,
+    pub seconds: f64,
+}
+
+impl Options {
+    fn check(&self) -> Result<()> {
+        if self.k == 0 {
+            return Err(BuildError::option("--k", "0 is not allowed; at least 1 (and 5 or more to mean anything)"));
+        }
+        if self.max_events_per_user == 0 {
+            return Err(BuildError::option("--max-events-per-user", "0 is not allowed; at least 1"));
+        }
+        for (option, value) in [("--related", self.related), ("--next", self.next)] {
+            if value > MAX_NEIGHBOURS as u64 {
+                return Err(BuildError::option(option, format!("{value} is more than the core accepts; allowed: 0..={MAX_NEIGHBOURS}")));
+            }
+        }
+        if let Some(e) = self.epsilon {
+            if !(e.is_finite() && e > 0.0) {
+                return Err(BuildError::option("--epsilon", format!("{e} is not allowed; a finite number above 0")));
+            }
+        }
+        if self.seed.is_some() && self.epsilon.is_none() {
+            return Err(BuildError::option("--seed", "seeds the noise, so it needs --epsilon"));
+        }
+        match self.out.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+                Err(BuildError::option("--out", format!("{}: directory {} does not exist", self.out.display(), dir.display())))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads, validates, computes and writes the catalogue. On any error no
+/// output file is left behind.
+pub fn build(options: &Options) -> Result<Summary> {
+    options.check()?;
+    let progress = Progress::new(options.quiet);
+    let categories = match &options.categories {
+        Some(path) => {
+            let c = items::read_categories(path)?;
+            progress.say(format_args!("{}: {} categories", path.display(), c.len()));
+            Some(c)
+        }
+        None => None,
+    };
+    let items = items::read_items(&options.items, categories)?;
+    progress.say(format_args!("{}: {} items, {} categories", options.items.display(), items.items.len(), items.categories.len()));
+    let events = events::read_events(&options.events, &items, &options.items, &progress)?;
+    progress.say(format_args!("{}: {} events from {} users", options.events.display(), events.len(), events.users));
+
+    let params = Params { k: options.k, max_events_per_user: options.max_events_per_user, related: options.related, next: options.next };
+    let mut noise = options.epsilon.map(|e| Noise::new(e, options.max_events_per_user, options.seed));
+    if let Some(n) = &noise {
+        report_privacy(n, options.k, &progress);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8))
+        .build()
+        .map_err(|e| BuildError::engine("runtime", e))?;
+    let aggregates = runtime.block_on(aggregates::compute(
+        &items,
+        &events,
+        params,
+        noise.as_mut(),
+        options.dump_normalized.as_deref(),
+        &progress,
+    ))?;
+
+    let (bytes, published) = catalogue::render(&items, &aggregates)?;
+    catalogue::write_atomically(&options.out, &bytes)?;
+    let summary = Summary {
+        items: items.items.len(),
+        events: events.len(),
+        users: events.users,
+        published,
+        bytes: bytes.len(),
+        seconds: progress.seconds(),
+    };
+    progress.say(format_args!(
+        "wrote {} ({} bytes): {} items; related for {} items ({} entries); next for {} items ({} entries)",
+        options.out.display(),
+        summary.bytes,
+        summary.items,
+        published.items_with_related,
+        published.related_entries,
+        published.items_with_next,
+        published.next_entries
+    ));
+    Ok(summary)
+}
+
+/// States on stderr what the noise costs and buys: epsilon per table, scale,
+/// and the delta bound of the thresholded tables.
+fn report_privacy(noise: &Noise, k: u64, progress: &Progress) {
+    let mut delta = 0.0;
+    for table in CountTable::ALL {
+        let d = noise.delta(table, k);
+        delta += d;
+        progress.say(format_args!(
+            "noise on {}: epsilon {} (of {}), sensitivity {}, Laplace scale {:.3}{}",
+            table.view(),
+            noise.epsilon_per_table(),
+            noise.epsilon(),
+            noise.sensitivity(table),
+            noise.scale(table),
+            if table.thresholded() { format!(", delta <= {d:.3e} at k = {k}") } else { String::new() }
+        ));
+    }
+    let delta = delta.min(1.0);
+    progress.say(format_args!("privacy of the counts: ({}, {delta:.3e})-differential privacy per user", noise.epsilon()));
+    if delta > 1e-6 {
+        progress.say(format_args!(
+            "WARNING: delta {delta:.3e} is too large to mean much: lower --max-events-per-user or raise --k (see README, Privacy)"
+        ));
+    }
+}
