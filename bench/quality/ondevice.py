@@ -32,9 +32,12 @@ class Replay:
     summary: dict = field(default_factory=dict)
 
 
-def check_package() -> None:
-    missing = [p.relative_to(REPO_ROOT).as_posix() for p in (PACKAGE_ENTRY, PACKAGE_DIR) if not p.exists()]
-    if missing:
+def check_package(entry: Path | None = None) -> None:
+    """Raise Skipped unless the package (default: the repo's own build) and Node are there."""
+    if entry is not None:
+        if not entry.exists():  # asked for by name, so its absence is an error, not a skip
+            raise FileNotFoundError(f"--package: {entry} does not exist")
+    elif missing := [p.relative_to(REPO_ROOT).as_posix() for p in (PACKAGE_ENTRY, PACKAGE_DIR) if not p.exists()]:
         raise Skipped(
             f"the wasm package is not built yet (missing {', '.join(missing)} at the repo root); "
             "build the package, then rerun"
@@ -72,10 +75,12 @@ def build_catalogue(inputs: dict[str, Path], out: Path, log=print) -> Path:
     return out
 
 
-def replay(catalogue: Path, events: Path, out: Path, log=print) -> Replay:
+def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None, log=print) -> Replay:
     """Replay every user's history in Node and read back their top 10."""
     out.unlink(missing_ok=True)
     cmd = ["node", str(REPLAY), "--catalogue", str(catalogue), "--events", str(events), "--out", str(out)]
+    if package is not None:
+        cmd += ["--package", str(package)]
     log("  $ " + " ".join(cmd))
     # stderr (progress) goes straight to the terminal; stdout carries the summary.
     proc = subprocess.run(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
@@ -110,8 +115,8 @@ def read_recommendations(path: Path) -> dict[str, list[str]]:
     return top
 
 
-def run(inputs: dict[str, Path], work: Path, log=print) -> Replay:
+def run(inputs: dict[str, Path], work: Path, package: Path | None = None, log=print) -> Replay:
     """Build and replay; raises Skipped while the package or builder is missing."""
-    check_package()
+    check_package(package)
     catalogue = build_catalogue(inputs, work / "catalogue.json", log)
-    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", log)
+    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log)

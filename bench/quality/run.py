@@ -45,6 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--validation", action="store_true", help="score the validation item instead of the test item")
     ap.add_argument("--skip-ondevice", action="store_true", help="run the baselines only")
+    ap.add_argument("--package", type=Path, help="package entry to replay into (default: index.js at the repo root)")
     ap.add_argument("--resamples", type=int, default=metrics.RESAMPLES, help="bootstrap resamples (>= 1000)")
     ap.add_argument("--out", type=Path, help="results JSON (default: bench/quality/results[.validation].json)")
     args = ap.parse_args(argv)
@@ -57,14 +58,14 @@ def fetch() -> None:
     subprocess.run(["bash", str(HERE / "fetch_ml100k.sh")], check=True, env={**os.environ, "PYTHON": sys.executable})
 
 
-def run_ondevice(history, movies, mode: str, users: list[str], skip: bool) -> tuple[list[list[str]] | None, dict]:
+def run_ondevice(history, movies, mode: str, users: list[str], args: argparse.Namespace) -> tuple[list[list[str]] | None, dict]:
     inputs = movielens.write_builder_input(history, movies, WORK_DIR / mode)
     print(f"ondevice: builder input in {inputs['events'].parent}")
-    if skip:
+    if args.skip_ondevice:
         print("ondevice: SKIPPED (--skip-ondevice)")
         return None, {"status": "skipped", "reason": "--skip-ondevice"}
     try:
-        replay = ondevice.run(inputs, WORK_DIR / mode)
+        replay = ondevice.run(inputs, WORK_DIR / mode, args.package and args.package.resolve())
     except ondevice.Skipped as why:
         print(f"ondevice: SKIPPED: {why}")
         return None, {"status": "skipped", "reason": str(why)}
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"mode": mode, "users": len(users), "items": len(items), "k": metrics.K,
                      "bootstrap": {"resamples": args.resamples, "seed": metrics.SEED, "confidence": metrics.CONFIDENCE},
                      "models": {}, "paired": {}}
-    top, results[ONDEVICE] = run_ondevice(history, movies, mode, users, args.skip_ondevice)
+    top, results[ONDEVICE] = run_ondevice(history, movies, mode, users, args)
     if top is not None:
         tops[ONDEVICE] = top
     for name, (top, info) in run_baselines(split, mode, items).items():
