@@ -1,0 +1,45 @@
+// ondevice package entry.
+//
+// The wasm module is embedded in pkg/ondevice_wasm.js as base64 and
+// instantiated from those bytes: loading ondevice makes no request (there is
+// no `fetch` anywhere in the package), works the same in bundlers, plain
+// <script type="module"> pages and Node, and needs only
+// `script-src 'self' 'wasm-unsafe-eval'` under a Content-Security-Policy.
+import * as bindings from './pkg/ondevice_bg.js';
+import wasmBase64 from './pkg/ondevice_wasm.js';
+
+let ready = null;
+
+function bytes() {
+  const text = atob(wasmBase64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+function start(instance) {
+  bindings.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+}
+
+/**
+ * Loads the wasm module. Idempotent: every call returns the same promise.
+ * @returns {Promise<void>}
+ */
+export default function init() {
+  if (ready === null) {
+    ready = WebAssembly.instantiate(bytes(), { './ondevice_bg.js': bindings }).then(({ instance }) => start(instance));
+  }
+  return ready;
+}
+
+/** Synchronous `init()` for workers and tests; a no-op once loaded. */
+export function initSync() {
+  if (ready === null) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes()), { './ondevice_bg.js': bindings });
+    start(instance);
+    ready = Promise.resolve();
+  }
+}
+
+export { Personalizer } from './pkg/ondevice_bg.js';

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: cargo (release, size-tuned) -> wasm-bindgen
+# (bundler glue, which has no loader and so no fetch) -> wasm-opt -> the wasm
+# bytes embedded as base64 in pkg/ondevice_wasm.js.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --quiet --target wasm32-unknown-unknown --release -p ondevice
+rm -rf pkg
+wasm-bindgen --target bundler --out-dir pkg --out-name ondevice \
+  target/wasm32-unknown-unknown/release/ondevice.wasm
+# The bundler entry imports the .wasm as an ES module; index.js replaces it.
+rm -f pkg/ondevice.js pkg/ondevice_bg.wasm.d.ts
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --strip-debug --strip-producers pkg/ondevice_bg.wasm -o pkg/ondevice_bg.wasm
+node scripts/embed-wasm.mjs pkg/ondevice_bg.wasm pkg/ondevice_wasm.js

@@ -1,0 +1,49 @@
+//! The thin shell: converts JS values to JSON text for the core and the
+//! core's results back to JS values, and talks to `localStorage`. It decides
+//! nothing.
+
+mod error;
+mod local_storage;
+mod personalizer;
+mod types;
+
+use js_sys::JSON;
+use wasm_bindgen::prelude::*;
+
+use crate::core::Error;
+
+/// The page's clock, in ms since the epoch (the core never reads one).
+pub(crate) fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// A JS value as JSON text: strings pass through (they are JSON already),
+/// anything else goes through `JSON.stringify`.
+pub(crate) fn json_text(value: &JsValue, path: &str) -> Result<String, Error> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    if value.is_undefined() || value.is_function() || value.is_symbol() {
+        return Err(Error::invalid(path, "expected an object or a JSON string"));
+    }
+    match JSON::stringify(value) {
+        Ok(s) => s.as_string().ok_or_else(|| Error::invalid(path, "expected an object or a JSON string")),
+        Err(e) => Err(Error::invalid(path, format!("cannot be converted to JSON: {}", error::describe(&e)))),
+    }
+}
+
+/// Optional options object: `undefined`/`null` mean none.
+pub(crate) fn options_text(value: &JsValue, path: &str) -> Result<String, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(String::new())
+    } else {
+        json_text(value, path)
+    }
+}
+
+/// A Rust value as a plain JS value (through `JSON.parse`, which is faster
+/// than building objects field by field across the boundary).
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| error::to_js(Error::invalid("result", e)))?;
+    JSON::parse(&text)
+}

@@ -1,0 +1,258 @@
+//! The exported `Personalizer` class. Each method converts its arguments,
+//! calls the core, and converts the result; errors become JS `Error`s in
+//! `error::to_js`.
+
+use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::store::{profile_key, MemoryStore};
+use crate::core::{self, Error};
+
+use super::error::to_js;
+use super::local_storage::{AnyStore, LocalStorage};
+use super::{json_text, now, options_text};
+
+type Core = core::Personalizer<AnyStore>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default = "default_profile")]
+    profile: String,
+    #[serde(default)]
+    storage: Option<String>,
+}
+
+fn default_profile() -> String {
+    "default".into()
+}
+
+/// On-device personalization: preferences and consented history kept in this
+/// browser, an explained ranking of the site's catalogue, nothing sent anywhere.
+///
+/// @example
+/// ```js
+/// import init, { Personalizer } from 'ondevice';
+/// await init();
+/// const p = new Personalizer({ profile: 'default', storage: 'local' });
+/// p.loadCatalogue(catalogue);
+/// const top = p.rank({ limit: 10 });
+/// ```
+#[wasm_bindgen]
+pub struct Personalizer {
+    core: Rc<RefCell<Core>>,
+    memory: bool,
+    on_change: Rc<RefCell<Option<js_sys::Function>>>,
+    listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
+}
+
+fn throw(e: Error) -> JsValue {
+    to_js(e)
+}
+
+#[wasm_bindgen]
+impl Personalizer {
+    /// Opens (or creates) a profile. `storage: 'local'` (default) keeps it in
+    /// `localStorage` under `ondevice:profile:<profile>`; `'memory'` keeps
+    /// nothing. Storage problems never throw: see `profileSummary().notices`.
+    ///
+    /// @example
+    /// ```js
+    /// const p = new Personalizer({ profile: 'default', storage: 'memory' });
+    /// ```
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "PersonalizerOptions | undefined")] options: JsValue) -> Result<Personalizer, JsValue> {
+        let text = options_text(&options, "options").map_err(throw)?;
+        let opts: Options = if text.is_empty() {
+            Options { profile: default_profile(), storage: None }
+        } else {
+            serde_json::from_str(&text).map_err(|e| throw(Error::invalid("options", e)))?
+        };
+        let memory = match opts.storage.as_deref() {
+            None | Some("local") => false,
+            Some("memory") => true,
+            Some(other) => return Err(throw(Error::invalid("options.storage", format!("{other:?} is not allowed; allowed: \"local\", \"memory\"")))),
+        };
+        let store = if memory { AnyStore::Memory(MemoryStore::default()) } else { AnyStore::Local(LocalStorage::open()) };
+        let core = Rc::new(RefCell::new(Core::open(store, &opts.profile, now()).map_err(throw)?));
+        let on_change: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+        let listener = if memory { None } else { listen(&core, &on_change, profile_key(&opts.profile)) };
+        Ok(Personalizer { core, memory, on_change, listener })
+    }
+
+    fn core(&self) -> Result<RefMut<'_, Core>, JsValue> {
+        self.core.try_borrow_mut().map_err(|_| throw(Error::Refused("ondevice is busy: a method was called from inside an onChange callback".into())))
+    }
+
+    /// Loads (or replaces) the site's catalogue, an object or a JSON string.
+    /// Returns warnings (e.g. dropped references to unknown items). A rejected
+    /// catalogue throws and leaves the previous one in place.
+    ///
+    /// @example
+    /// ```js
+    /// const warnings = p.loadCatalogue({ version: 1, categories: [], items: [{ id: 'm1' }] });
+    /// ```
+    #[wasm_bindgen(js_name = loadCatalogue, unchecked_return_type = "CatalogueWarning[]")]
+    pub fn load_catalogue(&self, #[wasm_bindgen(unchecked_param_type = "Catalogue | string")] catalogue: JsValue) -> Result<JsValue, JsValue> {
+        let text = json_text(&catalogue, "catalogue").map_err(throw)?;
+        let warnings = self.core()?.load_catalogue(&text).map_err(throw)?;
+        super::to_js(&warnings)
+    }
+
+    /// The catalogue's categories (for building sliders).
+    #[wasm_bindgen(unchecked_return_type = "CategoryInfo[]")]
+    pub fn categories(&self) -> Result<JsValue, JsValue> {
+        let core = self.core()?;
+        let list = core.catalogue().map(|c| c.categories().to_vec()).unwrap_or_default();
+        super::to_js(&list)
+    }
+
+    /// The current preferences.
+    #[wasm_bindgen(unchecked_return_type = "Preferences")]
+    pub fn preferences(&self) -> Result<JsValue, JsValue> {
+        super::to_js(self.core()?.preferences())
+    }
+
+    /// Changes some preferences; every field is checked first and a bad one
+    /// throws an `Error` naming it, changing nothing.
+    ///
+    /// @example
+    /// ```js
+    /// p.setPreferences({ personalization: 0.8, categories: { 'sci-fi': 0.5 }, historyConsent: true });
+    /// ```
+    #[wasm_bindgen(js_name = setPreferences)]
+    pub fn set_preferences(&self, #[wasm_bindgen(unchecked_param_type = "Partial<Preferences>")] partial: JsValue) -> Result<(), JsValue> {
+        let text = json_text(&partial, "preferences").map_err(throw)?;
+        self.core()?.set_preferences(&text, now()).map_err(throw)
+    }
+
+    /// Records an interaction if the person consented to history; returns
+    /// whether it was recorded. Invalid events throw with or without consent.
+    ///
+    /// @example
+    /// ```js
+    /// p.record({ itemId: 'm1', kind: 'view' });
+    /// ```
+    pub fn record(&self, #[wasm_bindgen(unchecked_param_type = "InteractionEvent")] event: JsValue) -> Result<bool, JsValue> {
+        let text = json_text(&event, "event").map_err(throw)?;
+        self.core()?.record(&text, now()).map_err(throw)
+    }
+
+    /// Counts that these items were shown today (for the frequency cap).
+    /// Only with consent; returns how many were counted.
+    #[wasm_bindgen(js_name = recordImpressions)]
+    pub fn record_impressions(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue) -> Result<u32, JsValue> {
+        let text = json_text(&ids, "ids").map_err(throw)?;
+        let n = self.core()?.record_impressions(&text, now()).map_err(throw)?;
+        Ok(n as u32)
+    }
+
+    /// The top items for this person, each with its reasons.
+    ///
+    /// @example
+    /// ```js
+    /// const top = p.rank({ limit: 10 });
+    /// const complements = p.rank({ limit: 5, context: { itemId: 'm1' } });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "RankedItem[]")]
+    pub fn rank(&self, #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue) -> Result<JsValue, JsValue> {
+        let text = options_text(&options, "options").map_err(throw)?;
+        let ranked = self.core()?.rank(&text, now()).map_err(throw)?;
+        super::to_js(&ranked)
+    }
+
+    /// The full factor breakdown of one item's score; `reasons` on ranked
+    /// items are derived from it.
+    ///
+    /// @example
+    /// ```js
+    /// const why = p.explain('m2');
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(&self, #[wasm_bindgen(js_name = itemId)] item_id: &str, #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue) -> Result<JsValue, JsValue> {
+        let text = options_text(&options, "options").map_err(throw)?;
+        let e = self.core()?.explain(item_id, &text, now()).map_err(throw)?;
+        super::to_js(&e)
+    }
+
+    /// What is stored and learned: interests per category, event counts,
+    /// oldest event, consent, bytes stored, whether storage is persistent.
+    #[wasm_bindgen(js_name = profileSummary, unchecked_return_type = "ProfileSummary")]
+    pub fn profile_summary(&self) -> Result<JsValue, JsValue> {
+        let mut s = self.core()?.summary(now());
+        if self.memory {
+            s.persistent = false;
+        }
+        super::to_js(&s)
+    }
+
+    /// A versioned document of everything stored for this profile.
+    #[wasm_bindgen(js_name = exportData, unchecked_return_type = "ExportDocument")]
+    pub fn export_data(&self) -> Result<JsValue, JsValue> {
+        super::to_js(&self.core()?.export_data(now()))
+    }
+
+    /// Replaces everything stored with an export (object or JSON string).
+    /// Bad input throws and changes nothing.
+    #[wasm_bindgen(js_name = importData)]
+    pub fn import_data(&self, #[wasm_bindgen(unchecked_param_type = "ExportDocument | string")] data: JsValue) -> Result<(), JsValue> {
+        let text = json_text(&data, "import").map_err(throw)?;
+        self.core()?.import_data(&text, now()).map_err(throw)
+    }
+
+    /// Deletes every key this profile wrote (profile and quarantine) and
+    /// resets preferences and history to defaults.
+    pub fn forget(&self) -> Result<(), JsValue> {
+        self.core()?.forget().map_err(throw)
+    }
+
+    /// Re-reads storage; returns true if another tab had changed the profile.
+    /// Called automatically on the browser's `storage` event.
+    pub fn sync(&self) -> Result<bool, JsValue> {
+        Ok(self.core()?.sync(now()))
+    }
+
+    /// Calls `callback` after another tab changed this profile and the change
+    /// was adopted (so the page can re-rank). `null` removes it.
+    #[wasm_bindgen(js_name = onChange)]
+    pub fn on_change(&self, #[wasm_bindgen(unchecked_param_type = "(() => void) | null")] callback: JsValue) {
+        *self.on_change.borrow_mut() = callback.dyn_into::<js_sys::Function>().ok();
+    }
+}
+
+/// Listens for other tabs writing this profile's key.
+fn listen(core: &Rc<RefCell<Core>>, on_change: &Rc<RefCell<Option<js_sys::Function>>>, key: String) -> Option<Closure<dyn FnMut(web_sys::StorageEvent)>> {
+    let window = web_sys::window()?;
+    let core = Rc::clone(core);
+    let on_change = Rc::clone(on_change);
+    let closure = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+        // A null key means the other tab cleared all storage.
+        if event.key().is_some_and(|k| k != key) {
+            return;
+        }
+        let changed = match core.try_borrow_mut() {
+            Ok(mut c) => c.sync(now()),
+            Err(_) => false,
+        };
+        if changed {
+            let callback = on_change.borrow().clone();
+            if let Some(f) = callback {
+                let _ = f.call0(&JsValue::NULL);
+            }
+        }
+    });
+    window.add_event_listener_with_callback("storage", closure.as_ref().unchecked_ref()).ok()?;
+    Some(closure)
+}
+
+impl Drop for Personalizer {
+    fn drop(&mut self) {
+        if let (Some(window), Some(closure)) = (web_sys::window(), self.listener.as_ref()) {
+            let _ = window.remove_event_listener_with_callback("storage", closure.as_ref().unchecked_ref());
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! TypeScript declarations of the values that cross the boundary. They
+//! mirror the core's serde types (camelCase); `tests/js/types.test-d.ts` is
+//! compiled with `tsc --noEmit` against real calls to keep them honest.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `new Personalizer(...)`. */
+export interface PersonalizerOptions {
+  /** Profile name: 1-64 printable ASCII characters. Default "default". */
+  profile?: string;
+  /** "local" (default): window.localStorage; "memory": nothing is kept. */
+  storage?: "local" | "memory";
+}
+
+export interface CategoryInfo { id: string; label: string; sensitive: boolean; }
+
+export interface CatalogueCategory { id: string; label: string; sensitive?: boolean; }
+
+export interface Neighbour { id: string; weight: number; }
+
+export interface CatalogueItem {
+  id: string;
+  title?: string;
+  categories?: string[];
+  popularity?: number;
+  /** Milliseconds since the epoch. */
+  publishedAt?: number;
+  /** May be recommended again after a purchase. */
+  repeatable?: boolean;
+  /** People who engaged with this also engaged with these. */
+  related?: Neighbour[];
+  /** What people engaged with right after this. */
+  next?: Neighbour[];
+}
+
+export interface Catalogue { version: 1; categories: CatalogueCategory[]; items: CatalogueItem[]; }
+
+export interface CatalogueWarning {
+  code: "unknownReference" | "selfReference" | "duplicateReference";
+  count: number;
+  message: string;
+  examples: string[];
+}
+
+export interface Preferences {
+  /** 0..1; 0 is exactly the site's own order. */
+  personalization: number;
+  /** Category id -> -1 ("less") .. 1 ("more"). */
+  categories: Record<string, number>;
+  /** Categories never shown. */
+  blocked: string[];
+  /** Sensitive categories explicitly turned on. */
+  sensitive: string[];
+  /** 0..1: diversification of the top of the list. */
+  variety: number;
+  /** 1..100: times an item may be shown per day before it is pushed down. */
+  frequencyCap: number;
+  /** Nothing is recorded until true. */
+  historyConsent: boolean;
+  /** 1..365 days. */
+  retentionDays: number;
+  /** Opt-in to locally randomized statistics reports. */
+  shareStatistics: boolean;
+}
+
+export type InteractionKind = "view" | "click" | "purchase" | "like" | "dislike" | "dismiss";
+
+export interface InteractionEvent {
+  itemId: string;
+  kind: InteractionKind;
+  /** Milliseconds since the epoch; default now. Within the retention window, at most a day ahead. */
+  at?: number;
+}
+
+export interface RankOptions {
+  /** 1..1000, default 10. */
+  limit?: number;
+  /** The item on screen: its related items weigh strongly, and it is left out. */
+  context?: { itemId: string };
+  /** Items not to return (unknown ids are ignored). */
+  exclude?: string[];
+}
+
+export type ReasonKind = "popular" | "fresh" | "context" | "sliders" | "interest" | "related" | "next" | "frequencyCap" | "siteOrder";
+
+export interface Reason {
+  kind: ReasonKind;
+  /** A sentence for people, e.g. "You asked for more Sci-Fi". */
+  text: string;
+  /** This factor's contribution to the score. */
+  weight: number;
+}
+
+export interface RankedItem { id: string; score: number; reasons: Reason[]; }
+
+export interface Factor {
+  kind: Exclude<ReasonKind, "siteOrder">;
+  /** The signal before weighting. */
+  value: number;
+  /** The named weight (times personalization where it applies). */
+  weight: number;
+  /** value × weight. */
+  contribution: number;
+}
+
+export interface Explanation {
+  id: string;
+  title: string;
+  score: number;
+  excluded: { reason: "blocked" | "dismissed" | "purchased" | "excluded" | "onScreen"; text: string } | null;
+  factors: Factor[];
+  reasons: Reason[];
+}
+
+export interface Notice { code: string; message: string; }
+
+export interface ProfileSummary {
+  profile: string;
+  /** Learned interest per non-sensitive category, -1..1. */
+  interests: { category: string; label: string; weight: number }[];
+  events: Record<InteractionKind, number>;
+  totalEvents: number;
+  oldestEvent: number | null;
+  historyConsent: boolean;
+  retentionDays: number;
+  bytesStored: number;
+  /** False when storage is unavailable, full, read-only, or "memory". */
+  persistent: boolean;
+  /** Storage problems that were handled (quarantine, quota, ...). */
+  notices: Notice[];
+}
+
+export interface ExportDocument {
+  format: "ondevice-export";
+  version: 1;
+  profile: string;
+  exportedAt: number;
+  data: { version: 1; preferences: Preferences; history: unknown; privacy: unknown };
+}
+"#;
