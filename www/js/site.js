@@ -1,0 +1,132 @@
+// What every demo page does first: load ondevice and the catalogue, open the
+// visitor's profile, show the consent prompt on a first visit and the note
+// about the sensitive category, and re-render when anything changes (the
+// panel, the prompt, or another tab).
+//
+// The catalogue is a JavaScript module (www/data/catalogue.js, written by
+// scripts/demo-data.sh), not JSON fetched at run time: the demo runs under
+// `connect-src 'none'`, so the page cannot fetch anything at all.
+
+import init, { Personalizer } from '../../index.js';
+import '../../panel/ondevice-preferences.js';
+import { showConsentPrompt, forgetPromptAnswer } from './consent-prompt.js';
+import { h } from '../../panel/create-element.js';
+
+export const PROFILE = 'default';
+
+/** Everything a page needs about the catalogue, indexed once. */
+class Site {
+  constructor(personalizer, catalogue) {
+    this.p = personalizer;
+    this.items = new Map(catalogue.items.map((item, i) => [item.id, { ...item, order: i }]));
+    this.categories = new Map(catalogue.categories.map((c, i) => [c.id, { ...c, order: i }]));
+    this.listeners = [];
+  }
+
+  /** Calls `render(cause)` now and after every change to the profile. */
+  onRender(render) {
+    this.listeners.push(render);
+    render('start');
+  }
+
+  rerender(cause) {
+    for (const render of this.listeners) render(cause);
+  }
+
+  hasConsent() {
+    return this.p.preferences().historyConsent;
+  }
+
+  title(id) {
+    return this.items.get(id)?.title ?? id;
+  }
+
+  year(id) {
+    const at = this.items.get(id)?.publishedAt;
+    return at === undefined ? null : new Date(at).getUTCFullYear();
+  }
+
+  categoryLabels(id) {
+    return (this.items.get(id)?.categories ?? []).map((c) => this.categories.get(c)?.label ?? c);
+  }
+
+  sensitiveLabels() {
+    return [...this.categories.values()].filter((c) => c.sensitive).map((c) => c.label);
+  }
+
+  /** The latest item the visitor engaged with, other than `except`, read from
+   *  their own stored history (on this device; nothing leaves it). */
+  lastEngaged(except) {
+    const events = this.p.exportData()?.data?.history?.events;
+    if (!Array.isArray(events)) return null;
+    const positive = new Set(['view', 'click', 'like', 'purchase']);
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i];
+      if (positive.has(e?.kind) && e.item !== except && this.items.has(e.item)) return e.item;
+    }
+    return null;
+  }
+
+  /** A short message in the page's live region (dismissals, errors). */
+  say(text) {
+    const region = document.getElementById('announce');
+    if (region) region.textContent = text;
+  }
+}
+
+function showSetupHelp(error) {
+  const main = document.getElementById('main');
+  main.replaceChildren(
+    h('h1', {}, 'The demo catalogue is not prepared'),
+    h('p', {}, 'Run ', h('code', {}, 'bash scripts/demo.sh'), ' from the repository (or ', h('code', {}, 'bash scripts/demo-data.sh'),
+      ' and reload). It writes www/data/catalogue.js.'),
+    h('p', { class: 'muted' }, `Details: ${error.message}`),
+  );
+}
+
+function showSensitiveNote(site) {
+  const note = document.getElementById('demo-note');
+  const labels = site.sensitiveLabels();
+  if (!note || labels.length === 0) return;
+  note.textContent = `For this demonstration the site marks ${labels.join(' and ')} as sensitive: `
+    + 'it is never learned from what you view and changes your lists only if you turn it on in Preferences.';
+}
+
+/** Wires a page's <ondevice-preferences> (if any) to the site. */
+function connectPanels(site) {
+  for (const panel of document.querySelectorAll('ondevice-preferences')) {
+    panel.personalizer = site.p;
+    panel.addEventListener('change', (event) => {
+      if (event.detail.cause === 'forget') forgetPromptAnswer();
+      site.rerender(event.detail.cause);
+    });
+    site.listeners.push((cause) => {
+      if (cause !== 'preferences') panel.refresh();
+    });
+  }
+}
+
+/** Loads everything; returns the `Site`, or null after explaining what is missing. */
+export async function start() {
+  await init();
+  let catalogue;
+  let source;
+  try {
+    ({ default: catalogue, source } = await import('../data/catalogue.js'));
+  } catch (error) {
+    showSetupHelp(error);
+    return null;
+  }
+  const p = new Personalizer({ profile: PROFILE });
+  p.loadCatalogue(catalogue);
+  const site = new Site(p, catalogue);
+  showSensitiveNote(site);
+  const credit = document.getElementById('catalogue-source');
+  if (credit && source) credit.textContent = source;
+  connectPanels(site);
+  // Another tab changed the profile (a slider, consent, a deletion).
+  p.onChange(() => site.rerender('other-tab'));
+  site.listeners.push(() => showConsentPrompt(site));
+  showConsentPrompt(site);
+  return site;
+}
