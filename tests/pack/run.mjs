@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+// Packaging test: `npm pack` the built package, check the tarball holds
+// exactly the whitelisted files, then install it as a site would, (a) in a
+// fresh Vite project (vite build, dist/ served) and (b) under a plain HTML page
+// with <script type="module">, and load both in headless Chromium: the page
+// must render a ranking computed by ondevice, request nothing but its own
+// static files, and log no error. Assumes `bash scripts/build.sh` has run.
+//
+//   node tests/pack/run.mjs [--keep] [--inject-leak]
+//
+// --keep leaves the temp dir; --inject-leak makes the plain page send a
+// beacon and load a pixel, to see the request and console checks fail.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { serve, NONCE } from './static-server.mjs';
+import { findNetworkJs, staticImports } from '../js/network-check.mjs';
+
+const run = promisify(execFile);
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
+const VITE = 'vite@8.3.8';
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+};
+const keep = process.argv.includes('--keep');
+const injectLeak = process.argv.includes('--inject-leak');
+const LEAK = `\nfetch('http://192.0.2.1/collect', { method: 'POST', body: 'x' }).catch(() => {});\nnew Image().src = '/pixel.gif?u=1';\n`;
+const started = Date.now();
+const results = [];
+
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    const value = await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+    return value;
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}\n     ${String(e?.message ?? e).split('\n').join('\n     ')}`);
+    return undefined;
+  }
+}
+
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+const rel = (root, f) => relative(root, f).split(sep).join('/');
+
+/** The files npm should pack: the `files` whitelist as it exists on disk,
+ * plus what npm always adds (package.json, README, LICENSE, main). */
+function expectedFiles(manifest) {
+  const all = walk(ROOT).map((f) => rel(ROOT, f)).filter((f) => !f.startsWith('node_modules/') && !f.startsWith('.git/') && !f.startsWith('target/'));
+  const out = new Set(['package.json']);
+  for (const entry of manifest.files) {
+    const clean = entry.replace(/^\.\//, '').replace(/\/$/, '');
+    const glob = new RegExp(`^${clean.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?')}(/.*)?$`);
+    for (const f of all) if (glob.test(f)) out.add(f);
+  }
+  for (const f of readdirSync(ROOT)) if (/^(readme|license|licence)(\..*)?$/i.test(f) && statSync(join(ROOT, f)).isFile()) out.add(f);
+  if (manifest.main) out.add(manifest.main.replace(/^\.\//, ''));
+  return [...out].sort();
+}
+
+const FORBIDDEN_IN_TARBALL = [
+  [/\.wasm$/, 'a loose .wasm (the bytes are embedded in pkg/ondevice_wasm.js)'],
+  [/^data\//, 'data/'],
+  [/^src\//, 'src/'],
+  [/movielens|ml-\d+[mk]|(^|\/)u\.(data|item|user)$|ratings\.(csv|dat)$/i, 'MovieLens files'],
+  [/^(target|tests?|bench|builder|scripts|www|node_modules|proptest-regressions)\//, 'a development folder'],
+  [/\.(rs|tgz|py|csv|parquet)$|^Cargo\./, 'a source or data file'],
+];
+
+async function main() {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const tmp = await mkdtemp(join(tmpdir(), 'ondevice-pack-'));
+  console.log(`# temp dir ${tmp}`);
+  let browser;
+  try {
+    const tarball = await check('npm pack', async () => {
+      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT });
+      const [info] = JSON.parse(stdout);
+      const file = join(tmp, info.filename);
+      assert.ok(existsSync(file), file);
+      console.log(`     ${info.filename}: ${info.size} bytes packed, ${info.unpackedSize} unpacked, ${info.entryCount} files`);
+      return file;
+    });
+    if (!tarball) return;
+
+    const extracted = join(tmp, 'extracted');
+    const packed = await check('the tarball holds exactly the whitelisted files', async () => {
+      await mkdir(extracted);
+      await run('tar', ['-xzf', tarball, '-C', extracted]);
+      const root = join(extracted, 'package');
+      const files = walk(root).map((f) => rel(root, f)).sort();
+      assert.deepEqual(files, expectedFiles(manifest));
+      for (const f of ['package.json', 'index.js', 'index.d.ts', 'pkg/ondevice_bg.js', 'pkg/ondevice_wasm.js', 'pkg/ondevice.d.ts']) assert.ok(files.includes(f), `${f} is packed`);
+      for (const f of files) for (const [re, what] of FORBIDDEN_IN_TARBALL) assert.ok(!re.test(f), `${f}: ${what} must not be packed`);
+      return { root, files };
+    });
+
+    if (packed) {
+      await check('every export target and every import inside the tarball resolves to a packed file', () => {
+        const { root, files } = packed;
+        const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))];
+        for (const t of targets.filter(Boolean)) assert.ok(files.includes(t.replace(/^\.\//, '')), `exports/main target ${t} is not packed`);
+        for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
+          const source = readFileSync(join(root, f), 'utf8');
+          const specs = f.endsWith('.d.ts') ? [...source.matchAll(/(?:import|export)[^'"]*from\s*['"]([^'"]+)['"]/g)].map((m) => m[1]) : staticImports(source, f);
+          for (const spec of specs) {
+            assert.ok(spec.startsWith('.'), `${f} imports ${spec}: not inside the package`);
+            let target = rel(root, resolve(root, dirname(f), spec));
+            if (f.endsWith('.d.ts')) target = target.replace(/\.js$/, '.d.ts');
+            assert.ok(files.includes(target), `${f} imports ${spec}, but ${target} is not packed`);
+          }
+        }
+      });
+      await check('no packed JS names a network API', () => {
+        const found = packed.files.filter((f) => /\.m?js$/.test(f)).flatMap((f) => findNetworkJs(readFileSync(join(packed.root, f), 'utf8'), f));
+        assert.deepEqual(found, []);
+      });
+    }
+
+    // Two consumers, installed in parallel.
+    const fixtures = await import(pathToFileURL(join(ROOT, 'tests/js/fixtures.mjs')).href);
+    const catalogueJs = `export default ${JSON.stringify(fixtures.catalogue(), null, 1)};\n`;
+    const scenarioJs = readFileSync(join(HERE, 'scenario.mjs'), 'utf8');
+    const viteDir = join(tmp, 'vite-app');
+    const plainDir = join(tmp, 'plain');
+    const install = async (dir, extra) => {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `ondevice-check-${dir.split(sep).pop()}`, private: true, type: 'module' }, null, 2));
+      await writeFile(join(dir, 'catalogue.js'), catalogueJs);
+      await writeFile(join(dir, 'scenario.js'), scenarioJs);
+      await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...extra], { cwd: dir, maxBuffer: 16 << 20 });
+      return true;
+    };
+    const [viteInstalled, plainInstalled] = await Promise.all([
+      check(`install the tarball and ${VITE} into a fresh Vite project`, () => install(viteDir, [VITE])),
+      check('install the tarball under a plain page', () => install(plainDir, [])),
+    ]);
+
+    // The expected result: the same scenario in Node, on the installed package.
+    const expected = plainInstalled ? await check('Node imports "ondevice" from the installed tarball and runs the scenario', async () => {
+      const script = `import init, { Personalizer } from 'ondevice';\nimport { scenario } from './scenario.js';\nimport catalogue from './catalogue.js';\nawait init();\nprocess.stdout.write(JSON.stringify(scenario(Personalizer, catalogue)));\n`;
+      await writeFile(join(plainDir, 'node-run.mjs'), script);
+      const { stdout } = await run(process.execPath, ['node-run.mjs'], { cwd: plainDir });
+      await rm(join(plainDir, 'node-run.mjs'));
+      const result = JSON.parse(stdout);
+      assert.equal(result.ranked.length, 5);
+      assert.equal(result.persistent, false, 'Node has no localStorage');
+      return result;
+    }) : undefined;
+
+    if (plainInstalled) {
+      await check('types resolve from the installed tarball (NodeNext and Bundler resolution)', async () => {
+        await writeFile(join(plainDir, 'check.ts'), `import init, { Personalizer, type RankedItem } from 'ondevice';\nawait init();\nconst top: RankedItem[] = new Personalizer({ storage: 'memory' }).rank({ limit: 3 });\nexport { top };\n`);
+        for (const [module, moduleResolution] of [['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']]) {
+          const config = { compilerOptions: { target: 'ES2022', module, moduleResolution, strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM', 'ESNext.Disposable'], types: [] }, files: ['check.ts'] };
+          await writeFile(join(plainDir, 'tsconfig.json'), JSON.stringify(config));
+          try {
+            await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: plainDir });
+          } catch (e) {
+            throw new Error(`${moduleResolution}: ${e.stdout || e.message}`);
+          }
+        }
+        await rm(join(plainDir, 'check.ts'));
+        await rm(join(plainDir, 'tsconfig.json'));
+      });
+    }
+
+    const built = viteInstalled ? await check('vite build', async () => {
+      await writeFile(join(viteDir, 'index.html'), `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>ondevice in Vite</title><link rel="icon" href="data:,"></head>\n<body>\n<pre id="out" data-state="pending"></pre>\n<script type="module" src="/main.js"></script>\n</body>\n</html>\n`);
+      await writeFile(join(viteDir, 'main.js'), `import init, { Personalizer } from 'ondevice';\nimport { show } from './scenario.js';\nimport catalogue from './catalogue.js';\n\nshow(init, Personalizer, catalogue);\n`);
+      await run(join(viteDir, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: viteDir, maxBuffer: 16 << 20 });
+      const dist = join(viteDir, 'dist');
+      const files = walk(dist).map((f) => rel(dist, f));
+      assert.ok(files.includes('index.html'), `dist: ${files}`);
+      assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), [], 'no loose .wasm in dist');
+      return dist;
+    }) : undefined;
+
+    if (plainInstalled) {
+      await writeFile(join(plainDir, 'index.html'), `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>ondevice, plain page</title><link rel="icon" href="data:,"></head>\n<body>\n<pre id="out" data-state="pending"></pre>\n<script type="module" nonce="${NONCE}">\nimport init, { Personalizer } from './node_modules/ondevice/index.js';\nimport { show } from './scenario.js';\nimport catalogue from './catalogue.js';\n\nshow(init, Personalizer, catalogue);${injectLeak ? LEAK : ''}</script>\n</body>\n</html>\n`);
+    }
+
+    const pages = [];
+    if (built) pages.push(['Vite build', built]);
+    if (plainInstalled) pages.push(['plain page', plainDir]);
+    if (pages.length === 0) return;
+    browser = await check('launch headless Chromium', () => chromium.launch(CHROMIUM));
+    if (!browser) return;
+    for (const [label, root] of pages) await checkPage(browser, label, root, expected, fixtures.itemIds(fixtures.catalogue()));
+  } finally {
+    await browser?.close();
+    if (keep) console.log(`# kept ${tmp}`);
+    else await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Loads `root`/index.html from a local server and checks what it shows. */
+async function checkPage(browser, label, root, expected, itemIds) {
+  const server = await serve(root);
+  const seen = [];
+  const refused = [];
+  const problems = [];
+  let shown;
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    context.on('request', (r) => seen.push(r.url()));
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin === server.origin) return route.continue();
+      refused.push(url);
+      return route.abort('blockedbyclient');
+    });
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => { if (!refused.includes(r.url())) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+
+    shown = await check(`${label}: renders a ranking computed by ondevice`, async () => {
+      await page.goto(`${server.origin}/`, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.getElementById('out')?.dataset.state !== 'pending', null, { timeout: 20_000 });
+      const state = await page.$eval('#out', (el) => el.dataset.state);
+      const text = await page.$eval('#out', (el) => el.textContent);
+      assert.equal(state, 'done', text);
+      const result = JSON.parse(text);
+      const ids = new Set(itemIds);
+      assert.equal(result.ranked.length, 5);
+      for (const r of [...result.ranked, ...result.onScreen]) {
+        assert.ok(ids.has(r.id), `${r.id} is a catalogue item`);
+        assert.ok(Number.isFinite(r.score) && r.reasons.length > 0, JSON.stringify(r));
+      }
+      assert.ok(!result.onScreen.some((r) => r.id === 'm1'), 'the item on screen is left out');
+      assert.equal(result.totalEvents, 2);
+      assert.equal(result.persistent, true, 'localStorage is used in a browser');
+      if (expected) {
+        const view = (list) => list.map((r) => ({ id: r.id, reasons: r.reasons.map((x) => `${x.kind}: ${x.text}`) }));
+        assert.deepEqual(view(result.ranked), view(expected.ranked), 'same ranking as in Node');
+        assert.deepEqual(view(result.onScreen), view(expected.onScreen), 'same context ranking as in Node');
+        for (const [a, b] of result.ranked.map((r, i) => [r.score, expected.ranked[i].score])) assert.ok(Math.abs(a - b) < 1e-9, `score ${a} vs ${b}`);
+        assert.deepEqual(result.warnings, expected.warnings);
+      }
+      const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('ondevice:profile:pack')));
+      assert.equal(stored?.version, 1, 'the profile is stored under its namespaced key');
+      assert.equal(stored.history.events.length, 2);
+      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), ['ondevice:profile:pack'], 'one key per profile, nothing else');
+      await page.waitForTimeout(300);
+      await page.close({ runBeforeUnload: true });
+      await context.close();
+      return result;
+    });
+
+    await check(`${label}: no request left the page's own static files`, () => {
+      assert.deepEqual(refused, [], 'requests to other origins');
+      const files = new Set(walk(root).map((f) => `/${rel(root, f)}`));
+      const ours = seen.filter((u) => !u.startsWith('data:'));
+      assert.ok(ours.length >= 2, `requests: ${seen}`);
+      for (const u of ours) {
+        const url = new URL(u);
+        assert.equal(url.origin, server.origin, u);
+        assert.equal(url.hostname, '127.0.0.1', u);
+        const path = url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname;
+        assert.ok(files.has(decodeURIComponent(path)), `${u} is not a static file of the page`);
+        assert.ok(!path.endsWith('.wasm'), `${u}: a .wasm was requested`);
+      }
+      for (const r of server.requests) assert.equal(r.method, 'GET', `${r.method} ${r.path}`);
+      assert.equal(server.requests.length, ours.length, `the server saw ${server.requests.map((r) => r.path)}; the browser sent ${ours}`);
+    });
+    await check(`${label}: no console errors or warnings, no page errors (under a CSP with connect-src 'none')`, () => {
+      assert.ok(shown !== undefined, 'the page did not render');
+      assert.deepEqual(problems, []);
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+await main().catch((e) => {
+  results.push({ name: 'run', ok: false });
+  console.log(`FAIL run: ${e?.stack ?? e}`);
+});
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
