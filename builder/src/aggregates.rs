@@ -294,3 +294,30 @@ fn neighbours(items: &ItemList, rows: &[RecordBatch], stage: &str) -> Result<Vec
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Spark script runs every `sql/*.sql` in file-name order; the
+    /// builder runs the stages it lists. They must be the same files.
+    #[test]
+    fn stages_are_exactly_the_sql_files_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sql");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("sql dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let ours: Vec<&str> = COUNT_STAGES.iter().chain(PUBLISH_STAGES.iter()).map(|s| s.file).collect();
+        assert_eq!(files, ours);
+        for s in COUNT_STAGES.iter().chain(PUBLISH_STAGES.iter()) {
+            assert!(s.file.ends_with(&format!("_{}.sql", s.view)), "{} should define view {}", s.file, s.view);
+        }
+        let released: Vec<&str> = CountTable::ALL.iter().map(|t| t.view()).collect();
+        for view in released {
+            assert!(COUNT_STAGES.iter().any(|s| s.view == view), "{view} is released but not computed");
+        }
+    }
+}

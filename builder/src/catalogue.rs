@@ -35,6 +35,8 @@ struct CategoryOut<'a> {
 #[serde(rename_all = "camelCase")]
 struct ItemOut<'a> {
     id: &'a str,
+    /// An empty title is left out; the core then shows the id.
+    #[serde(skip_serializing_if = "str::is_empty")]
     title: &'a str,
     categories: Vec<&'a str>,
     popularity: i64,

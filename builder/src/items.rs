@@ -206,9 +206,6 @@ impl<'p> Builder<'p> {
             let first_line = self.lines.get(first as usize).copied().unwrap_or(0);
             return Err(bad(format!("duplicate item id {}; first defined on line {first_line}", quote(&raw.id))));
         }
-        if raw.title.trim().is_empty() {
-            return Err(bad(format!("item {}: title must not be empty", quote(&raw.id))));
-        }
         if raw.title.len() > MAX_TITLE_BYTES {
             return Err(bad(format!("item {}: title is {} bytes; allowed: at most {MAX_TITLE_BYTES}", quote(&raw.id), raw.title.len())));
         }
