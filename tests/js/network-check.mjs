@@ -60,7 +60,8 @@ export function findNetworkJs(source, fileName) {
 
 /** Static import/export-from specifiers of a module. */
 export function staticImports(source, fileName = 'file.js') {
-  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const kind = /\.(m|c)?ts$/.test(fileName) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, kind);
   const out = [];
   for (const st of sf.statements) {
     if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {

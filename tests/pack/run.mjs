@@ -108,18 +108,21 @@ async function main() {
     if (packed) {
       await check('every export target and every import inside the tarball resolves to a packed file', () => {
         const { root, files } = packed;
+        const problems = [];
         const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))];
-        for (const t of targets.filter(Boolean)) assert.ok(files.includes(t.replace(/^\.\//, '')), `exports/main target ${t} is not packed`);
+        for (const t of targets.filter(Boolean)) if (!files.includes(t.replace(/^\.\//, ''))) problems.push(`exports/main target ${t} is not packed`);
         for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
-          const source = readFileSync(join(root, f), 'utf8');
-          const specs = f.endsWith('.d.ts') ? [...source.matchAll(/(?:import|export)[^'"]*from\s*['"]([^'"]+)['"]/g)].map((m) => m[1]) : staticImports(source, f);
-          for (const spec of specs) {
-            assert.ok(spec.startsWith('.'), `${f} imports ${spec}: not inside the package`);
+          for (const spec of staticImports(readFileSync(join(root, f), 'utf8'), f)) {
+            if (!spec.startsWith('.')) {
+              problems.push(`${f} imports ${spec}: not inside the package`);
+              continue;
+            }
             let target = rel(root, resolve(root, dirname(f), spec));
             if (f.endsWith('.d.ts')) target = target.replace(/\.js$/, '.d.ts');
-            assert.ok(files.includes(target), `${f} imports ${spec}, but ${target} is not packed`);
+            if (!files.includes(target)) problems.push(`${f} imports ${spec}, but ${target} is not packed`);
           }
         }
+        assert.deepEqual(problems, []);
       });
       await check('no packed JS names a network API', () => {
         const found = packed.files.filter((f) => /\.m?js$/.test(f)).flatMap((f) => findNetworkJs(readFileSync(join(packed.root, f), 'utf8'), f));
@@ -161,17 +164,19 @@ async function main() {
     if (plainInstalled) {
       await check('types resolve from the installed tarball (NodeNext and Bundler resolution)', async () => {
         await writeFile(join(plainDir, 'check.ts'), `import init, { Personalizer, type RankedItem } from 'ondevice';\nawait init();\nconst top: RankedItem[] = new Personalizer({ storage: 'memory' }).rank({ limit: 3 });\nexport { top };\n`);
-        for (const [module, moduleResolution] of [['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']]) {
+        await Promise.all([['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']].map(async ([module, moduleResolution]) => {
           const config = { compilerOptions: { target: 'ES2022', module, moduleResolution, strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM', 'ESNext.Disposable'], types: [] }, files: ['check.ts'] };
-          await writeFile(join(plainDir, 'tsconfig.json'), JSON.stringify(config));
+          const name = `tsconfig.${moduleResolution}.json`;
+          await writeFile(join(plainDir, name), JSON.stringify(config));
           try {
-            await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: plainDir });
+            await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', name], { cwd: plainDir });
           } catch (e) {
             throw new Error(`${moduleResolution}: ${e.stdout || e.message}`);
+          } finally {
+            await rm(join(plainDir, name));
           }
-        }
+        }));
         await rm(join(plainDir, 'check.ts'));
-        await rm(join(plainDir, 'tsconfig.json'));
       });
     }
 
@@ -186,17 +191,27 @@ async function main() {
       return dist;
     }) : undefined;
 
+    // The panel (ondevice/panel), if the package exports one: its own page.
+    const panelExport = manifest.exports?.['./panel'];
+    const panelTarget = panelExport && (typeof panelExport === 'string' ? panelExport : panelExport.default)?.replace(/^\.\//, '');
+    const html = (title, script) => `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,"></head>\n<body>\n<pre id="out" data-state="pending"></pre>\n<script type="module" nonce="${NONCE}">\n${script}</script>\n</body>\n</html>\n`;
     if (plainInstalled) {
-      await writeFile(join(plainDir, 'index.html'), `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>ondevice, plain page</title><link rel="icon" href="data:,"></head>\n<body>\n<pre id="out" data-state="pending"></pre>\n<script type="module" nonce="${NONCE}">\nimport init, { Personalizer } from './node_modules/ondevice/index.js';\nimport { show } from './scenario.js';\nimport catalogue from './catalogue.js';\n\nshow(init, Personalizer, catalogue);${injectLeak ? LEAK : ''}</script>\n</body>\n</html>\n`);
+      await writeFile(join(plainDir, 'index.html'), html('ondevice, plain page', `import init, { Personalizer } from './node_modules/ondevice/index.js';\nimport { show } from './scenario.js';\nimport catalogue from './catalogue.js';\n\nshow(init, Personalizer, catalogue);${injectLeak ? LEAK : ''}\n`));
+      if (panelTarget) {
+        await writeFile(join(plainDir, 'panel.html'), html('ondevice panel', `import init, { Personalizer } from './node_modules/ondevice/index.js';\nimport { showPanel } from './scenario.js';\nimport catalogue from './catalogue.js';\n\nshowPanel(init, Personalizer, catalogue, () => import('./node_modules/ondevice/${panelTarget}'));\n`));
+      }
     }
 
+    const itemIds = fixtures.itemIds(fixtures.catalogue());
+    const ranking = (page) => verifyRanking(page, expected, itemIds);
     const pages = [];
-    if (built) pages.push(['Vite build', built]);
-    if (plainInstalled) pages.push(['plain page', plainDir]);
+    if (built) pages.push({ label: 'Vite build', root: built, path: '/', verify: ranking, what: 'renders a ranking computed by ondevice' });
+    if (plainInstalled) pages.push({ label: 'plain page', root: plainDir, path: '/', verify: ranking, what: 'renders a ranking computed by ondevice' });
+    if (plainInstalled && panelTarget) pages.push({ label: 'panel page', root: plainDir, path: '/panel.html', verify: verifyPanel, what: `the packed panel (${panelTarget}) loads and renders its controls` });
     if (pages.length === 0) return;
     browser = await check('launch headless Chromium', () => chromium.launch(CHROMIUM));
     if (!browser) return;
-    for (const [label, root] of pages) await checkPage(browser, label, root, expected, fixtures.itemIds(fixtures.catalogue()));
+    for (const page of pages) await checkPage(browser, page);
   } finally {
     await browser?.close();
     if (keep) console.log(`# kept ${tmp}`);
@@ -204,8 +219,51 @@ async function main() {
   }
 }
 
-/** Loads `root`/index.html from a local server and checks what it shows. */
-async function checkPage(browser, label, root, expected, itemIds) {
+/** Waits for <pre id="out"> and returns its JSON. */
+async function output(page) {
+  await page.waitForFunction(() => document.getElementById('out')?.dataset.state !== 'pending', null, { timeout: 20_000 });
+  const state = await page.$eval('#out', (el) => el.dataset.state);
+  const text = await page.$eval('#out', (el) => el.textContent);
+  assert.equal(state, 'done', text);
+  return JSON.parse(text);
+}
+
+/** The scenario's result as the page shows it, against Node's. */
+async function verifyRanking(page, expected, itemIds) {
+  const result = await output(page);
+  const ids = new Set(itemIds);
+  assert.equal(result.ranked.length, 5);
+  for (const r of [...result.ranked, ...result.onScreen]) {
+    assert.ok(ids.has(r.id), `${r.id} is a catalogue item`);
+    assert.ok(Number.isFinite(r.score) && r.reasons.length > 0, JSON.stringify(r));
+  }
+  assert.ok(!result.onScreen.some((r) => r.id === 'm1'), 'the item on screen is left out');
+  assert.equal(result.totalEvents, 2);
+  assert.equal(result.persistent, true, 'localStorage is used in a browser');
+  if (expected) {
+    const view = (list) => list.map((r) => ({ id: r.id, reasons: r.reasons.map((x) => `${x.kind}: ${x.text}`) }));
+    assert.deepEqual(view(result.ranked), view(expected.ranked), 'same ranking as in Node');
+    assert.deepEqual(view(result.onScreen), view(expected.onScreen), 'same context ranking as in Node');
+    for (const [a, b] of result.ranked.map((r, i) => [r.score, expected.ranked[i].score])) assert.ok(Math.abs(a - b) < 1e-9, `score ${a} vs ${b}`);
+    assert.deepEqual(result.warnings, expected.warnings);
+  }
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('ondevice:profile:pack')));
+  assert.equal(stored?.version, 1, 'the profile is stored under its namespaced key');
+  assert.equal(stored.history.events.length, 2);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), ['ondevice:profile:pack'], 'one key per profile, nothing else');
+  return result;
+}
+
+async function verifyPanel(page) {
+  const result = await output(page);
+  assert.equal(result.defined, true, '<ondevice-preferences> is defined');
+  assert.ok(result.controls > 0, `the panel rendered ${result.controls} controls`);
+  return result;
+}
+
+/** Loads `path` from a local server over `root`, runs `verify`, and checks
+ * that only the page's own static files were requested, without errors. */
+async function checkPage(browser, { label, root, path, verify, what }) {
   const server = await serve(root);
   const seen = [];
   const refused = [];
@@ -226,37 +284,16 @@ async function checkPage(browser, label, root, expected, itemIds) {
     page.on('requestfailed', (r) => { if (!refused.includes(r.url())) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
     page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 
-    shown = await check(`${label}: renders a ranking computed by ondevice`, async () => {
-      await page.goto(`${server.origin}/`, { waitUntil: 'load' });
-      await page.waitForFunction(() => document.getElementById('out')?.dataset.state !== 'pending', null, { timeout: 20_000 });
-      const state = await page.$eval('#out', (el) => el.dataset.state);
-      const text = await page.$eval('#out', (el) => el.textContent);
-      assert.equal(state, 'done', text);
-      const result = JSON.parse(text);
-      const ids = new Set(itemIds);
-      assert.equal(result.ranked.length, 5);
-      for (const r of [...result.ranked, ...result.onScreen]) {
-        assert.ok(ids.has(r.id), `${r.id} is a catalogue item`);
-        assert.ok(Number.isFinite(r.score) && r.reasons.length > 0, JSON.stringify(r));
+    shown = await check(`${label}: ${what}`, async () => {
+      try {
+        await page.goto(`${server.origin}${path}`, { waitUntil: 'load' });
+        return await verify(page);
+      } finally {
+        // Late requests (beacons on unload) are still seen.
+        await page.waitForTimeout(300);
+        await page.close({ runBeforeUnload: true });
+        await context.close();
       }
-      assert.ok(!result.onScreen.some((r) => r.id === 'm1'), 'the item on screen is left out');
-      assert.equal(result.totalEvents, 2);
-      assert.equal(result.persistent, true, 'localStorage is used in a browser');
-      if (expected) {
-        const view = (list) => list.map((r) => ({ id: r.id, reasons: r.reasons.map((x) => `${x.kind}: ${x.text}`) }));
-        assert.deepEqual(view(result.ranked), view(expected.ranked), 'same ranking as in Node');
-        assert.deepEqual(view(result.onScreen), view(expected.onScreen), 'same context ranking as in Node');
-        for (const [a, b] of result.ranked.map((r, i) => [r.score, expected.ranked[i].score])) assert.ok(Math.abs(a - b) < 1e-9, `score ${a} vs ${b}`);
-        assert.deepEqual(result.warnings, expected.warnings);
-      }
-      const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('ondevice:profile:pack')));
-      assert.equal(stored?.version, 1, 'the profile is stored under its namespaced key');
-      assert.equal(stored.history.events.length, 2);
-      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), ['ondevice:profile:pack'], 'one key per profile, nothing else');
-      await page.waitForTimeout(300);
-      await page.close({ runBeforeUnload: true });
-      await context.close();
-      return result;
     });
 
     await check(`${label}: no request left the page's own static files`, () => {
@@ -264,14 +301,15 @@ async function checkPage(browser, label, root, expected, itemIds) {
       const files = new Set(walk(root).map((f) => `/${rel(root, f)}`));
       const ours = seen.filter((u) => !u.startsWith('data:'));
       assert.ok(ours.length >= 2, `requests: ${seen}`);
+      const strays = [];
       for (const u of ours) {
         const url = new URL(u);
         assert.equal(url.origin, server.origin, u);
         assert.equal(url.hostname, '127.0.0.1', u);
-        const path = url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname;
-        assert.ok(files.has(decodeURIComponent(path)), `${u} is not a static file of the page`);
-        assert.ok(!path.endsWith('.wasm'), `${u}: a .wasm was requested`);
+        const file = url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname;
+        if (!files.has(decodeURIComponent(file)) || file.endsWith('.wasm')) strays.push(u);
       }
+      assert.deepEqual(strays, [], 'requests for anything but the page\'s own static files');
       for (const r of server.requests) assert.equal(r.method, 'GET', `${r.method} ${r.path}`);
       assert.equal(server.requests.length, ours.length, `the server saw ${server.requests.map((r) => r.path)}; the browser sent ${ours}`);
     });
@@ -283,7 +321,6 @@ async function checkPage(browser, label, root, expected, itemIds) {
     await server.close();
   }
 }
-
 await main().catch((e) => {
   results.push({ name: 'run', ok: false });
   console.log(`FAIL run: ${e?.stack ?? e}`);

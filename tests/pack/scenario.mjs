@@ -26,3 +26,25 @@ export async function show(init, Personalizer, catalogue) {
     out.dataset.state = 'error';
   }
 }
+
+/** The panel page: loads the packed panel, gives it a personalizer and
+ * writes how many controls it rendered into <pre id="out">. */
+export async function showPanel(init, Personalizer, catalogue, loadPanel) {
+  const out = document.getElementById('out');
+  try {
+    await init();
+    await loadPanel();
+    const panel = document.createElement('ondevice-preferences');
+    const p = new Personalizer({ profile: 'panel', storage: 'memory' });
+    p.loadCatalogue(catalogue);
+    panel.personalizer = p;
+    document.body.append(panel);
+    await new Promise((r) => setTimeout(r, 50));
+    const controls = panel.shadowRoot ? panel.shadowRoot.querySelectorAll('input, button').length : 0;
+    out.textContent = JSON.stringify({ defined: Boolean(customElements.get('ondevice-preferences')), controls });
+    out.dataset.state = 'done';
+  } catch (e) {
+    out.textContent = String(e && e.stack || e);
+    out.dataset.state = 'error';
+  }
+}

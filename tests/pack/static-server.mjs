@@ -21,7 +21,7 @@ export const NONCE = 'ondevice-pack-test';
 export const CSP = [
   "default-src 'none'",
   `script-src 'self' 'nonce-${NONCE}' 'wasm-unsafe-eval'`,
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'none'",
   "base-uri 'none'",
