@@ -105,11 +105,13 @@ export class OndevicePreferencesElement extends HTMLElement {
       return;
     }
     const view = this.view;
-    const title = h('h2', { id: this.#id('title'), part: 'title' }, view === 'data' ? 'Your data' : 'Your preferences');
-    const intro = h('p', { class: 'intro' }, 'Kept only in this browser and never sent anywhere. Changes apply at once.');
+    const title = h('h2', { id: this.#id('title'), part: 'title' }, view === 'data' ? 'Stored in this browser' : 'Your preferences');
+    const intro = h('p', { class: 'intro' }, view === 'data'
+      ? 'Everything ondevice keeps about you. Nothing of it is ever sent anywhere.'
+      : 'Kept only in this browser and never sent anywhere. Changes apply at once.');
     const sections = [];
     if (view !== 'data') sections.push(...this.#settingsSections(categories));
-    sections.push(h('section', { class: 'data', id: this.#id('data'), 'aria-label': view === 'data' ? null : 'Your data' }));
+    sections.push(h('section', { class: 'data', id: this.#id('data') }));
     const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: this.#id('status') });
     this.#root.replaceChildren(h('div', { class: 'panel', part: 'panel', role: 'region', 'aria-labelledby': this.#id('title') }, title, intro, ...sections, status));
     this.#syncControls();
@@ -138,7 +140,7 @@ export class OndevicePreferencesElement extends HTMLElement {
 
   /** A labelled range input; `onInput` receives the number, `words` its aria-valuetext. */
   #range(key, label, { min, max, step, words, onInput, ends = null }) {
-    const input = h('input', { type: 'range', id: this.#id(key), min, max, step });
+    const input = h('input', { type: 'range', id: this.#id(key), min, max, step, class: min < 0 ? 'bipolar' : null });
     const output = h('output', { for: this.#id(key), 'aria-hidden': 'true' });
     input.addEventListener('input', () => {
       const value = Number(input.value);
@@ -338,7 +340,7 @@ export class OndevicePreferencesElement extends HTMLElement {
     renderData(section, {
       personalizer: this.#personalizer,
       id: (name) => this.#id(name),
-      full: this.view !== 'settings',
+      view: this.view,
       say: (text) => this.#say(text),
       changed: (cause) => {
         this.#syncControls();

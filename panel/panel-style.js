@@ -75,12 +75,52 @@ legend + * { clear: both; }
 .range > input, .range > .ends, .range > select { grid-area: track; }
 .range > select { grid-area: value; }
 .ends { display: flex; align-items: center; gap: 0.5rem; color: var(--_muted); font-size: 0.8rem; }
+/* Ranges are drawn by hand so that a less/more slider has a neutral track
+   with a centre mark, not a bar "filled" up to the middle. */
 input[type="range"] {
+  appearance: none;
   width: 100%;
   min-width: 6rem;
-  margin: 0.35rem 0;
-  accent-color: var(--_accent);
+  height: 1.5rem;
+  margin: 0.1rem 0;
+  background: transparent;
   cursor: pointer;
+}
+input[type="range"]::-webkit-slider-runnable-track {
+  height: 6px;
+  border-radius: 3px;
+  background: var(--_track);
+  border: 1px solid var(--_border);
+}
+input[type="range"]::-moz-range-track {
+  height: 6px;
+  border-radius: 3px;
+  background: var(--_track);
+  border: 1px solid var(--_border);
+}
+input[type="range"].bipolar::-webkit-slider-runnable-track {
+  background: linear-gradient(to right, transparent calc(50% - 1px), var(--_muted) calc(50% - 1px), var(--_muted) calc(50% + 1px), transparent calc(50% + 1px)), var(--_track);
+}
+input[type="range"].bipolar::-moz-range-track {
+  background: linear-gradient(to right, transparent calc(50% - 1px), var(--_muted) calc(50% - 1px), var(--_muted) calc(50% + 1px), transparent calc(50% + 1px)), var(--_track);
+}
+input[type="range"]::-webkit-slider-thumb {
+  appearance: none;
+  width: 1.1rem;
+  height: 1.1rem;
+  margin-top: calc(-0.55rem + 2px);
+  border-radius: 50%;
+  background: var(--_accent);
+  border: 2px solid var(--_bg);
+  box-shadow: 0 0 0 1px var(--_accent);
+}
+input[type="range"]::-moz-range-thumb {
+  width: 1rem;
+  height: 1rem;
+  border-radius: 50%;
+  background: var(--_accent);
+  border: 2px solid var(--_bg);
+  box-shadow: 0 0 0 1px var(--_accent);
 }
 input:disabled { cursor: not-allowed; opacity: 0.45; }
 .category { display: grid; grid-template-columns: 1fr auto; align-items: end; column-gap: 0.75rem; }
@@ -129,13 +169,13 @@ button {
 }
 button.secondary { background: transparent; color: var(--_fg); border-color: var(--_border); }
 button.danger { background: transparent; color: var(--_danger); border-color: var(--_danger); }
-button.danger:hover, button.danger:focus-visible { background: var(--_danger); color: var(--_bg); }
+button.danger:hover, button.danger:focus-visible, button.danger.confirm { background: var(--_danger); color: var(--_bg); }
 button:hover { filter: brightness(1.08); }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 0.75rem; }
 .data { border-top: 1px solid var(--_border); margin-top: 1rem; padding-top: 0.75rem; }
 :host([view="data"]) .data { border-top: 0; margin-top: 0.5rem; padding-top: 0; }
 figure { margin: 0 0 0.5rem; }
-.chart { width: 100%; max-width: 32rem; height: auto; display: block; font-size: 12px; }
+.chart { width: 100%; max-width: 26rem; height: auto; display: block; font-size: 12px; }
 .chart text { fill: currentColor; }
 .chart .axis-label { fill: var(--_muted); font-size: 11px; }
 .chart .axis { stroke: var(--_muted); stroke-width: 1; }

@@ -36,8 +36,7 @@ export function interestChart(interests, id) {
   h('svg:title', { id: `${id}-title` }, 'Learned interest per category'),
   h('svg:desc', { id: `${id}-desc` }, desc),
   h('svg:text', { x: left, y: 12, class: 'axis-label' }, 'less'),
-  h('svg:text', { x: left + span, y: 12, class: 'axis-label', 'text-anchor': 'end' }, 'more'),
-  h('svg:line', { x1: centre, x2: centre, y1: top - 6, y2: height, class: 'axis' }));
+  h('svg:text', { x: left + span, y: 12, class: 'axis-label', 'text-anchor': 'end' }, 'more'));
   interests.forEach((interest, i) => {
     const y = top + i * row;
     const w = Math.abs(interest.weight) * (span / 2);
@@ -52,6 +51,8 @@ export function interestChart(interests, id) {
       h('svg:text', { x: width - 2, y: y + row / 2 + 4, 'text-anchor': 'end', class: 'bar-value' }, signed(interest.weight)),
     );
   });
+  // Drawn last, so that the bars' tracks do not cover the zero line.
+  svg.append(h('svg:line', { x1: centre, x2: centre, y1: top - 6, y2: height, class: 'axis' }));
   return svg;
 }
 
@@ -70,9 +71,9 @@ function storedFacts(summary) {
     ['Oldest event', summary.oldestEvent === null ? 'none' : formatDate(summary.oldestEvent)],
     ['History', summary.historyConsent ? `recorded, kept ${summary.retentionDays} days` : 'not recorded (no consent)'],
     ['Size', formatBytes(summary.bytesStored)],
-    ['Storage', summary.persistent
-      ? 'this browser’s local storage, for this site only'
-      : 'not persistent: it is lost when the page closes'],
+    ['Where', summary.persistent
+      ? `this browser’s localStorage, for this site only, under “ondevice:profile:${summary.profile}”`
+      : 'nowhere lasting: storage is unavailable here, so it goes when the page closes'],
   ];
   return h('dl', { class: 'facts' }, rows.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
@@ -95,7 +96,7 @@ function exportFilename(profile) {
  *  Escape for free), Cancel focused first so Enter alone deletes nothing. */
 function deleteDialog(ctx, restoreFocus) {
   const cancel = h('button', { type: 'button', class: 'secondary', autofocus: true }, 'Cancel');
-  const confirm = h('button', { type: 'button', class: 'danger', 'data-action': 'confirm-delete' }, 'Delete everything');
+  const confirm = h('button', { type: 'button', class: 'danger confirm', 'data-action': 'confirm-delete' }, 'Delete everything');
   const dialog = h('dialog', { 'aria-labelledby': ctx.id('delete-title'), 'aria-describedby': ctx.id('delete-desc') },
     h('h3', { id: ctx.id('delete-title') }, 'Delete everything?'),
     h('p', { id: ctx.id('delete-desc') }, 'This deletes your preferences and your history from this browser. It cannot be undone.'),
@@ -153,9 +154,9 @@ export function renderData(section, ctx) {
   const dialogOpen = section.querySelector('dialog[open]');
   if (dialogOpen) return; // never pull a modal away from under the person
 
-  const heading = h('h3', { id: ctx.id('data-title') }, 'Your data');
-  const parts = [heading];
-  if (ctx.full) {
+  // In the "data" view the panel's own title already says "Your data".
+  const parts = ctx.view === 'data' ? [] : [h('h3', { id: ctx.id('data-title') }, 'Your data')];
+  if (ctx.view !== 'settings') {
     parts.push(
       h('figure', {},
         interestChart(summary.interests, ctx.id('chart')),
@@ -172,8 +173,7 @@ export function renderData(section, ctx) {
       `${summary.totalEvents} events, ${formatBytes(summary.bytesStored)}, kept in this browser only.`));
   }
   parts.push(...actions(section, ctx));
-  section.setAttribute('aria-labelledby', ctx.id('data-title'));
-  section.removeAttribute('aria-label');
+  if (ctx.view !== 'data') section.setAttribute('aria-labelledby', ctx.id('data-title'));
   section.replaceChildren(...parts);
   if (focused) section.querySelector(`[data-action="${focused}"]`)?.focus();
 }

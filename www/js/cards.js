@@ -42,9 +42,10 @@ function whyPanel(ranked, panelId) {
 /**
  * One card for a ranked item. `onDismiss(id)` runs after "Not interested";
  * `context` is a prefix that keeps element ids unique when one film appears
- * in two lists on the same page.
+ * in two lists on the same page; `heading` keeps the outline in order (h2
+ * under the page's h1, h3 under a section's h2).
  */
-export function card(site, ranked, { onDismiss, context = 'list' }) {
+export function card(site, ranked, { onDismiss, context = 'list', heading = 'h3' }) {
   const { id } = ranked;
   const titleId = `${context}-title-${id}`;
   const whyId = `${context}-why-${id}`;
@@ -60,7 +61,7 @@ export function card(site, ranked, { onDismiss, context = 'list' }) {
   return h('li', { class: 'card', 'data-id': id, 'data-categories': (site.items.get(id)?.categories ?? []).join(' ') },
     h('article', { 'aria-labelledby': titleId },
       poster(site, id),
-      h('h3', { id: titleId }, h('a', { href: `item.html?id=${encodeURIComponent(id)}` }, site.title(id))),
+      h(heading, { id: titleId }, h('a', { href: `item.html?id=${encodeURIComponent(id)}` }, site.title(id))),
       h('p', { class: 'meta' }, metaLine(site, id)),
       h('div', { class: 'card-actions' }, why, dismiss),
       panel));
@@ -84,7 +85,7 @@ export function dismissItem(site, id, hiddenThisPage) {
 /** After a card is removed, focus moves to the next card (or the list) so a
  *  keyboard user is not thrown back to the top of the page. */
 export function focusAfterRemoval(list, index) {
-  const links = list.querySelectorAll('.card h3 a');
+  const links = list.querySelectorAll('.card article > :is(h2, h3) a');
   const target = links[Math.min(index, links.length - 1)];
   if (target) target.focus();
   else list.focus();

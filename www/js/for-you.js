@@ -31,7 +31,7 @@ async function main() {
   const render = () => {
     const ranked = site.p.rank({ limit: LIMIT, exclude: [...hiddenThisPage] });
     impressions.reset();
-    grid.replaceChildren(...ranked.map((r) => card(site, r, { onDismiss, context: 'for-you' })));
+    grid.replaceChildren(...ranked.map((r) => card(site, r, { onDismiss, context: 'for-you', heading: 'h2' })));
     grid.setAttribute('aria-busy', 'false');
     mode.textContent = describeOrder(site);
     impressions.watch(grid);

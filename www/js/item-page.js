@@ -9,6 +9,14 @@ import { card, dismissItem, focusAfterRemoval, impressionCounter, metaLine, post
 
 const LIMIT = 6;
 
+/** Only films that are there *because of* the context film: the headings
+ *  promise that, so a film shown for other reasons would make them untrue. */
+function aroundFilm(site, contextId, exclude) {
+  return site.p.rank({ limit: 50, context: { itemId: contextId }, exclude })
+    .filter((r) => r.reasons.some((reason) => reason.kind === 'context'))
+    .slice(0, LIMIT);
+}
+
 function itemId() {
   return new URLSearchParams(location.search).get('id');
 }
@@ -83,9 +91,9 @@ async function main() {
   const render = () => {
     impressions.reset();
     const exclude = [...hiddenThisPage];
-    const alsoRanked = site.p.rank({ limit: LIMIT, context: { itemId: id }, exclude });
+    const alsoRanked = aroundFilm(site, id, exclude);
     also.list.replaceChildren(...alsoRanked.map((r) => card(site, r, { onDismiss: onDismiss(also.list), context: 'also' })));
-    also.noteEl.textContent = alsoRanked.length === 0 ? 'Nothing to show: every related film is hidden by your choices.' : '';
+    also.noteEl.textContent = alsoRanked.length === 0 ? 'Not enough people watched this film with others to say, or you hid them.' : '';
 
     const previous = site.hasConsent() ? site.lastEngaged(id) : null;
     if (previous === null) {
@@ -97,9 +105,9 @@ async function main() {
     } else {
       because.heading.textContent = `Because you viewed ${site.title(previous)}`;
       const shown = [id, ...exclude, ...alsoRanked.map((r) => r.id)];
-      const ranked = site.p.rank({ limit: LIMIT, context: { itemId: previous }, exclude: shown });
+      const ranked = aroundFilm(site, previous, shown);
       because.list.replaceChildren(...ranked.map((r) => card(site, r, { onDismiss: onDismiss(because.list), context: 'because' })));
-      because.noteEl.textContent = '';
+      because.noteEl.textContent = ranked.length === 0 ? `The films that go with ${site.title(previous)} are already above.` : '';
     }
     impressions.watch(main);
   };
