@@ -5,8 +5,13 @@ export default async function* summaryReporter(source) {
   let passed = 0;
   let failed = 0;
   const failures = [];
+  const stderr = new Map(); // file -> what it wrote to stderr (why a file crashed)
   for await (const event of source) {
     const { type, data } = event;
+    if (type === 'test:stderr') {
+      stderr.set(data.file, (stderr.get(data.file) ?? '') + data.message);
+      continue;
+    }
     if (type !== 'test:pass' && type !== 'test:fail') continue;
     // Files run as subprocesses are reported as tests too; count only the
     // tests themselves (a crashing file still counts, as a failure).
@@ -19,7 +24,8 @@ export default async function* summaryReporter(source) {
       if (isFile && data.details.error?.failureType === 'subtestsFailed') continue;
       failed++;
       const error = data.details.error?.cause ?? data.details.error;
-      failures.push(`${data.name}\n${String(error?.stack ?? error?.message ?? error).split('\n').slice(0, 12).join('\n')}`);
+      const output = isFile ? stderr.get(data.file) ?? stderr.get(data.name) ?? '' : '';
+      failures.push(`${data.name}\n${String(error?.stack ?? error?.message ?? error).split('\n').slice(0, 12).join('\n')}\n${output.trim()}`);
       yield `  FAIL  ${data.name}\n`;
     }
   }
