@@ -4,7 +4,6 @@
 //! Laplace noise when asked), runs the publish stages and reads the results.
 //! `scripts/spark_equivalence.py` runs the same files on Spark.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -84,7 +83,8 @@ pub async fn compute(
 ) -> Result<Aggregates> {
     let partitions = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(partitions));
-    register(&ctx, "events", events_batches(items, events, partitions)?)?;
+    register(&ctx, "events", events_batches(events, partitions)?)?;
+    register(&ctx, "items", vec![vec![items_batch(items)?]])?;
     register(&ctx, "params", vec![vec![params_batch(params)?]])?;
 
     for stage in &COUNT_STAGES {
@@ -116,9 +116,9 @@ pub async fn compute(
         let df = ctx.sql(stage.sql).await.map_err(|e| BuildError::engine(stage.file, e))?;
         ctx.register_table(stage.view, df.into_view()).map_err(|e| BuildError::engine(stage.file, e))?;
     }
-    let popularity_rows = collect(&ctx, "popularity", "SELECT item_id, popularity FROM popularity").await?;
-    let related_rows = collect(&ctx, "related", "SELECT item_id, neighbour_id, weight, neighbour_rank FROM related").await?;
-    let next_rows = collect(&ctx, "next", "SELECT item_id, neighbour_id, weight, neighbour_rank FROM next").await?;
+    let popularity_rows = collect(&ctx, "popularity", "SELECT item_no, popularity FROM popularity").await?;
+    let related_rows = collect(&ctx, "related", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM related").await?;
+    let next_rows = collect(&ctx, "next", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM next").await?;
 
     if let Some(dir) = dump {
         crate::dump::write(&ctx, dir).await?;
@@ -128,13 +128,12 @@ pub async fn compute(
     let n = items.items.len();
     let mut popularity = vec![0i64; n];
     for batch in &popularity_rows {
-        let ids = strings(batch, "item_id")?;
+        let nos = int64s(batch, "item_no")?;
         let counts = int64s(batch, "popularity")?;
         for row in 0..batch.num_rows() {
-            let at = position(items, ids.value(row), "popularity")?;
-            if let Some(slot) = popularity.get_mut(at as usize) {
-                *slot = counts.value(row);
-            }
+            let slot = usize::try_from(nos.value(row)).ok().and_then(|at| popularity.get_mut(at));
+            let slot = slot.ok_or_else(|| BuildError::engine("popularity", format!("item number {} out of range", nos.value(row))))?;
+            *slot = counts.value(row);
         }
     }
     Ok(Aggregates { popularity, related: neighbours(items, &related_rows, "related")?, next: neighbours(items, &next_rows, "next")? })
@@ -148,19 +147,21 @@ fn register(ctx: &SessionContext, name: &str, partitions: Vec<Vec<RecordBatch>>)
     Ok(())
 }
 
-/// The normalized events table: user_id BIGINT, item_id STRING, ts BIGINT,
-/// kind STRING, seq BIGINT (row number in the log, from 0).
+/// The normalized events table: user_no BIGINT (users numbered in order of
+/// first appearance), item_no BIGINT (position in the item list), ts BIGINT
+/// (ms), kind STRING, seq BIGINT (row number in the log, from 0). Numbers
+/// instead of strings make the pair self-join several times cheaper.
 pub fn events_schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
-        Field::new("user_id", DataType::Int64, false),
-        Field::new("item_id", DataType::Utf8, false),
+        Field::new("user_no", DataType::Int64, false),
+        Field::new("item_no", DataType::Int64, false),
         Field::new("ts", DataType::Int64, false),
         Field::new("kind", DataType::Utf8, false),
         Field::new("seq", DataType::Int64, false),
     ]))
 }
 
-fn events_batches(items: &ItemList, events: &Events, partitions: usize) -> Result<Vec<Vec<RecordBatch>>> {
+fn events_batches(events: &Events, partitions: usize) -> Result<Vec<Vec<RecordBatch>>> {
     const BATCH_ROWS: usize = 64 * 1024;
     let schema = events_schema();
     let mut out: Vec<Vec<RecordBatch>> = vec![Vec::new(); partitions];
@@ -169,10 +170,9 @@ fn events_batches(items: &ItemList, events: &Events, partitions: usize) -> Resul
     while start < events.len() {
         let end = (start + BATCH_ROWS).min(events.len());
         let range = start..end;
-        let item_ids = events.item[range.clone()].iter().map(|&i| items.items.get(i as usize).map_or("", |it| it.id.as_str()));
         let columns: Vec<ArrayRef> = vec![
             Arc::new(Int64Array::from(events.user[range.clone()].to_vec())),
-            Arc::new(StringArray::from_iter_values(item_ids)),
+            Arc::new(Int64Array::from_iter_values(events.item[range.clone()].iter().map(|&i| i64::from(i)))),
             Arc::new(Int64Array::from(events.ts[range.clone()].to_vec())),
             Arc::new(StringArray::from_iter_values(events.kind[range.clone()].iter().map(|k| k.name()))),
             Arc::new(Int64Array::from_iter_values(range.map(|i| i as i64))),
@@ -191,6 +191,17 @@ fn events_batches(items: &ItemList, events: &Events, partitions: usize) -> Resul
     Ok(out)
 }
 
+/// The items table: item_no BIGINT, item_id STRING (the site's id, which
+/// breaks ties between equal weights).
+fn items_batch(items: &ItemList) -> Result<RecordBatch> {
+    let schema = Schema::new(vec![Field::new("item_no", DataType::Int64, false), Field::new("item_id", DataType::Utf8, false)]);
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from_iter_values(0..items.items.len() as i64)),
+        Arc::new(StringArray::from_iter_values(items.items.iter().map(|i| i.id.as_str()))),
+    ];
+    RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| BuildError::engine("items", e))
+}
+
 fn params_batch(p: Params) -> Result<RecordBatch> {
     let names = ["k", "max_events_per_user", "related_limit", "next_limit"];
     let values = [p.k, p.max_events_per_user, p.related, p.next];
@@ -205,42 +216,38 @@ fn params_batch(p: Params) -> Result<RecordBatch> {
 async fn noisy_counts(ctx: &SessionContext, table: CountTable, noise: &mut Noise, items: &ItemList) -> Result<RecordBatch> {
     let view = table.view();
     let keys = table.keys();
-    let mut fields: Vec<Field> = keys.iter().map(|k| Field::new(*k, DataType::Utf8, false)).collect();
+    let mut fields: Vec<Field> = keys.iter().map(|k| Field::new(*k, DataType::Int64, false)).collect();
     fields.push(Field::new("users", DataType::Int64, false));
     let schema = Arc::new(Schema::new(fields));
-    let mut key_columns: Vec<Vec<String>> = vec![Vec::new(); keys.len()];
+    let mut key_columns: Vec<Vec<i64>> = vec![Vec::new(); keys.len()];
     let mut users: Vec<i64> = Vec::new();
     if table == CountTable::ItemUsers {
         // Every item of the public list gets noise, zero counts included:
         // otherwise having any user at all would show.
-        let rows = collect(ctx, view, "SELECT item_id, users FROM item_users").await?;
-        let mut exact: HashMap<String, i64> = HashMap::new();
-        for batch in &rows {
-            let (ids, counts) = (strings(batch, "item_id")?, int64s(batch, "users")?);
+        let mut exact = vec![0i64; items.items.len()];
+        for batch in &collect(ctx, view, "SELECT item_no, users FROM item_users").await? {
+            let (nos, counts) = (int64s(batch, "item_no")?, int64s(batch, "users")?);
             for row in 0..batch.num_rows() {
-                exact.insert(ids.value(row).to_string(), counts.value(row));
+                if let Some(slot) = usize::try_from(nos.value(row)).ok().and_then(|i| exact.get_mut(i)) {
+                    *slot = counts.value(row);
+                }
             }
         }
-        for item in &items.items {
-            let count = exact.get(&item.id).copied().unwrap_or(0);
-            if let Some(column) = key_columns.first_mut() {
-                column.push(item.id.clone());
-            }
-            users.push(noise.add(table, count));
+        if let Some(column) = key_columns.first_mut() {
+            column.extend(0..exact.len() as i64);
         }
+        users.extend(exact.into_iter().map(|count| noise.add(table, count)));
     } else {
         let list = keys.join(", ");
-        let rows = collect(ctx, view, &format!("SELECT {list}, users FROM {view} ORDER BY {list}")).await?;
-        for batch in &rows {
-            let counts = int64s(batch, "users")?;
+        for batch in &collect(ctx, view, &format!("SELECT {list}, users FROM {view} ORDER BY {list}")).await? {
             for (k, column) in keys.iter().zip(key_columns.iter_mut()) {
-                let values = strings(batch, k)?;
-                column.extend((0..batch.num_rows()).map(|r| values.value(r).to_string()));
+                column.extend(int64s(batch, k)?.values().iter().copied());
             }
-            users.extend((0..batch.num_rows()).map(|r| noise.add(table, counts.value(r))));
+            let counts = int64s(batch, "users")?;
+            users.extend(counts.values().iter().map(|&c| noise.add(table, c)));
         }
     }
-    let mut columns: Vec<ArrayRef> = key_columns.into_iter().map(|c| Arc::new(StringArray::from(c)) as ArrayRef).collect();
+    let mut columns: Vec<ArrayRef> = key_columns.into_iter().map(|c| Arc::new(Int64Array::from(c)) as ArrayRef).collect();
     columns.push(Arc::new(Int64Array::from(users)));
     RecordBatch::try_new(schema, columns).map_err(|e| BuildError::engine(view, e))
 }
@@ -255,35 +262,29 @@ fn column(batch: &RecordBatch, name: &str, to: &DataType) -> Result<ArrayRef> {
     cast(col, to).map_err(|e| BuildError::engine(name, e))
 }
 
-fn strings(batch: &RecordBatch, name: &str) -> Result<StringArray> {
-    Ok(column(batch, name, &DataType::Utf8)?.as_string::<i32>().clone())
-}
-
 fn int64s(batch: &RecordBatch, name: &str) -> Result<Int64Array> {
     Ok(column(batch, name, &DataType::Int64)?.as_primitive::<Int64Type>().clone())
-}
-
-fn position(items: &ItemList, id: &str, stage: &str) -> Result<u32> {
-    items.position(id).ok_or_else(|| BuildError::engine(stage, format!("result names item {id:?}, which is not in the item list")))
 }
 
 fn neighbours(items: &ItemList, rows: &[RecordBatch], stage: &str) -> Result<Vec<Vec<Neighbour>>> {
     let mut ranked: Vec<Vec<(i64, Neighbour)>> = vec![Vec::new(); items.items.len()];
     for batch in rows {
-        let ids = strings(batch, "item_id")?;
-        let others = strings(batch, "neighbour_id")?;
+        let froms = int64s(batch, "item_no")?;
+        let tos = int64s(batch, "neighbour_no")?;
         let weights = column(batch, "weight", &DataType::Float64)?;
         let weights = weights.as_primitive::<Float64Type>();
         let ranks = int64s(batch, "neighbour_rank")?;
         for row in 0..batch.num_rows() {
-            if ids.is_null(row) || others.is_null(row) || weights.is_null(row) {
+            if froms.is_null(row) || tos.is_null(row) || weights.is_null(row) {
                 return Err(BuildError::engine(stage, "null in a result row"));
             }
-            let from = position(items, ids.value(row), stage)?;
-            let to = position(items, others.value(row), stage)?;
-            if let Some(list) = ranked.get_mut(from as usize) {
-                list.push((ranks.value(row), Neighbour { item: to, weight: weights.value(row) }));
-            }
+            let (from, to) = (froms.value(row), tos.value(row));
+            let n = ranked.len();
+            let list = usize::try_from(from).ok().and_then(|f| ranked.get_mut(f));
+            let list = list.ok_or_else(|| BuildError::engine(stage, format!("item number {from} out of range")))?;
+            let to = u32::try_from(to).ok().filter(|&t| (t as usize) < n);
+            let to = to.ok_or_else(|| BuildError::engine(stage, format!("neighbour number out of range in row {row}")))?;
+            list.push((ranks.value(row), Neighbour { item: to, weight: weights.value(row) }));
         }
     }
     Ok(ranked

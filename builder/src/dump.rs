@@ -1,4 +1,4 @@
-//! `--dump-normalized DIR`: the validated events table, the parameters and the
+//! `--dump-normalized DIR`: the validated events and items tables, the parameters and the
 //! builder's SQL results as Parquet, so `scripts/spark_equivalence.py` can run
 //! the same SQL on Spark and compare. The events keep per-user rows (with
 //! pseudonymous user numbers): treat the directory as raw data, not as
@@ -13,12 +13,13 @@ use datafusion::prelude::SessionContext;
 
 use crate::error::{BuildError, Result};
 
-const TABLES: [(&str, &str); 5] = [
-    ("events", "SELECT user_id, item_id, ts, kind, seq FROM events ORDER BY seq"),
+const TABLES: [(&str, &str); 6] = [
+    ("events", "SELECT user_no, item_no, ts, kind, seq FROM events ORDER BY seq"),
+    ("items", "SELECT item_no, item_id FROM items ORDER BY item_no"),
     ("params", "SELECT k, max_events_per_user, related_limit, next_limit FROM params"),
-    ("popularity", "SELECT item_id, popularity FROM popularity ORDER BY item_id"),
-    ("related", "SELECT item_id, neighbour_id, weight, neighbour_rank FROM related ORDER BY item_id, neighbour_rank"),
-    ("next", "SELECT item_id, neighbour_id, weight, neighbour_rank FROM next ORDER BY item_id, neighbour_rank"),
+    ("popularity", "SELECT item_no, popularity FROM popularity ORDER BY item_no"),
+    ("related", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM related ORDER BY item_no, neighbour_rank"),
+    ("next", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM next ORDER BY item_no, neighbour_rank"),
 ];
 
 pub async fn write(ctx: &SessionContext, dir: &Path) -> Result<()> {

@@ -38,7 +38,7 @@ impl CountTable {
     /// The key columns of the view, in the order used to draw noise.
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            CountTable::ItemUsers | CountTable::TransitionSources => &["item_id"],
+            CountTable::ItemUsers | CountTable::TransitionSources => &["item_no"],
             CountTable::PairUsers => &["item_a", "item_b"],
             CountTable::TransitionUsers => &["from_item", "to_item"],
         }
