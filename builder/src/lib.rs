@@ -146,10 +146,8 @@ pub fn build(options: &Options) -> Result<Summary> {
 /// States on stderr what the noise costs and buys: epsilon per table, scale,
 /// and the delta bound of the thresholded tables.
 fn report_privacy(noise: &Noise, k: u64, progress: &Progress) {
-    let mut delta = 0.0;
     for table in CountTable::ALL {
         let d = noise.delta(table, k);
-        delta += d;
         progress.say(format_args!(
             "noise on {}: epsilon {} (of {}), sensitivity {}, Laplace scale {:.3}{}",
             table.view(),
@@ -160,11 +158,13 @@ fn report_privacy(noise: &Noise, k: u64, progress: &Progress) {
             if table.thresholded() { format!(", delta <= {d:.3e} at k = {k}") } else { String::new() }
         ));
     }
-    let delta = delta.min(1.0);
+    let delta = noise.total_delta(k);
     progress.say(format_args!("privacy of the counts: ({}, {delta:.3e})-differential privacy per user", noise.epsilon()));
     if delta > 1e-6 {
         progress.say(format_args!(
-            "WARNING: delta {delta:.3e} is too large to mean much: lower --max-events-per-user or raise --k (see README, Privacy)"
+            "WARNING: delta {delta:.3e} is too large to mean much; with this cap and epsilon, delta <= 1e-6 needs --k {} \
+             (or lower --max-events-per-user; see builder/README.md, Privacy)",
+            noise.k_for_delta(1e-6)
         ));
     }
 }

@@ -137,6 +137,29 @@ impl Noise {
         }
         (keys * 0.5 * (-((k as f64) - 1.5) / b).exp()).min(1.0)
     }
+
+    /// The delta of the whole release: the sum over the four tables.
+    pub fn total_delta(&self, k: u64) -> f64 {
+        CountTable::ALL.iter().map(|&t| self.delta(t, k)).sum::<f64>().min(1.0)
+    }
+
+    /// The least k whose total delta is at most `target` (binary search;
+    /// delta falls as k grows).
+    pub fn k_for_delta(&self, target: f64) -> u64 {
+        let (mut lo, mut hi) = (2u64, 2u64);
+        while self.total_delta(hi) > target && hi < u64::MAX / 2 {
+            hi *= 2;
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.total_delta(mid) > target {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        hi
+    }
 }
 
 /// One draw from Laplace(0, b) by inversion of the CDF.
@@ -199,5 +222,7 @@ mod tests {
         assert_eq!(small.delta(CountTable::ItemUsers, 5), 0.0);
         let big = Noise::new(1.0, 1000, None);
         assert_eq!(big.delta(CountTable::PairUsers, 5), 1.0);
+        let k = small.k_for_delta(1e-6);
+        assert!(small.total_delta(k) <= 1e-6 && small.total_delta(k - 1) > 1e-6, "k = {k}");
     }
 }
