@@ -61,12 +61,13 @@ def main() -> None:
     ap.add_argument("--related", type=int, default=20)
     ap.add_argument("--next", type=int, default=10)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--sql-dir", type=Path, default=SQL_DIR, help="where the builder's *.sql files are (on the driver)")
     args = ap.parse_args()
     spark = SparkSession.builder.appName("ondevice-aggregates").getOrCreate()
     spark.read.parquet(args.events).createOrReplaceTempView("events")
     spark.read.parquet(args.items).createOrReplaceTempView("items")
     params_view(spark, args.k, args.max_events_per_user, args.related, args.next)
-    for name, df in run(spark).items():
+    for name, df in run(spark, args.sql_dir).items():
         df.write.mode("overwrite").parquet(f"{args.out}/{name}")
     spark.stop()
 

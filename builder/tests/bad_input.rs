@@ -131,3 +131,48 @@ fn a_failed_build_keeps_the_previous_catalogue() {
     listing.retain(|n| n.starts_with('.'));
     assert!(listing.is_empty(), "temporary files left: {listing:?}");
 }
+
+#[test]
+fn bad_parquet() {
+    use datafusion::arrow::array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    use datafusion::arrow::datatypes::{Field, Schema};
+    use datafusion::parquet::arrow::ArrowWriter;
+    use std::sync::Arc;
+
+    let site = Site::new();
+    let items = site.write("items.csv", ITEMS);
+    let write = |columns: Vec<(&str, ArrayRef)>| {
+        let schema = Arc::new(Schema::new(columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect::<Vec<_>>()));
+        let batch = RecordBatch::try_new(schema.clone(), columns.into_iter().map(|(_, a)| a).collect()).expect("batch");
+        let path = site.path("events.parquet");
+        let mut w = ArrowWriter::try_new(std::fs::File::create(&path).expect("create"), schema, None).expect("writer");
+        w.write(&batch).expect("write");
+        w.close().expect("close");
+        path
+    };
+    let text = |v: Vec<Option<&str>>| Arc::new(StringArray::from(v)) as ArrayRef;
+
+    let events = write(vec![("user", text(vec![Some("u1")])), ("item", text(vec![Some("a")]))]);
+    let stderr = site.fail(&events, &items, &[]);
+    assert!(stderr.contains("events.parquet") && stderr.contains("no column \"timestamp\""), "{stderr}");
+
+    let events = write(vec![
+        ("user", text(vec![Some("u1"), Some("u2")])),
+        ("item", text(vec![Some("a"), None])),
+        ("timestamp", text(vec![Some("2024-01-01T00:00:00Z"), Some("2024-01-01T00:00:00Z")])),
+    ]);
+    let stderr = site.fail(&events, &items, &[]);
+    assert!(stderr.contains("events.parquet row 2: item: is null"), "{stderr}");
+
+    let events = write(vec![
+        ("user", text(vec![Some("u1")])),
+        ("item", text(vec![Some("a")])),
+        ("timestamp", Arc::new(Float64Array::from(vec![1.5])) as ArrayRef),
+    ]);
+    let stderr = site.fail(&events, &items, &[]);
+    assert!(stderr.contains("events.parquet") && stderr.contains("\"timestamp\" has type Float64"), "{stderr}");
+
+    let events = site.write("events.parquet", "user,item,timestamp\n");
+    let stderr = site.fail(&events, &items, &[]);
+    assert!(stderr.contains("events.parquet: not a readable Parquet file"), "{stderr}");
+}
