@@ -65,7 +65,7 @@ fn errors_name_the_path() {
     assert_eq!(err_path(with(&|v| v["items"][0]["title"] = json!("t".repeat(600)))), "catalogue.items[0].title");
     assert_eq!(err_path(with(&|v| v["categories"][1]["id"] = json!("sci-fi"))), "catalogue.categories[1].id");
     assert_eq!(err_path(with(&|v| v["categories"][1]["label"] = json!(""))), "catalogue.categories[1].label");
-    assert_eq!(err_path(with(&|v| { v.as_object_mut().unwrap().remove("items"); })), "catalogue");
+    assert_eq!(err_path(with(&|v| { v.as_object_mut().unwrap().remove("items"); })), "catalogue.items");
     assert_eq!(err_path(with(&|v| v["items"][4]["categories"] = json!(["drama", "drama"]))), "catalogue.items[4].categories[1]");
 }
 

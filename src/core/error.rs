@@ -38,7 +38,12 @@ impl Error {
         match reparse() {
             Err(e) => {
                 let inner = e.inner();
-                let path = join_path(root, &e.path().to_string());
+                let mut path = join_path(root, &e.path().to_string());
+                // "missing field `kind`" is reported on the parent: name the field.
+                let text = inner.to_string();
+                if let Some(field) = text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
+                    path = join_path(&path, field);
+                }
                 Error::invalid(path, describe_json_error(inner))
             }
             // Should not happen (both parses see the same bytes), but never panic.

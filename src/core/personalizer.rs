@@ -30,7 +30,8 @@ pub const FUTURE_TOLERANCE_MS: i64 = DAY_MS;
 struct RecordInput {
     item_id: String,
     kind: String,
-    #[serde(default)]
+    /// Present means a number: `null` (JSON's NaN/Infinity) is refused.
+    #[serde(default, deserialize_with = "present_number")]
     at: Option<f64>,
 }
 
@@ -88,6 +89,10 @@ pub struct Personalizer<S: Store> {
     catalogue: Option<Catalogue>,
     session: Session<S>,
     scratch: Scratch,
+}
+
+fn present_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
+    f64::deserialize(d).map(Some)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(json: &str, root: &str) -> Result<T> {

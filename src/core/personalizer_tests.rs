@@ -175,7 +175,7 @@ fn bad_input_names_the_field_and_changes_nothing() {
         (p.record(r#"{"itemId": "m1", "kind": "view", "at": 4e15}"#, NOW).map(drop), "event.at"),
         (p.record(r#"{"itemId": "m1", "kind": "view", "at": 0}"#, NOW).map(drop), "event.at"),
         (p.record(r#"{"itemId": "m1", "kind": "view", "where": "home"}"#, NOW).map(drop), "event.where"),
-        (p.record(r#"{"kind": "view"}"#, NOW).map(drop), "event"),
+        (p.record(r#"{"kind": "view"}"#, NOW).map(drop), "event.itemId"),
         (p.record_impressions(r#"["m1", "nope"]"#, NOW).map(drop), "ids[1]"),
         (p.rank(r#"{"limit": 0}"#, NOW).map(drop), "options.limit"),
         (p.rank(r#"{"limit": 2.5}"#, NOW).map(drop), "options.limit"),
@@ -251,4 +251,25 @@ fn profile_names_are_checked() {
 fn rank_needs_a_catalogue() {
     let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
     assert!(p.rank("{}", NOW).unwrap_err().to_string().contains("no catalogue"));
+}
+
+#[test]
+fn personalization_zero_ignores_the_frequency_cap() {
+    let mut p = films();
+    consent(&mut p);
+    p.set_preferences(r#"{"frequencyCap": 1, "personalization": 0}"#, NOW).unwrap();
+    p.record_impressions(r#"["m4"]"#, NOW).unwrap();
+    assert_eq!(ids(&mut p, json!({}))[0], "m4");
+    p.set_preferences(r#"{"personalization": 0.5}"#, NOW).unwrap();
+    assert_eq!(ids(&mut p, json!({})).last().map(String::as_str), Some("m4"));
+}
+
+#[test]
+fn a_null_time_is_refused_not_taken_as_now() {
+    let mut p = films();
+    consent(&mut p);
+    let e = p.record(r#"{"itemId": "m1", "kind": "view", "at": null}"#, NOW).unwrap_err();
+    assert_eq!(e.path(), "event.at");
+    assert!(e.to_string().contains("NaN and Infinity"), "{e}");
+    assert_eq!(p.summary(NOW).total_events, 0);
 }

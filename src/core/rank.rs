@@ -9,7 +9,7 @@
 //!           + INTEREST·mean(learned interest of its categories)
 //!           + RELATED·co-engagement with recent history
 //!           + NEXT·transition from the latest items
-//! score     = base + context + personalization·personal − FREQUENCY_CAP_PENALTY·[shown too often today]
+//! score     = base + context + personalization·personal − FREQUENCY_CAP_PENALTY·[shown too often today, personalization > 0]
 //! ```
 //!
 //! Every term except base and the penalty is normalised to −1..1 (or 0..1)
@@ -122,12 +122,14 @@ pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
     }
     let idx = i as usize;
     b.context = weights::CONTEXT * s.context.get(idx).map_or(0.0, |&x| f64::from(x) * s.context_scale);
-    if s.impressions.get(idx).is_some_and(|&n| n >= s.frequency_cap) {
-        b.frequency_cap = -weights::FREQUENCY_CAP_PENALTY;
-    }
     let p = s.personalization;
     if p == 0.0 {
+        // Personalization off: exactly the site's order (explicit exclusions
+        // still apply; nothing is reordered, not even by the frequency cap).
         return b;
+    }
+    if s.impressions.get(idx).is_some_and(|&n| n >= s.frequency_cap) {
+        b.frequency_cap = -weights::FREQUENCY_CAP_PENALTY;
     }
     if !cats.is_empty() {
         let (mut slider_sum, mut interest_sum) = (0.0, 0.0);

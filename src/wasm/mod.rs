@@ -4,8 +4,10 @@
 
 mod error;
 mod local_storage;
-mod personalizer;
+pub mod personalizer;
 mod types;
+
+pub use personalizer::Personalizer;
 
 use js_sys::JSON;
 use wasm_bindgen::prelude::*;

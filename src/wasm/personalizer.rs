@@ -65,8 +65,8 @@ impl Personalizer {
     /// const p = new Personalizer({ profile: 'default', storage: 'memory' });
     /// ```
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "PersonalizerOptions | undefined")] options: JsValue) -> Result<Personalizer, JsValue> {
-        let text = options_text(&options, "options").map_err(throw)?;
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "PersonalizerOptions")] options: Option<JsValue>) -> Result<Personalizer, JsValue> {
+        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let opts: Options = if text.is_empty() {
             Options { profile: default_profile(), storage: None }
         } else {
@@ -159,8 +159,8 @@ impl Personalizer {
     /// const complements = p.rank({ limit: 5, context: { itemId: 'm1' } });
     /// ```
     #[wasm_bindgen(unchecked_return_type = "RankedItem[]")]
-    pub fn rank(&self, #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue) -> Result<JsValue, JsValue> {
-        let text = options_text(&options, "options").map_err(throw)?;
+    pub fn rank(&self, #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let ranked = self.core()?.rank(&text, now()).map_err(throw)?;
         super::to_js(&ranked)
     }
@@ -173,8 +173,8 @@ impl Personalizer {
     /// const why = p.explain('m2');
     /// ```
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
-    pub fn explain(&self, #[wasm_bindgen(js_name = itemId)] item_id: &str, #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue) -> Result<JsValue, JsValue> {
-        let text = options_text(&options, "options").map_err(throw)?;
+    pub fn explain(&self, #[wasm_bindgen(js_name = itemId)] item_id: &str, #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let e = self.core()?.explain(item_id, &text, now()).map_err(throw)?;
         super::to_js(&e)
     }

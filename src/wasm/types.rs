@@ -1,5 +1,5 @@
 //! TypeScript declarations of the values that cross the boundary. They
-//! mirror the core's serde types (camelCase); `tests/js/types.test-d.ts` is
+//! mirror the core's serde types (camelCase); `tests/js/types.ts` is
 //! compiled with `tsc --noEmit` against real calls to keep them honest.
 
 use wasm_bindgen::prelude::*;

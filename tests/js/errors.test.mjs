@@ -28,7 +28,7 @@ const withItem = (patch) => {
 
 test('bad catalogues are refused and the previous catalogue stays', check([
   ['unsupported version', (p) => p.loadCatalogue({ ...valid, version: 2 }), 'catalogue.version', /2 is not supported; supported: 1/],
-  ['missing items', (p) => p.loadCatalogue({ version: 1, categories: [] }), 'catalogue', /missing field `items`/],
+  ['missing items', (p) => p.loadCatalogue({ version: 1, categories: [] }), 'catalogue.items', /missing field `items`/],
   ['not JSON', (p) => p.loadCatalogue('{"version": 1,'), 'catalogue', /./],
   ['undefined', (p) => p.loadCatalogue(undefined), 'catalogue', /expected an object or a JSON string/],
   ['unknown category', (p) => p.loadCatalogue(withItem({ categories: ['sci-fi', 'western'] })), 'catalogue.items[1].categories[1]', /unknown category "western"; known: sci-fi, comedy/],
@@ -67,7 +67,7 @@ test('bad preferences change nothing, not even the valid fields beside them', ch
 test('bad events are refused with consent on, and nothing is recorded', check([
   ['unknown kind', (p) => p.record({ itemId: 'm2', kind: 'stare' }), 'event.kind', /unknown kind "stare"; known: view, click, purchase/],
   ['unknown item', (p) => p.record({ itemId: 'nope', kind: 'view' }), 'event.itemId', /unknown item "nope"/],
-  ['no kind', (p) => p.record({ itemId: 'm2' }), 'event', /kind/],
+  ['no kind', (p) => p.record({ itemId: 'm2' }), 'event.kind', /kind/],
   ['extra field', (p) => p.record({ itemId: 'm2', kind: 'view', user: 'alice' }), 'event.user', /unknown field/],
   ['future time', (p) => p.record({ itemId: 'm2', kind: 'view', at: Date.now() + 3 * DAY_MS }), 'event.at', /in the future/],
   ['older than retention', (p) => p.record({ itemId: 'm2', kind: 'view', at: Date.now() - 400 * DAY_MS }), 'event.at', /retention window/],

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: native core, aggregates builder, the shell in headless
+# Chromium, the built package as sites use it, the demo end to end, and the
+# size budget. Installs what is missing first (scripts/setup.sh).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failures=()
+stage() {
+  local name=$1; shift
+  printf '\n==== %s\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); printf '==== %s: ok (%ss)\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1)); failures+=("$name"); printf '==== %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
+  fi
+}
+
+bash scripts/setup.sh || { echo "setup failed"; exit 1; }
+bash scripts/build.sh || { echo "build failed"; exit 1; }
+
+stage "core (cargo test)" cargo test -p ondevice
+stage "browser (wasm-bindgen-test, headless Chromium)" \
+  env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p ondevice --test browser
+[ -x tests/js/run.sh ] || [ -f tests/js/run.sh ] && stage "package (node, tsc, npm pack)" bash tests/js/run.sh
+stage "readme examples" node tests/readme/run.mjs
+[ -f builder/tests/cli.rs ] || [ -d builder/tests ] && stage "aggregates builder (cargo test)" cargo test -p ondevice-builder
+[ -f tests/e2e/run.sh ] && stage "demo end to end (playwright)" bash tests/e2e/run.sh
+[ -f bench/perf/size.mjs ] && stage "size budget" node bench/perf/size.mjs --check
+
+printf '\n'
+[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[*]}"
+echo "stages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
