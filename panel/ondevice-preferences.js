@@ -197,7 +197,7 @@ export class OndevicePreferencesElement extends HTMLElement {
     return this.#fieldset(
       'Categories',
       h('p', { class: 'hint' }, 'Less or more of each. “Hide” removes a category from every list.'),
-      categories.map((c) => this.#categoryRow(c)),
+      h('div', { class: 'category-list' }, categories.map((c) => this.#categoryRow(c))),
     );
   }
 

@@ -21,6 +21,7 @@ export const PANEL_CSS = `
   --_track: var(--ondevice-track, #e6e9ee);
   --_radius: var(--ondevice-radius, 8px);
   display: block;
+  container-type: inline-size;
   color: var(--_fg);
   font: var(--ondevice-font, inherit);
   line-height: 1.45;
@@ -123,6 +124,11 @@ input[type="range"]::-moz-range-thumb {
   box-shadow: 0 0 0 1px var(--_accent);
 }
 input:disabled { cursor: not-allowed; opacity: 0.45; }
+.category-list { display: grid; column-gap: 2rem; }
+/* A wide panel (its own page) lays the category sliders out in two columns. */
+@container (min-width: 40rem) {
+  .category-list { grid-template-columns: 1fr 1fr; }
+}
 .category { display: grid; grid-template-columns: 1fr auto; align-items: end; column-gap: 0.75rem; }
 .hide { display: inline-flex; align-items: center; gap: 0.3rem; font-size: 0.85rem; padding-bottom: 0.45rem; cursor: pointer; }
 input[type="checkbox"] { accent-color: var(--_accent); width: 1.05rem; height: 1.05rem; margin: 0; cursor: pointer; }

@@ -22,9 +22,9 @@ const CHROMIUM_ARGS = [
 /** What the pages may load: the package, the panel and the site itself. */
 const STATIC_PREFIXES = ['/www/', '/panel/', '/pkg/', '/index.js'];
 
-/** Starts the server and the browser once per test file. */
-export async function startDemo() {
-  const data = process.env.E2E_DATA_DIR ? resolve(process.env.E2E_DATA_DIR) : FIXTURE_DIR;
+/** Starts the server and the browser once per test file. `data` is the
+ *  directory served as /www/data/ (default: the fixture). */
+export async function startDemo({ data = process.env.E2E_DATA_DIR ? resolve(process.env.E2E_DATA_DIR) : FIXTURE_DIR } = {}) {
   const { server, url } = await startServer({ port: 0, data });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const origin = new URL(url).origin;

@@ -1,9 +1,11 @@
 // A node:test reporter that prints one line per test and, last, the totals
-// line run.sh promises: "N passed, N failed".
+// line run.sh promises: "N passed, N failed" (skipped tests are counted on
+// the line before it).
 
 export default async function* summaryReporter(source) {
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   const failures = [];
   const stderr = new Map(); // file -> what it wrote to stderr (why a file crashed)
   for await (const event of source) {
@@ -18,6 +20,11 @@ export default async function* summaryReporter(source) {
     const isFile = data.name.endsWith('.mjs') && data.nesting === 0;
     if (type === 'test:pass') {
       if (isFile) continue;
+      if (data.skip !== undefined) {
+        skipped++;
+        yield `  skip  ${data.name}${typeof data.skip === 'string' ? `: ${data.skip}` : ''}\n`;
+        continue;
+      }
       passed++;
       yield `  ok    ${data.name} (${Math.round(data.details.duration_ms)} ms)\n`;
     } else {
@@ -30,5 +37,6 @@ export default async function* summaryReporter(source) {
     }
   }
   if (failures.length > 0) yield `\nFailures:\n\n${failures.join('\n\n')}\n\n`;
+  if (skipped > 0) yield `${skipped} skipped\n`;
   yield `${passed} passed, ${failed} failed\n`;
 }

@@ -4,18 +4,18 @@
 import { h } from '../../panel/create-element.js';
 import { signed } from '../../panel/words.js';
 
-/** A stable hue per category, so posters (plain gradients, no images) differ. */
-function hueFor(site, id) {
-  const first = site.items.get(id)?.categories?.[0];
-  const order = first === undefined ? 0 : site.categories.get(first)?.order ?? 0;
-  return (order * 47 + 200) % 360;
+/** A stable hue per film, so posters (plain gradients, no images) differ. */
+function hueFor(id) {
+  let hash = 0;
+  for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return hash % 360;
 }
 
 export function poster(site, id, large = false) {
   const box = h('div', { class: large ? 'poster large' : 'poster', 'aria-hidden': 'true' },
     h('span', {}, site.title(id).replace(/^(The|A|An) /, '').slice(0, 1)));
   // CSSOM, not a style attribute: allowed under the Content-Security-Policy.
-  box.style.setProperty('--hue', String(hueFor(site, id)));
+  box.style.setProperty('--hue', String(hueFor(id)));
   return box;
 }
 

@@ -16,8 +16,9 @@ export const PROFILE = 'default';
 
 /** Everything a page needs about the catalogue, indexed once. */
 class Site {
-  constructor(personalizer, catalogue) {
+  constructor(personalizer, catalogue, years = {}) {
     this.p = personalizer;
+    this.years = years;
     this.items = new Map(catalogue.items.map((item, i) => [item.id, { ...item, order: i }]));
     this.categories = new Map(catalogue.categories.map((c, i) => [c.id, { ...c, order: i }]));
     this.listeners = [];
@@ -41,9 +42,12 @@ class Site {
     return this.items.get(id)?.title ?? id;
   }
 
+  /** The release year: from publishedAt, or from the catalogue module's
+   *  `years` (publishedAt cannot hold a date before 1970). */
   year(id) {
     const at = this.items.get(id)?.publishedAt;
-    return at === undefined ? null : new Date(at).getUTCFullYear();
+    if (at !== undefined) return new Date(at).getUTCFullYear();
+    return this.years[id] ?? null;
   }
 
   categoryLabels(id) {
@@ -111,15 +115,16 @@ export async function start() {
   await init();
   let catalogue;
   let source;
+  let years;
   try {
-    ({ default: catalogue, source } = await import('../data/catalogue.js'));
+    ({ default: catalogue, source, years } = await import('../data/catalogue.js'));
   } catch (error) {
     showSetupHelp(error);
     return null;
   }
   const p = new Personalizer({ profile: PROFILE });
   p.loadCatalogue(catalogue);
-  const site = new Site(p, catalogue);
+  const site = new Site(p, catalogue, years);
   showSensitiveNote(site);
   const credit = document.getElementById('catalogue-source');
   if (credit && source) credit.textContent = source;

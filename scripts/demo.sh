@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The demo in one command: installs what is missing (scripts/setup.sh),
+# builds the package (scripts/build.sh), prepares the MovieLens catalogue
+# (scripts/demo-data.sh), then serves the repository on 127.0.0.1 and prints
+# the URL. Ctrl-C stops the server.
+#
+#   bash scripts/demo.sh              # http://127.0.0.1:8787/www/
+#   bash scripts/demo.sh --port 9000  # arguments go to scripts/serve.mjs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[demo] %s\n' "$*" >&2; }
+
+say "checking the toolchain (scripts/setup.sh)"
+# The demo needs no Chromium of its own: the person's browser shows it.
+ONDEVICE_NO_BROWSER="${ONDEVICE_NO_BROWSER:-1}" bash scripts/setup.sh
+say "building the package (scripts/build.sh)"
+bash scripts/build.sh
+say "preparing the catalogue (scripts/demo-data.sh)"
+bash scripts/demo-data.sh
+say "serving; open the URL below in your browser"
+exec node scripts/serve.mjs "$@"
