@@ -21,6 +21,10 @@ IGNORED_GENRES = {"unknown"}
 #: Event kind written for every interaction (ratings are views, implicitly).
 EVENT_KIND = "view"
 
+#: Release years before this are written as an unknown published_at: the
+#: builder's timestamps start at the Unix epoch.
+EARLIEST_PUBLISHED_YEAR = 1970
+
 
 @dataclass(frozen=True)
 class Interaction:
@@ -131,7 +135,9 @@ def leave_last_out(interactions: list[Interaction]) -> Split:
 
 
 def _jan_first_ms(year: int | None) -> str:
-    if year is None:
+    # The builder accepts timestamps from 1970 on only; 179 films are older.
+    # Their date cannot make them "new" anyway, so they go out as unknown.
+    if year is None or year < EARLIEST_PUBLISHED_YEAR:
         return ""
     epoch = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
     return str(int(epoch.timestamp()) * 1000)

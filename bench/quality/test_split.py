@@ -24,7 +24,7 @@ ITEMS = (
     "10\tUsual Suspects, The\t1995\tCrime Thriller\n"
     "11\tunkonwn\tunkonwn\tunknown\n"
     "12\tAlien\t1979\tAction Horror Sci-Fi\n"
-    "13\tBabe\t1995\tChildren's Comedy Drama\n"
+    "13\tLawrence of Arabia\t1962\tChildren's Comedy Drama\n"
 )
 
 
@@ -99,6 +99,7 @@ def test_builder_input(files, tmp_path):
     assert items[1] == ["m10", "Usual Suspects, The", "crime|thriller", "788918400000"]  # 1995-01-01T00:00Z
     assert items[2] == ["m11", "unkonwn", "", ""]
     assert items[3][2:] == ["action|horror|sci-fi", "283996800000"]  # 1979-01-01T00:00Z
+    assert items[4][3] == ""  # 1962: before the epoch, which the builder rejects
 
     categories = read_csv(paths["categories"])
     assert categories[0] == ["id", "label", "sensitive"]
