@@ -182,3 +182,19 @@ fn errors_are_js_errors_naming_the_field() {
     assert_eq!(get(&e, "field").as_string().as_deref(), Some("preferences.variety"));
     assert!(Personalizer::new(Some(js(r#"{"storage":"disk"}"#))).is_err());
 }
+
+#[wasm_bindgen_test]
+fn private_reports_need_opt_in_and_use_the_browser_crypto() {
+    clean("ldp");
+    let p = open("ldp");
+    assert!(p.private_report().is_err());
+    p.set_preferences(js(r#"{"shareStatistics":true,"categories":{"drama":1}}"#)).unwrap();
+    let report = p.private_report().unwrap();
+    let bits: js_sys::Array = get(&report, "bits").into();
+    assert_eq!(bits.length(), 2);
+    assert_eq!(get(&report, "epsilon").as_f64(), Some(2.0));
+    // Memoized for the period: asking again gives the same bits.
+    assert_eq!(JSON::stringify(&p.private_report().unwrap()).unwrap(), JSON::stringify(&report).unwrap());
+    assert_eq!(get(&get(&summary(&p), "privacy"), "spent").as_f64(), Some(2.0));
+    clean("ldp");
+}

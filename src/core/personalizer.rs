@@ -15,6 +15,7 @@ use super::explain::{Explanation, Reason, Wording};
 use super::history::{Event, Kind, DAY_MS};
 use super::limits::{check_id, quote, MAX_IDS_PER_CALL, MAX_LIMIT, MAX_PROFILE_NAME_BYTES};
 use super::preferences::Preferences;
+use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
 use super::rank::{self, Score};
 use super::signals::{learned_interests, Request, Scratch, Signals};
@@ -82,6 +83,7 @@ pub struct Summary {
     pub bytes_stored: usize,
     pub persistent: bool,
     pub notices: Vec<Notice>,
+    pub privacy: BudgetSummary,
 }
 
 pub struct Personalizer<S: Store> {
@@ -275,7 +277,47 @@ impl<S: Store> Personalizer<S> {
             bytes_stored: self.session.bytes_stored(),
             persistent: self.session.persistent(),
             notices: self.session.notices().to_vec(),
+            privacy: self.privacy_summary(now),
         }
+    }
+
+    fn privacy_summary(&self, now: i64) -> BudgetSummary {
+        let mut budget = self.session.profile.budget.clone();
+        budget.renew(now);
+        budget.summary(self.session.profile.preferences.share_statistics)
+    }
+
+    /// A locally randomized report of the person's top interests (see
+    /// `privacy.rs`), only if they opted in with `shareStatistics`. The module
+    /// sends nothing: the site decides whether to collect it.
+    pub fn private_report(&mut self, now: i64) -> Result<Report> {
+        self.private_report_with(now, &mut privacy::system_random)
+    }
+
+    fn private_report_with(&mut self, now: i64, random: &mut dyn FnMut(&mut [u8]) -> Result<()>) -> Result<Report> {
+        self.session.sync(now, self.catalogue.as_ref());
+        if !self.session.profile.preferences.share_statistics {
+            return Err(Error::Refused("privateReport: statistics sharing is off; it needs the person's opt-in (shareStatistics: true)".into()));
+        }
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "privateReport".into() })?;
+        let profile = &self.session.profile;
+        let learned = learned_interests(cat, profile, now);
+        // Interest = learned + slider, over non-sensitive categories only.
+        let mut scored: Vec<(f64, usize, &str)> = cat
+            .categories()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.sensitive)
+            .map(|(i, c)| (learned.get(i).copied().unwrap_or(0.0) + profile.preferences.slider(&c.id), i, c.id.as_str()))
+            .filter(|(w, _, _)| *w >= privacy::MIN_INTEREST)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut input: Vec<String> = scored.iter().take(privacy::TOP_INTERESTS).map(|(_, _, id)| id.to_string()).collect();
+        input.sort();
+        let domain: Vec<String> = cat.categories().iter().filter(|c| !c.sensitive).map(|c| c.id.clone()).collect();
+        let report = self.session.profile.budget.report(&domain, &input, now, random)?;
+        self.session.persist(now, self.catalogue.as_ref());
+        Ok(report)
     }
 
     pub fn export_data(&self, now: i64) -> Value {

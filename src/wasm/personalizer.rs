@@ -210,6 +210,22 @@ impl Personalizer {
         self.core()?.forget().map_err(throw)
     }
 
+    /// A locally randomized report of the person's top interests (ε-local
+    /// differential privacy, optimized unary encoding), only if they turned on
+    /// `shareStatistics`; throws otherwise, and when this period's privacy
+    /// budget is spent. ondevice sends nothing: the site decides.
+    ///
+    /// @example
+    /// ```js
+    /// p.setPreferences({ shareStatistics: true });
+    /// const report = p.privateReport(); // { mechanism: 'oue', epsilon: 2, categories, bits }
+    /// ```
+    #[wasm_bindgen(js_name = privateReport, unchecked_return_type = "PrivateReport")]
+    pub fn private_report(&self) -> Result<JsValue, JsValue> {
+        let report = self.core()?.private_report(now()).map_err(throw)?;
+        super::to_js(&report)
+    }
+
     /// Re-reads storage; returns true if another tab had changed the profile.
     /// Called automatically on the browser's `storage` event.
     pub fn sync(&self) -> Result<bool, JsValue> {

@@ -130,6 +130,32 @@ export interface ProfileSummary {
   persistent: boolean;
   /** Storage problems that were handled (quarantine, quota, ...). */
   notices: Notice[];
+  /** The statistics opt-in and its privacy budget. */
+  privacy: {
+    shareStatistics: boolean;
+    epsilonPerReport: number;
+    budgetPerPeriod: number;
+    periodDays: number;
+    spent: number;
+    /** When the budget renews (ms since epoch); null before the first report. */
+    renewsAt: number | null;
+  };
+}
+
+/** A locally randomized report (optimized unary encoding). */
+export interface PrivateReport {
+  format: "ondevice-ldp-report";
+  version: 1;
+  mechanism: "oue";
+  epsilon: number;
+  /** Probability a true 1 is reported as 1. */
+  p: number;
+  /** Probability a true 0 is reported as 1. */
+  q: number;
+  /** The non-sensitive category ids, in catalogue order. */
+  categories: string[];
+  /** One randomized 0/1 per category. */
+  bits: number[];
 }
 
 export interface ExportDocument {
