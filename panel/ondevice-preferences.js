@@ -123,7 +123,7 @@ export class OndevicePreferencesElement extends HTMLElement {
     const sensitive = categories.filter((c) => c.sensitive);
     const sections = [this.#personalizationSection(), this.#categorySection(plain)];
     if (sensitive.length > 0) sections.push(this.#sensitiveSection(sensitive));
-    sections.push(this.#varietySection(), this.#historySection());
+    sections.push(this.#varietySection(), this.#historySection(), this.#statisticsSection());
     return sections;
   }
 
@@ -247,6 +247,17 @@ export class OndevicePreferencesElement extends HTMLElement {
     );
   }
 
+  #statisticsSection() {
+    const hint = h('p', { class: 'hint', id: this.#id('statistics-hint') },
+      'Off unless you turn it on. If on, the site may get a report that is randomized in this browser first, '
+      + 'so it cannot tell what you did; your history itself never leaves.');
+    return this.#fieldset(
+      'Statistics for the site',
+      this.#switch('statistics', 'Share randomized statistics', (on) => this.#save({ shareStatistics: on }), this.#id('statistics-hint')),
+      hint,
+    );
+  }
+
   #setBlocked(id, on) {
     const blocked = new Set(this.#personalizer.preferences().blocked);
     if (on) blocked.add(id);
@@ -321,6 +332,7 @@ export class OndevicePreferencesElement extends HTMLElement {
     this.#setRange('variety', prefs.variety);
     this.#setRange('frequency', nearestStep(prefs.frequencyCap));
     c.get('consent').checked = prefs.historyConsent;
+    c.get('statistics').checked = prefs.shareStatistics;
     const retention = c.get('retention');
     const choices = [...new Set([...RETENTION_CHOICES, prefs.retentionDays])].sort((a, b) => a - b);
     retention.replaceChildren(...choices.map((d) => h('option', { value: d }, d === 1 ? '1 day' : `${d} days`)));

@@ -4,7 +4,7 @@
 # (scripts/demo-data.sh), then serves the repository on 127.0.0.1 and prints
 # the URL. Ctrl-C stops the server.
 #
-#   bash scripts/demo.sh              # http://127.0.0.1:8787/www/
+#   bash scripts/demo.sh              # http://127.0.0.1:8080/www/
 #   bash scripts/demo.sh --port 9000  # arguments go to scripts/serve.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."

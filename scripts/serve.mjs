@@ -3,7 +3,7 @@
 // that /www/ pages can import the package exactly as built (/index.js,
 // /pkg/..., /panel/...). No dependencies.
 //
-//   node scripts/serve.mjs [--port 8787]      # --port 0 picks a free port
+//   node scripts/serve.mjs [--port 8080]      # --port 0 picks a free port
 //   node scripts/serve.mjs --data DIR         # serve /www/data/ from DIR (tests)
 //
 // Every response carries the Content-Security-Policy the demo must work
@@ -41,7 +41,7 @@ const PUBLIC_PREFIXES = ['/www/', '/panel/', '/pkg/'];
 const PUBLIC_FILES = new Set(['/index.js', '/index.d.ts', '/package.json']);
 
 function parseArgs(argv) {
-  const options = { port: Number(process.env.PORT ?? 8787), data: process.env.ONDEVICE_DEMO_DATA ?? null };
+  const options = { port: Number(process.env.PORT ?? 8080), data: process.env.ONDEVICE_DEMO_DATA ?? null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {

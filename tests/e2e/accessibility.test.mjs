@@ -132,6 +132,12 @@ test('the panel works with the keyboard alone', async () => {
   await page.keyboard.press('ArrowUp');
   assert.equal((await prefs()).retentionDays, 30);
 
+  f = await tabTo(page, (x) => x.role === 'switch' && x.label === 'Share randomized statistics');
+  assert.equal(f.checked, false, 'statistics are off by default');
+  assert.equal((await prefs()).shareStatistics, false);
+  await page.keyboard.press('Space');
+  assert.equal((await prefs()).shareStatistics, true);
+
   f = await tabTo(page, (x) => x.action === 'export');
   assertVisibleFocus(f, 'export button');
   const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);

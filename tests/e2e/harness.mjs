@@ -99,16 +99,21 @@ function watchPage(page, problems) {
   });
 }
 
-/** Opens a page and waits until ondevice has rendered it. */
+/** Opens a page and waits until ondevice has rendered it. A page that never
+ *  renders fails with what went wrong (e.g. a 404 while pkg/ is rebuilt). */
 export async function visit(site, path = '') {
   await site.page.goto(site.url(path));
-  await site.page.waitForFunction(() => {
-    const grid = document.querySelector('#grid');
-    if (grid) return grid.getAttribute('aria-busy') === 'false';
-    const panel = document.querySelector('ondevice-preferences');
-    if (panel) return panel.shadowRoot?.querySelector('.panel') !== null;
-    return document.querySelector('#also-title') !== null || document.querySelector('main h1')?.textContent !== 'Loading…';
-  });
+  try {
+    await site.page.waitForFunction(() => {
+      const grid = document.querySelector('#grid');
+      if (grid) return grid.getAttribute('aria-busy') === 'false';
+      const panel = document.querySelector('ondevice-preferences');
+      if (panel) return panel.shadowRoot?.querySelector('.panel') !== null;
+      return document.querySelector('#also-title') !== null || document.querySelector('main h1')?.textContent !== 'Loading…';
+    }, null, { timeout: 15_000 });
+  } catch (error) {
+    throw new Error(`${path || 'For you'} did not render: ${error.message}\n  ${site.problems.join('\n  ')}`);
+  }
 }
 
 /** Ids of the cards in a list (default: the For you grid), in order. */
@@ -156,7 +161,8 @@ export async function fixture() {
 
 export async function screenshot(page, name, options = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), ...options });
+  // Transitions frozen at their end, so a switch is never caught mid-slide.
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled', ...options });
 }
 
 const AXE_SOURCE = readFileSync(join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
