@@ -85,6 +85,8 @@ def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None
     # stderr (progress) goes straight to the terminal; stdout carries the summary.
     proc = subprocess.run(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
     summary = _last_json_line(proc.stdout)
+    if proc.returncode == 3:
+        raise RuntimeError("replay.mjs could not load the package (exit 3): is its build complete? See the message above.")
     if proc.returncode != 0:
         raise RuntimeError(f"replay.mjs exited {proc.returncode}; summary: {json.dumps(summary)}")
     return Replay(top=read_recommendations(out), summary=summary)

@@ -9,7 +9,8 @@
 // user's timestamps are shifted to end one minute ago with their gaps kept;
 // events still older than the window are not replayed, and counted.
 // A summary (counts, first errors, time) is printed to stdout as one JSON line.
-// Exits 1 if any user could not be ranked, 2 on bad arguments.
+// Exits 1 if any user could not be ranked, 2 on bad arguments, 3 if the
+// package cannot be loaded (not built, or built only in part).
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -71,7 +72,7 @@ function parseArgs(argv) {
 
 /** Replays every user; returns the JSONL rows and a summary. */
 export async function replayAll({ Personalizer, catalogue, byUser, limit, reuse, now = Date.now }) {
-  const summary = { users: byUser.size, events: 0, replayed: 0, outsideWindow: 0, rejected: 0, failedUsers: 0 };
+  const summary = { users: byUser.size, events: 0, replayed: 0, outsideWindow: 0, notRecorded: 0, rejected: 0, failedUsers: 0 };
   const rows = [];
   const fresh = (profile) => {
     const p = new Personalizer({ profile, storage: 'memory' });
@@ -92,8 +93,13 @@ export async function replayAll({ Personalizer, catalogue, byUser, limit, reuse,
       summary.outsideWindow += outside;
       for (const { itemId, kind, at } of replay) {
         try {
-          p.record({ itemId, kind, at });
-          summary.replayed += 1;
+          // `false` means "not recorded" (no consent): a harness bug, so it is counted apart.
+          if (p.record({ itemId, kind, at }) === false) {
+            summary.notRecorded += 1;
+            summary.firstNotRecorded ??= `${user} ${itemId} at ${at}`;
+          } else {
+            summary.replayed += 1;
+          }
         } catch (err) {
           summary.rejected += 1;
           summary.firstRejection ??= `${user} ${itemId} at ${at}: ${err.message}`;
@@ -123,8 +129,15 @@ async function main() {
     process.exit(2);
   }
   const started = performance.now();
-  const { default: init, Personalizer } = await import(args.package);
-  await init();
+  let Personalizer;
+  try {
+    const pkg = await import(args.package);
+    await pkg.default();
+    Personalizer = pkg.Personalizer;
+  } catch (err) {
+    console.error(`replay: cannot load the package ${args.package}: ${err.message}`);
+    process.exit(3);
+  }
   const catalogue = await readFile(args.catalogue, 'utf8');
   const byUser = parseEvents(await readFile(args.events, 'utf8'));
   console.error(`replay: ${byUser.size} users from ${args.events} into ${args.package}`);
@@ -133,7 +146,8 @@ async function main() {
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   console.error(
     `replay: ${summary.replayed}/${summary.events} events replayed, ${summary.outsideWindow} outside the window, ` +
-      `${summary.rejected} rejected, ${summary.failedUsers} users failed, ${summary.seconds} s`,
+      `${summary.notRecorded} not recorded, ${summary.rejected} rejected, ${summary.failedUsers} users failed, ` +
+      `${summary.seconds} s`,
   );
   console.log(JSON.stringify(summary));
   if (summary.failedUsers > 0) process.exit(1);

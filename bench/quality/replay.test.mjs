@@ -52,13 +52,16 @@ test('replayAll records in time order, excludes training items and reports failu
   const byUser = parseEvents(
     'user,item,timestamp,kind\n' +
       `u1,m1,${0},view\nu1,m3,${200 * DAY},view\nu1,m2,${150 * DAY},view\n` +
-      `uBroken,m1,${DAY},view\n`,
+      `uBroken,m1,${DAY},view\n` +
+      `uNoConsent,m2,${DAY},view\n`,
   );
   const { rows, summary } = await replayAll({ Personalizer: FakePersonalizer, catalogue, byUser, limit: 2, reuse: false });
   assert.deepEqual(rows[0], { user: 'u1', items: ['m4', 'm5'] });
   assert.equal(rows[1].user, 'uBroken');
   assert.deepEqual(rows[1].items, []);
-  assert.equal(summary.events, 4);
+  assert.equal(summary.events, 5);
+  assert.equal(summary.notRecorded, 1);
+  assert.match(summary.firstNotRecorded, /^uNoConsent m2 at \d+$/);
   assert.equal(summary.outsideWindow, 1, 'm1 is 200 days before u1\'s last event');
   assert.equal(summary.replayed, 3);
   assert.equal(summary.rejected, 0, 'events are recorded in time order, inside the window');
@@ -91,4 +94,6 @@ test('the CLI writes JSON Lines and a summary, and exits 1 when a user fails', a
   await writeFile(paths.ev, 'user,item,timestamp,kind\nuBroken,m2,1000,view\n');
   await assert.rejects(run(process.execPath, argv), (err) => err.code === 1);
   await assert.rejects(run(process.execPath, [REPLAY, '--events', paths.ev]), (err) => err.code === 2);
+  const missing = [...argv.slice(0, -1), join(dir, 'no-such-package.mjs')];
+  await assert.rejects(run(process.execPath, missing), (err) => err.code === 3 && /cannot load the package/.test(err.stderr));
 });

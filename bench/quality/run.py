@@ -164,4 +164,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RuntimeError as err:  # a step failed and said why: no traceback needed
+        print(f"run: FAILED: {err}", file=sys.stderr)
+        sys.exit(1)

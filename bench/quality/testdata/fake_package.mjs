@@ -1,11 +1,14 @@
 // A stand-in for the built ondevice package, for testing replay.mjs only. It
-// enforces the parts of the real contract the harness depends on: consent
-// before recording, `at` inside the 90-day window and not in the future,
+// enforces the parts of the real contract the harness depends on: `record`
+// returns false without consent, `at` inside the 90-day window and not in the future,
 // known items, and (stricter than needed) events recorded in time order.
 
 const RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 export const counters = { instances: 0 };
+
+// This profile's consent never sticks, to test how the harness counts `false`.
+const profileWithoutConsent = 'uNoConsent';
 
 export default async function init() {}
 
@@ -29,7 +32,8 @@ export class Personalizer {
 
   record({ itemId, kind, at }) {
     const now = Date.now();
-    if (!this.consent) throw new Error('record: no history consent');
+    if (profileWithoutConsent === this.profile) this.consent = false;
+    if (!this.consent) return false;
     if (kind !== 'view') throw new Error(`record: kind "${kind}"`);
     if (at > now) throw new Error(`record: at ${at} is in the future`);
     if (at < now - RETENTION_MS) throw new Error(`record: at ${at} is outside the retention window`);
@@ -37,6 +41,7 @@ export class Personalizer {
     const last = this.events.at(-1);
     if (last && at < last.at) throw new Error(`record: at ${at} is before the previous event`);
     this.events.push({ itemId, kind, at });
+    return true;
   }
 
   rank({ limit, exclude }) {
