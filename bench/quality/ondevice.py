@@ -51,18 +51,22 @@ def check_package(entry: Path | None = None) -> None:
         raise Skipped(f"node {version.strip()} is too old; replay.mjs needs Node {NODE_MAJOR_MIN}+")
 
 
-def build_catalogue(inputs: dict[str, Path], out: Path, log=print) -> Path:
-    """Run the builder CLI on events/items/categories; returns catalogue.json."""
+def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = None, log=print) -> Path:
+    """Run the builder CLI (`cargo run`, or a given binary) on the CSVs; returns catalogue.json."""
     out.unlink(missing_ok=True)  # a stale catalogue must never pass for a new one
+    if builder is not None and not builder.exists():
+        raise FileNotFoundError(f"--builder: {builder} does not exist")
+    program = [str(builder)] if builder else ["cargo", "run", "-q", "-p", "ondevice-builder", "--"]
     cmd = [
-        "cargo", "run", "-q", "-p", "ondevice-builder", "--",
+        *program,
         "build",
         "--events", str(inputs["events"]),
         "--items", str(inputs["items"]),
         "--categories", str(inputs["categories"]),
         "--out", str(out),
     ]
-    log("ondevice: building the catalogue (the first run compiles the builder, which takes minutes)")
+    if builder is None:
+        log("ondevice: building the catalogue (the first run compiles the builder, which takes minutes)")
     log("  $ " + " ".join(cmd))
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
     if proc.returncode != 0 or not out.exists():
@@ -117,8 +121,8 @@ def read_recommendations(path: Path) -> dict[str, list[str]]:
     return top
 
 
-def run(inputs: dict[str, Path], work: Path, package: Path | None = None, log=print) -> Replay:
+def run(inputs: dict[str, Path], work: Path, package: Path | None = None, builder: Path | None = None, log=print) -> Replay:
     """Build and replay; raises Skipped while the package or builder is missing."""
     check_package(package)
-    catalogue = build_catalogue(inputs, work / "catalogue.json", log)
+    catalogue = build_catalogue(inputs, work / "catalogue.json", builder, log)
     return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log)

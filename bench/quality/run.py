@@ -46,6 +46,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--validation", action="store_true", help="score the validation item instead of the test item")
     ap.add_argument("--skip-ondevice", action="store_true", help="run the baselines only")
     ap.add_argument("--package", type=Path, help="package entry to replay into (default: index.js at the repo root)")
+    ap.add_argument("--builder", type=Path, help="builder binary to run instead of `cargo run -p ondevice-builder`")
     ap.add_argument("--resamples", type=int, default=metrics.RESAMPLES, help="bootstrap resamples (>= 1000)")
     ap.add_argument("--out", type=Path, help="results JSON (default: bench/quality/results[.validation].json)")
     args = ap.parse_args(argv)
@@ -65,7 +66,8 @@ def run_ondevice(history, movies, mode: str, users: list[str], args: argparse.Na
         print("ondevice: SKIPPED (--skip-ondevice)")
         return None, {"status": "skipped", "reason": "--skip-ondevice"}
     try:
-        replay = ondevice.run(inputs, WORK_DIR / mode, args.package and args.package.resolve())
+        resolved = {k: getattr(args, k) and getattr(args, k).resolve() for k in ("package", "builder")}
+        replay = ondevice.run(inputs, WORK_DIR / mode, **resolved)
     except ondevice.Skipped as why:
         print(f"ondevice: SKIPPED: {why}")
         return None, {"status": "skipped", "reason": str(why)}

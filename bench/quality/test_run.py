@@ -35,7 +35,7 @@ def write_dataset(data_dir: Path) -> None:
     (data_dir / "ml-100k.item").write_text("\n".join(items) + "\n")
 
 
-def fake_builder(inputs, out, log=print):
+def fake_builder(inputs, out, builder=None, log=print):
     with open(inputs["items"], newline="") as f:
         ids = [row["id"] for row in csv.DictReader(f)]
     out.write_text(json.dumps({"items": ids}))
@@ -98,3 +98,9 @@ def test_run_without_the_package_skips_ondevice_only(tiny, monkeypatch):
 def test_a_named_package_that_does_not_exist_is_an_error(tiny):
     with pytest.raises(FileNotFoundError, match="--package: .*nowhere.mjs does not exist"):
         run.main(["--package", str(tiny / "nowhere.mjs"), "--out", str(tiny / "r.json")])
+
+
+def test_a_named_builder_that_does_not_exist_is_an_error(tmp_path):
+    inputs = {k: tmp_path / f"{k}.csv" for k in ("events", "items", "categories")}
+    with pytest.raises(FileNotFoundError, match="--builder: .*nowhere does not exist"):
+        ondevice.build_catalogue(inputs, tmp_path / "c.json", tmp_path / "nowhere", log=lambda _: None)
