@@ -49,6 +49,25 @@ test('first visit: the site\'s order, a consent prompt, and nothing recorded bef
   const stored = await storedProfile(site.page);
   assert.ok(stored === null || stored.history.events.length === 0, 'nothing in localStorage either');
   assert.deepEqual(Object.keys(await storage(site.page)).filter((k) => k !== PROFILE_KEY), []);
+
+  // "Not now" is remembered (the question is not asked on every page) and
+  // still records nothing.
+  await site.page.getByRole('button', { name: 'Not now' }).click();
+  await site.page.locator('#consent').waitFor({ state: 'hidden' });
+  await visit(site, 'item.html?id=f26');
+  assert.equal(await site.page.locator('#consent').isHidden(), true);
+  assert.equal((await exportFromStorage(site.page)).data.history.events.length, 0);
+});
+
+test('another tab\'s change re-ranks this one (the storage event, through onChange)', async () => {
+  site = await openSite(demo);
+  await visit(site);
+  const first = site.page;
+  const second = await site.context.newPage();
+  await second.goto(site.url('preferences.html'));
+  await panel(second).getByRole('slider', { name: 'Comedy' }).fill('1');
+  await first.waitForFunction(() => document.querySelector('#grid > .card')?.dataset.categories.includes('comedy'));
+  assert.equal(await panel(first).getByRole('slider', { name: 'Comedy' }).inputValue(), '1', 'the panel in the first tab shows it too');
 });
 
 test('consent, view several Sci-Fi films, back to For you: Sci-Fi rises and "Why this?" names it', async () => {
