@@ -56,7 +56,7 @@ fn preferences_and_history_persist_across_instances() {
     a.set_preferences(js(r#"{"historyConsent":true,"categories":{"drama":-0.5},"variety":0.4}"#)).unwrap();
     assert!(a.record(js(r#"{"itemId":"m1","kind":"like"}"#)).unwrap());
     let stored = storage().get_item("ondevice:profile:persist").unwrap().expect("written through");
-    assert!(stored.contains("\"version\":1"), "{stored}");
+    assert!(stored.contains("\"version\":2"), "{stored}");
     assert!(stored.contains("\"m1\""));
     let before = JSON::stringify(&a.rank(None).unwrap()).unwrap();
     drop(a);

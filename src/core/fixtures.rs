@@ -51,3 +51,15 @@ pub fn random(seed: u64, n: usize, k: usize) -> Value {
         .collect();
     json!({ "version": 1, "categories": categories, "items": items })
 }
+
+/// An export without its bookkeeping (`exportedAt`, `data.epoch`): what a
+/// round trip must preserve.
+pub fn person_data(mut export: Value) -> Value {
+    if let Some(o) = export.as_object_mut() {
+        o.remove("exportedAt");
+    }
+    if let Some(d) = export.get_mut("data").and_then(Value::as_object_mut) {
+        d.remove("epoch");
+    }
+    export
+}

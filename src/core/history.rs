@@ -204,6 +204,27 @@ impl History {
         self.impressions.counts.clear();
     }
 
+    /// Union of two tabs' histories: every event of either (exact duplicates
+    /// once), folded sums and counts from the side that folded more, today's
+    /// impressions as the larger count per item.
+    pub fn merge(ours: &History, theirs: &History) -> History {
+        let mut events: Vec<Event> = ours.events.iter().chain(&theirs.events).cloned().collect();
+        events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.item.cmp(&b.item)).then(a.kind.cmp(&b.kind)));
+        events.dedup();
+        let folded_total = |h: &History| h.folded_counts.values().sum::<u64>();
+        let folded_from = if folded_total(ours) > folded_total(theirs) { ours } else { theirs };
+        let mut impressions = theirs.impressions.clone();
+        if ours.impressions.day == theirs.impressions.day {
+            for (id, &n) in &ours.impressions.counts {
+                let slot = impressions.counts.entry(id.clone()).or_insert(0);
+                *slot = (*slot).max(n);
+            }
+        } else if ours.impressions.day > theirs.impressions.day {
+            impressions = ours.impressions.clone();
+        }
+        History { events, folded: folded_from.folded.clone(), folded_counts: folded_from.folded_counts.clone(), impressions }
+    }
+
     /// Event counts by kind, folded ones included.
     pub fn counts(&self) -> BTreeMap<Kind, u64> {
         let mut counts = self.folded_counts.clone();

@@ -135,7 +135,9 @@ impl<S: Store> Personalizer<S> {
         self.session.sync(now, self.catalogue.as_ref());
         let next = self.session.profile.preferences.patched(&patch, "preferences", self.catalogue.as_ref())?;
         let retention_changed = next.retention_days != self.session.profile.preferences.retention_days;
-        self.session.profile.preferences = next;
+        let profile = &mut self.session.profile;
+        super::preferences::stamp_changes(&profile.preferences, &next, &mut profile.changed, now);
+        profile.preferences = next;
         if retention_changed {
             let days = self.session.profile.preferences.retention_days;
             self.session.profile.history.enforce(now, days, self.catalogue.as_ref());
@@ -328,6 +330,8 @@ impl<S: Store> Personalizer<S> {
     pub fn import_data(&mut self, json: &str, now: i64) -> Result<()> {
         let mut profile = Profile::import(json)?;
         profile.history.enforce(now, profile.preferences.retention_days, self.catalogue.as_ref());
+        // A replacement, not a merge: other tabs' older data must not return.
+        profile.epoch = now;
         self.session.sync(now, self.catalogue.as_ref());
         self.session.profile = profile;
         self.session.persist(now, self.catalogue.as_ref());
@@ -335,8 +339,8 @@ impl<S: Store> Personalizer<S> {
     }
 
     /// Deletes every key this profile wrote and resets it to defaults.
-    pub fn forget(&mut self) -> Result<()> {
-        self.session.forget().map_err(|e| Error::invalid("storage", format!("could not delete stored data: {e:?}")))
+    pub fn forget(&mut self, now: i64) -> Result<()> {
+        self.session.forget(now).map_err(|e| Error::invalid("storage", format!("could not delete stored data: {e:?}")))
     }
 
     /// Re-reads storage (another tab may have written). Returns true if the

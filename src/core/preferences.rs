@@ -180,6 +180,80 @@ fn category_set(path: &str, v: &Value, catalogue: Option<&Catalogue>, sensitive_
     Ok(out)
 }
 
+/// Change-time keys: one per field, and one per category slider
+/// (`categories.<id>`), so that two tabs changing different sliders merge.
+pub type ChangeTimes = BTreeMap<String, i64>;
+
+/// Records `now` for every field (and slider) that differs between `old` and `new`.
+pub fn stamp_changes(old: &Preferences, new: &Preferences, changed: &mut ChangeTimes, now: i64) {
+    let mut stamp = |key: &str, differs: bool| {
+        if differs {
+            changed.insert(key.to_string(), now);
+        }
+    };
+    stamp("personalization", old.personalization != new.personalization);
+    stamp("blocked", old.blocked != new.blocked);
+    stamp("sensitive", old.sensitive != new.sensitive);
+    stamp("variety", old.variety != new.variety);
+    stamp("frequencyCap", old.frequency_cap != new.frequency_cap);
+    stamp("historyConsent", old.history_consent != new.history_consent);
+    stamp("retentionDays", old.retention_days != new.retention_days);
+    stamp("shareStatistics", old.share_statistics != new.share_statistics);
+    for id in old.categories.keys().chain(new.categories.keys()) {
+        stamp(&format!("categories.{id}"), old.slider(id) != new.slider(id));
+    }
+}
+
+/// Per-field last-writer-wins merge of two tabs' preferences: each field
+/// (and each slider) comes from the side that changed it last; ties keep
+/// `theirs` (what storage holds).
+pub fn merge(ours: (&Preferences, &ChangeTimes), theirs: (&Preferences, &ChangeTimes)) -> (Preferences, ChangeTimes) {
+    let (a, ca) = ours;
+    let (b, cb) = theirs;
+    let time = |c: &ChangeTimes, k: &str| c.get(k).copied().unwrap_or(i64::MIN);
+    let mine = |k: &str| time(ca, k) > time(cb, k);
+    let mut out = b.clone();
+    if mine("personalization") {
+        out.personalization = a.personalization;
+    }
+    if mine("blocked") {
+        out.blocked = a.blocked.clone();
+    }
+    if mine("sensitive") {
+        out.sensitive = a.sensitive.clone();
+    }
+    if mine("variety") {
+        out.variety = a.variety;
+    }
+    if mine("frequencyCap") {
+        out.frequency_cap = a.frequency_cap;
+    }
+    if mine("historyConsent") {
+        out.history_consent = a.history_consent;
+    }
+    if mine("retentionDays") {
+        out.retention_days = a.retention_days;
+    }
+    if mine("shareStatistics") {
+        out.share_statistics = a.share_statistics;
+    }
+    for id in a.categories.keys().map(String::as_str).chain(ca.keys().filter_map(|k| k.strip_prefix("categories."))) {
+        if mine(&format!("categories.{id}")) {
+            match a.categories.get(id) {
+                Some(&v) => out.categories.insert(id.to_string(), v),
+                None => out.categories.remove(id),
+            };
+        }
+    }
+    let mut changed = cb.clone();
+    for (k, &t) in ca {
+        if t > time(cb, k) {
+            changed.insert(k.clone(), t);
+        }
+    }
+    (out, changed)
+}
+
 /// The preferences as a JSON object (for storage and export).
 pub fn to_value(p: &Preferences) -> Value {
     serde_json::to_value(p).unwrap_or_else(|_| Value::Object(Map::new()))
@@ -249,6 +323,30 @@ mod tests {
             assert_eq!(err.path(), path, "{err}");
         }
         assert_eq!(before, Preferences::default());
+    }
+
+    #[test]
+    fn merge_keeps_each_tabs_latest_field() {
+        let base = Preferences::default();
+        let mut ca = ChangeTimes::new();
+        let mut cb = ChangeTimes::new();
+        let a = base.patched(&json!({"variety": 0.7, "categories": {"x": 1}}), "p", None).unwrap();
+        stamp_changes(&base, &a, &mut ca, 10);
+        let b = base.patched(&json!({"personalization": 0.4, "categories": {"y": -1}}), "p", None).unwrap();
+        stamp_changes(&base, &b, &mut cb, 20);
+        let (m, c) = merge((&a, &ca), (&b, &cb));
+        assert_eq!((m.variety, m.personalization, m.slider("x"), m.slider("y")), (0.7, 0.4, 1.0, -1.0));
+        assert_eq!(c.get("variety"), Some(&10));
+        // The same field changed on both sides: the later change wins, from either side.
+        let a2 = a.patched(&json!({"personalization": 0.9}), "p", None).unwrap();
+        stamp_changes(&a, &a2, &mut ca, 30);
+        assert_eq!(merge((&a2, &ca), (&b, &cb)).0.personalization, 0.9);
+        assert_eq!(merge((&b, &cb), (&a2, &ca)).0.personalization, 0.9);
+        // A slider set back to 0 (removed) later than the other side's value stays removed.
+        let a3 = a2.patched(&json!({"categories": {"y": 0}}), "p", None).unwrap();
+        let mut ca3 = ca.clone();
+        stamp_changes(&b, &a3, &mut ca3, 40);
+        assert_eq!(merge((&a3, &ca3), (&b, &cb)).0.slider("y"), 0.0);
     }
 
     #[test]

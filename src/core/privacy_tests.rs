@@ -194,7 +194,7 @@ fn reports_are_memoized_then_the_budget_refuses_and_renews() {
     assert!(p.export_data(NOW).to_string().contains("\"spent\":4.0"));
     // The next period renews it.
     assert!(p.private_report(NOW + PERIOD_DAYS * DAY_MS).is_ok());
-    p.forget().unwrap();
+    p.forget(NOW).unwrap();
     assert_eq!(p.summary(NOW).privacy.spent, 0.0);
     assert_eq!(p.summary(NOW).privacy.renews_at, None);
 }

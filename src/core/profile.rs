@@ -1,17 +1,24 @@
 //! The stored profile (preferences + history) and its JSON schema. The
 //! stored document carries a schema `version`; an export wraps it with a
 //! format tag so a file can be recognised and imported back.
+//!
+//! Schema history:
+//! - 1: `preferences`, `history`, `privacy`.
+//! - 2: adds `changedAt` (per preference field, the time of its last change)
+//!   and `epoch` (time of the last forget or import), so that two tabs'
+//!   writes merge per field. Version 1 documents are migrated on read: no
+//!   change times (every field loses a tie to the other tab) and epoch 0.
 
 use serde_json::{json, Value};
 
 use super::error::{join_path, Error, Result};
 use super::history::History;
 use super::limits::{check_id, quote, MAX_PROFILE_BYTES, MAX_TIMESTAMP_MS};
-use super::preferences::{self, Preferences};
+use super::preferences::{self, ChangeTimes, Preferences};
 use super::privacy::Budget;
 
 /// Schema version written by this build.
-pub const PROFILE_VERSION: u64 = 1;
+pub const PROFILE_VERSION: u64 = 2;
 /// `format` tag of an export file.
 pub const EXPORT_FORMAT: &str = "ondevice-export";
 
@@ -20,6 +27,10 @@ pub struct Profile {
     pub preferences: Preferences,
     pub history: History,
     pub budget: Budget,
+    /// Preference field (or `categories.<id>`) -> ms of its last change.
+    pub changed: ChangeTimes,
+    /// Ms of the last forget or import: histories merge only within one epoch.
+    pub epoch: i64,
 }
 
 /// What reading a stored document found.
@@ -39,7 +50,21 @@ impl Profile {
             "preferences": preferences::to_value(&self.preferences),
             "history": serde_json::to_value(&self.history).unwrap_or(Value::Null),
             "privacy": serde_json::to_value(&self.budget).unwrap_or(Value::Null),
+            "changedAt": serde_json::to_value(&self.changed).unwrap_or(Value::Null),
+            "epoch": self.epoch,
         })
+    }
+
+    /// Combines this tab's profile with what another tab stored. A newer
+    /// epoch (forget or import) wins whole; within one epoch, preferences
+    /// merge per field (latest change wins) and histories are united.
+    pub fn merge(ours: &Profile, theirs: &Profile) -> Profile {
+        if ours.epoch != theirs.epoch {
+            return if ours.epoch > theirs.epoch { ours.clone() } else { theirs.clone() };
+        }
+        let (preferences, changed) = preferences::merge((&ours.preferences, &ours.changed), (&theirs.preferences, &theirs.changed));
+        let budget = if ours.budget.spent > theirs.budget.spent { ours.budget.clone() } else { theirs.budget.clone() };
+        Profile { preferences, history: History::merge(&ours.history, &theirs.history), budget, changed, epoch: theirs.epoch }
     }
 
     pub fn to_json(&self) -> String {
@@ -64,22 +89,28 @@ impl Profile {
         if version > PROFILE_VERSION {
             return Decoded::Future(version);
         }
-        // Version 1 is the first schema; older versions would be migrated here.
         if version < 1 {
-            return Decoded::Corrupt(Error::invalid(format!("{root}.version"), format!("{version} is not a known version; known: 1")));
+            return Decoded::Corrupt(Error::invalid(format!("{root}.version"), format!("{version} is not a known version; known: 1, 2")));
         }
-        match Self::decode_v1(v, root) {
+        match Self::decode_fields(v, root, version) {
             Ok(p) => Decoded::Ok(p),
             Err(e) => Decoded::Corrupt(e),
         }
     }
 
-    fn decode_v1(v: &Value, root: &str) -> Result<Profile> {
+    /// Reads version 1 or 2; version 1 lacks `changedAt` and `epoch`, which
+    /// migrate to "never changed" and 0.
+    fn decode_fields(v: &Value, root: &str, version: u64) -> Result<Profile> {
         let Value::Object(fields) = v else {
             return Err(Error::invalid(root, "expected an object"));
         };
-        if let Some(k) = fields.keys().find(|k| !matches!(k.as_str(), "version" | "preferences" | "history" | "privacy")) {
-            return Err(Error::invalid(format!("{root}.{k}"), "unknown field; known: version, preferences, history, privacy"));
+        let known = |k: &str| match version {
+            1 => matches!(k, "version" | "preferences" | "history" | "privacy"),
+            _ => matches!(k, "version" | "preferences" | "history" | "privacy" | "changedAt" | "epoch"),
+        };
+        if let Some(k) = fields.keys().find(|k| !known(k)) {
+            let list = if version == 1 { "version, preferences, history, privacy" } else { "version, preferences, history, privacy, changedAt, epoch" };
+            return Err(Error::invalid(format!("{root}.{k}"), format!("unknown field in version {version}; known: {list}")));
         }
         let preferences = match fields.get("preferences") {
             Some(p) => Preferences::default().patched(p, &format!("{root}.preferences"), None)?,
@@ -108,7 +139,18 @@ impl Profile {
             Some(b) => from_value::<Budget>(b, &format!("{root}.privacy"))?.validated(&format!("{root}.privacy"))?,
             None => Budget::default(),
         };
-        Ok(Profile { preferences, history, budget })
+        let changed: ChangeTimes = match fields.get("changedAt") {
+            Some(c) => from_value(c, &format!("{root}.changedAt"))?,
+            None => ChangeTimes::new(),
+        };
+        if changed.len() > 2 * super::limits::MAX_CATEGORIES {
+            return Err(Error::invalid(format!("{root}.changedAt"), "has more entries than there are preferences"));
+        }
+        let epoch = match fields.get("epoch") {
+            None => 0,
+            Some(e) => e.as_i64().filter(|t| *t >= 0).ok_or_else(|| Error::invalid(format!("{root}.epoch"), "expected a time in ms"))?,
+        };
+        Ok(Profile { preferences, history, budget, changed, epoch })
     }
 
     /// A versioned export of everything stored for this profile.
@@ -134,7 +176,7 @@ impl Profile {
         let data = v.get("data").ok_or_else(|| Error::invalid("import.data", "missing"))?;
         match Self::decode_value(data, "import.data") {
             Decoded::Ok(p) => Ok(p),
-            Decoded::Future(n) => Err(Error::invalid("import.data.version", format!("{n} is newer than this version of ondevice understands (1)"))),
+            Decoded::Future(n) => Err(Error::invalid("import.data.version", format!("{n} is newer than this version of ondevice understands ({PROFILE_VERSION})"))),
             Decoded::Corrupt(e) => Err(e),
         }
     }
@@ -192,6 +234,40 @@ mod tests {
                 other => panic!("{doc}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn version_1_documents_are_migrated() {
+        let v1 = r#"{"version":1,"preferences":{"variety":0.6},"history":{"events":[{"item":"m1","kind":"view","at":5}]},"privacy":{"spent":2.0}}"#;
+        match Profile::decode(v1) {
+            Decoded::Ok(p) => {
+                assert_eq!(p.preferences.variety, 0.6);
+                assert_eq!(p.history.events.len(), 1);
+                assert_eq!(p.budget.spent, 2.0);
+                assert!(p.changed.is_empty());
+                assert_eq!(p.epoch, 0);
+                // Written back as the current version.
+                assert!(p.to_json().contains("\"version\":2"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Version 2 fields are not accepted in a version 1 document.
+        assert!(matches!(Profile::decode(r#"{"version":1,"epoch":3}"#), Decoded::Corrupt(_)));
+    }
+
+    #[test]
+    fn merge_unites_histories_and_respects_epochs() {
+        let mut a = sample();
+        let mut b = sample();
+        b.history.events.push(Event { item: "m2".into(), kind: Kind::View, at: 2_000 });
+        a.history.events.push(Event { item: "m3".into(), kind: Kind::View, at: 1_500 });
+        let m = Profile::merge(&a, &b);
+        let items: Vec<&str> = m.history.events.iter().map(|e| e.item.as_str()).collect();
+        assert_eq!(items, ["m1", "m3", "m2"]);
+        // A forget (newer epoch) wins whole.
+        let forgotten = Profile { epoch: 9, ..Profile::default() };
+        assert_eq!(Profile::merge(&a, &forgotten), forgotten);
+        assert_eq!(Profile::merge(&forgotten, &a), forgotten);
     }
 
     #[test]

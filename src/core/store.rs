@@ -139,7 +139,7 @@ impl<S: Store> Session<S> {
         self.notices.push(Notice { code, message });
     }
 
-    /// Adopts what storage holds if another tab changed it. Call before
+    /// Merges what storage holds if another tab changed it. Call before
     /// every change, and when the browser reports a `storage` event.
     /// Returns true when the profile changed.
     pub fn sync(&mut self, now: i64, catalogue: Option<&Catalogue>) -> bool {
@@ -164,10 +164,18 @@ impl<S: Store> Session<S> {
             return true;
         };
         match Profile::decode(&text) {
-            Decoded::Ok(mut p) => {
-                p.history.enforce(now, p.preferences.retention_days, catalogue);
-                self.profile = p;
+            Decoded::Ok(theirs) => {
+                // Another tab wrote (or this is the first read). Merge rather
+                // than adopt: if that tab wrote from a stale read, this tab's
+                // latest changes would otherwise be lost.
+                let mut merged = Profile::merge(&self.profile, &theirs);
+                merged.history.enforce(now, merged.preferences.retention_days, catalogue);
+                let write_back = merged != theirs;
+                self.profile = merged;
                 self.last_seen = Some(text);
+                if write_back {
+                    self.persist(now, catalogue);
+                }
             }
             Decoded::Future(v) => {
                 self.read_only = true;
@@ -236,9 +244,10 @@ impl<S: Store> Session<S> {
         }
     }
 
-    /// Deletes every key this session's profile wrote, and resets it.
-    pub fn forget(&mut self) -> Result<(), StoreError> {
-        self.profile = Profile::default();
+    /// Deletes every key this session's profile wrote, and resets it. The
+    /// new epoch makes the reset win over any other tab's older profile.
+    pub fn forget(&mut self, now: i64) -> Result<(), StoreError> {
+        self.profile = Profile { epoch: now, ..Profile::default() };
         self.last_seen = None;
         self.read_only = false;
         self.notices.clear();

@@ -1,6 +1,7 @@
 use super::*;
 use crate::core::fixtures::NOW;
 use crate::core::history::{Event, Kind};
+use crate::core::preferences::Preferences;
 
 fn with_history(n: usize) -> Profile {
     let mut p = Profile::default();
@@ -85,7 +86,7 @@ fn unavailable_storage_works_in_memory() {
     s.profile.preferences.variety = 0.5;
     s.persist(NOW, None);
     assert_eq!(s.profile.preferences.variety, 0.5);
-    assert!(s.forget().is_ok());
+    assert!(s.forget(NOW).is_ok());
 }
 
 #[test]
@@ -112,8 +113,34 @@ fn forget_removes_profile_and_quarantine_keys() {
     store.map.insert("unrelated".into(), "x".into());
     let mut s = Session::open(store, "p", NOW);
     assert!(s.store().map.contains_key(&quarantine_key("p")));
-    s.forget().unwrap();
+    s.forget(NOW).unwrap();
     let keys: Vec<&String> = s.store().map.keys().collect();
     assert_eq!(keys, ["unrelated"]);
     assert_eq!(s.bytes_stored(), 0);
+}
+
+#[test]
+fn a_write_from_a_stale_read_does_not_lose_this_tabs_change() {
+    use crate::core::preferences::stamp_changes;
+    let mut a = Session::open(MemoryStore::default(), "p", NOW);
+    let before = a.profile.preferences.clone();
+    a.profile.preferences.variety = 0.9;
+    stamp_changes(&before, &a.profile.preferences.clone(), &mut a.profile.changed, NOW + 1);
+    a.persist(NOW, None);
+    // Tab B read the profile before A's write, changed another field, and wrote.
+    let mut stale = Profile::default();
+    stale.preferences.personalization = 0.3;
+    stamp_changes(&Preferences::default(), &stale.preferences.clone(), &mut stale.changed, NOW + 2);
+    stale.history.events.push(Event { item: "b1".into(), kind: Kind::View, at: NOW });
+    a.store_mut().map.insert(profile_key("p"), stale.to_json());
+    // A syncs (storage event or its next change): both changes survive, and
+    // the merged profile is written back.
+    assert!(a.sync(NOW, None));
+    assert_eq!((a.profile.preferences.variety, a.profile.preferences.personalization), (0.9, 0.3));
+    assert_eq!(a.profile.history.events.len(), 1);
+    let stored = match Profile::decode(&a.store().map[&profile_key("p")]) {
+        Decoded::Ok(p) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(stored.preferences, a.profile.preferences);
 }

@@ -207,7 +207,7 @@ impl Personalizer {
     /// Deletes every key this profile wrote (profile and quarantine) and
     /// resets preferences and history to defaults.
     pub fn forget(&self) -> Result<(), JsValue> {
-        self.core()?.forget().map_err(throw)
+        self.core()?.forget(now()).map_err(throw)
     }
 
     /// A locally randomized report of the person's top interests (ε-local

@@ -160,9 +160,10 @@ export interface PrivateReport {
 
 export interface ExportDocument {
   format: "ondevice-export";
-  version: 1;
+  /** The profile schema version (2). */
+  version: number;
   profile: string;
   exportedAt: number;
-  data: { version: 1; preferences: Preferences; history: unknown; privacy: unknown };
+  data: { version: number; preferences: Preferences; history: unknown; privacy: unknown; changedAt: Record<string, number>; epoch: number };
 }
 "#;

@@ -94,7 +94,7 @@ test('bad imports change nothing', check([
   ['not JSON', (p) => p.importData('{"format":'), 'import', /not valid JSON/],
   ['another format', (p) => p.importData({ format: 'something-else', data: {} }), 'import.format', /not an ondevice export/],
   ['no data', (p) => p.importData({ format: 'ondevice-export', version: 1 }), 'import.data', /missing/],
-  ['newer version', (p) => p.importData({ format: 'ondevice-export', version: 1, data: { version: 2 } }), 'import.data.version', /newer/],
+  ['newer version', (p) => p.importData({ format: 'ondevice-export', version: 2, data: { version: 3 } }), 'import.data.version', /newer/],
   ['bad slider inside', (p) => p.importData({ format: 'ondevice-export', version: 1, data: { version: 1, preferences: { variety: 3 } } }), 'import.data.preferences.variety', /from 0 to 1/],
   ['unknown kind inside', (p) => p.importData({ format: 'ondevice-export', version: 1, data: { version: 1, history: { events: [{ item: 'm1', kind: 'stare', at: Date.now() }] } } }), 'import.data.history.events[0].kind', /./],
   ['events out of order', (p) => {

@@ -111,6 +111,8 @@ export const ALLOWED_IMPORTS = {
   stringify: /JSON\.stringify\(/,
   // The clock.
   now: /Date\.now\(\)/,
+  // Cryptographic randomness for the opt-in statistics reports (getrandom).
+  getRandomValues: /\.getRandomValues\(/,
   // Error objects: new Error, name, message, error.field, instanceof.
   new: /new Error\(/,
   name: /\.name;/,

@@ -64,7 +64,7 @@ test('profileSummary has the documented shape and counts', async () => {
   for (const [itemId, kind, at] of recorded) assert.equal(p.record({ itemId, kind, at }), true);
 
   const s = p.profileSummary();
-  assert.deepEqual(Object.keys(s).sort(), ['bytesStored', 'events', 'historyConsent', 'interests', 'notices', 'oldestEvent', 'persistent', 'profile', 'retentionDays', 'totalEvents'].sort());
+  assert.deepEqual(Object.keys(s).sort(), ['bytesStored', 'events', 'historyConsent', 'interests', 'notices', 'oldestEvent', 'persistent', 'privacy', 'profile', 'retentionDays', 'totalEvents'].sort());
   assert.equal(s.profile, 'shape');
   assert.deepEqual(Object.keys(s.events).sort(), [...KINDS].sort());
   for (const kind of KINDS) assert.equal(s.events[kind], recorded.filter((r) => r[1] === kind).length, kind);
@@ -93,10 +93,10 @@ test('export, forget, import: a full round trip', async () => {
   const ranked = p.rank(ALL);
   const prefs = p.preferences();
   assert.equal(exported.format, 'ondevice-export');
-  assert.equal(exported.version, 1);
+  assert.equal(exported.version, 2);
   assert.equal(exported.profile, 'default');
   assert.ok(Math.abs(exported.exportedAt - Date.now()) < 60_000);
-  assert.equal(exported.data.version, 1);
+  assert.equal(exported.data.version, 2);
   assert.deepEqual(exported.data.preferences, prefs);
   const file = JSON.stringify(exported);
 
@@ -112,7 +112,10 @@ test('export, forget, import: a full round trip', async () => {
   p.importData(file);
   const { exportedAt, ...again } = p.exportData();
   const { exportedAt: _, ...original } = exported;
-  assert.deepEqual(again, original);
+  // An import is a replacement: it starts a new epoch, so that other tabs'
+  // older profiles do not merge back into it. Everything else is the same.
+  assert.ok(again.data.epoch > original.data.epoch);
+  assert.deepEqual({ ...again, data: { ...again.data, epoch: 0 } }, { ...original, data: { ...original.data, epoch: 0 } });
   assert.deepEqual(p.preferences(), prefs);
   assertAlmostEqual(p.rank(ALL), ranked);
 

@@ -248,7 +248,7 @@ async function verifyRanking(page, expected, itemIds) {
     assert.deepEqual(result.warnings, expected.warnings);
   }
   const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('ondevice:profile:pack')));
-  assert.equal(stored?.version, 1, 'the profile is stored under its namespaced key');
+  assert.equal(stored?.version, 2, 'the profile is stored under its namespaced key');
   assert.equal(stored.history.events.length, 2);
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), ['ondevice:profile:pack'], 'one key per profile, nothing else');
   return result;
