@@ -1,6 +1,6 @@
 // <ondevice-preferences>: the person's controls over ondevice, framework-free.
 //
-//   import '/node_modules/ondevice/panel';            // or 'ondevice/panel'
+//   import 'ondevice/panel';                            // defines the element
 //   const panel = document.querySelector('ondevice-preferences');
 //   panel.personalizer = p;                             // after loadCatalogue
 //   panel.addEventListener('change', () => rerank());   // after every change
