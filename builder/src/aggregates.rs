@@ -171,10 +171,10 @@ fn events_batches(events: &Events, partitions: usize) -> Result<Vec<Vec<RecordBa
         let end = (start + BATCH_ROWS).min(events.len());
         let range = start..end;
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(Int64Array::from(events.user[range.clone()].to_vec())),
-            Arc::new(Int64Array::from_iter_values(events.item[range.clone()].iter().map(|&i| i64::from(i)))),
-            Arc::new(Int64Array::from(events.ts[range.clone()].to_vec())),
-            Arc::new(StringArray::from_iter_values(events.kind[range.clone()].iter().map(|k| k.name()))),
+            Arc::new(Int64Array::from(events.user.get(range.clone()).unwrap_or_default().to_vec())),
+            Arc::new(Int64Array::from_iter_values(events.item.get(range.clone()).unwrap_or_default().iter().map(|&i| i64::from(i)))),
+            Arc::new(Int64Array::from(events.ts.get(range.clone()).unwrap_or_default().to_vec())),
+            Arc::new(StringArray::from_iter_values(events.kind.get(range.clone()).unwrap_or_default().iter().map(|k| k.name()))),
             Arc::new(Int64Array::from_iter_values(range.map(|i| i as i64))),
         ];
         let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| BuildError::engine("events", e))?;
