@@ -248,9 +248,15 @@ export class OndevicePreferencesElement extends HTMLElement {
   }
 
   #statisticsSection() {
+    // The privacy loss is stated as a number, as the module promises; builds
+    // without the statistics feature have no `privacy` in the summary.
+    const privacy = this.#personalizer.profileSummary().privacy;
+    const loss = privacy
+      ? ` Privacy loss: ε = ${privacy.epsilonPerReport} per report, at most ε = ${privacy.budgetPerPeriod} every ${privacy.periodDays} days.`
+      : '';
     const hint = h('p', { class: 'hint', id: this.#id('statistics-hint') },
       'Off unless you turn it on. If on, the site may get a report that is randomized in this browser first, '
-      + 'so it cannot tell what you did; your history itself never leaves.');
+      + `so it cannot tell what you did; your history itself never leaves.${loss}`);
     return this.#fieldset(
       'Statistics for the site',
       this.#switch('statistics', 'Share randomized statistics', (on) => this.#save({ shareStatistics: on }), this.#id('statistics-hint')),

@@ -70,6 +70,9 @@ function storedFacts(summary) {
     ...counts.filter(([, n]) => n > 0).map(([text, n]) => [`· ${text}`, String(n)]),
     ['Oldest event', summary.oldestEvent === null ? 'none' : formatDate(summary.oldestEvent)],
     ['History', summary.historyConsent ? `recorded, kept ${summary.retentionDays} days` : 'not recorded (no consent)'],
+    ...(summary.privacy ? [['Statistics', summary.privacy.shareStatistics
+      ? `shared, randomized: ε ${summary.privacy.spent} of ${summary.privacy.budgetPerPeriod} used this period`
+      : 'not shared']] : []),
     ['Size', formatBytes(summary.bytesStored)],
     ['Where', summary.persistent
       ? `this browser’s localStorage, for this site only, under “ondevice:profile:${summary.profile}”`
