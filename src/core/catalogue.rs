@@ -201,7 +201,14 @@ impl Catalogue {
                 None => 0.0,
             };
             let published = match item.published_at {
-                Some(t) => Some(check_number(&at("publishedAt"), t, MAX_TIMESTAMP_MS)?),
+                // Before 1970 is fine (old films and books): negative ms.
+                Some(t) if t.is_finite() && t.abs() <= MAX_TIMESTAMP_MS => Some(t + 0.0),
+                Some(t) => {
+                    return Err(Error::invalid(
+                        at("publishedAt"),
+                        format!("{t} is out of range; allowed: ms since 1970 from -{MAX_TIMESTAMP_MS} to {MAX_TIMESTAMP_MS}"),
+                    ))
+                }
                 None => None,
             };
             let me = i as u32;

@@ -62,6 +62,8 @@ fn errors_name_the_path() {
     assert_eq!(err_path(with(&|v| v["items"][1]["popularity"] = json!(1e300))), "catalogue.items[1].popularity");
     assert_eq!(err_path(with(&|v| v["items"][0]["related"][0]["weight"] = json!(-0.5))), "catalogue.items[0].related[0].weight");
     assert_eq!(err_path(with(&|v| v["items"][0]["publishedAt"] = json!(1e20))), "catalogue.items[0].publishedAt");
+    assert_eq!(err_path(with(&|v| v["items"][0]["publishedAt"] = json!(-1e20))), "catalogue.items[0].publishedAt");
+    assert_eq!(err_path(with(&|v| v["items"][0]["publishedAt"] = json!(null))), "catalogue.items[0].publishedAt");
     assert_eq!(err_path(with(&|v| v["items"][0]["title"] = json!("t".repeat(600)))), "catalogue.items[0].title");
     assert_eq!(err_path(with(&|v| v["categories"][1]["id"] = json!("sci-fi"))), "catalogue.categories[1].id");
     assert_eq!(err_path(with(&|v| v["categories"][1]["label"] = json!(""))), "catalogue.categories[1].label");
@@ -92,6 +94,14 @@ fn limits_are_enforced_while_parsing() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert!(Catalogue::from_json(&deep).is_err());
     assert!(Catalogue::from_json(&" ".repeat(MAX_CATALOGUE_BYTES + 1)).unwrap_err().to_string().contains("bytes"));
+}
+
+#[test]
+fn dates_before_1970_are_accepted() {
+    let mut v = fixtures::films();
+    v["items"][0]["publishedAt"] = json!(-1_262_304_000_000.0); // 1930
+    let (c, _) = load(&v).unwrap();
+    assert_eq!(c.published_at(0), Some(-1_262_304_000_000.0));
 }
 
 #[test]

@@ -20,6 +20,10 @@ pub struct Reason {
     pub text: String,
     /// The factor's contribution to the score, in score points.
     pub weight: f64,
+    /// The item this reason comes from ("Because you viewed …", the item on
+    /// screen), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -145,7 +149,18 @@ impl Wording<'_> {
         if chosen.is_empty() {
             chosen.push(("siteOrder", b.total()));
         }
-        chosen.into_iter().map(|(kind, weight)| Reason { kind, text: self.text(kind, b, i), weight }).collect()
+        chosen
+            .into_iter()
+            .map(|(kind, weight)| {
+                let source = match kind {
+                    "related" => b.related_source,
+                    "next" => b.next_source,
+                    "context" => self.context,
+                    _ => None,
+                };
+                Reason { kind, text: self.text(kind, b, i), weight, source: source.map(|s| self.cat.id(s).to_string()) }
+            })
+            .collect()
     }
 
     pub fn excluded(&self, e: Exclusion) -> Excluded {

@@ -82,6 +82,8 @@ pub struct Summary {
     pub retention_days: u32,
     pub bytes_stored: usize,
     pub persistent: bool,
+    /// The storage keys this profile may write (`forget()` deletes them).
+    pub storage_keys: Vec<String>,
     pub notices: Vec<Notice>,
     pub privacy: BudgetSummary,
 }
@@ -278,6 +280,7 @@ impl<S: Store> Personalizer<S> {
             retention_days: profile.preferences.retention_days,
             bytes_stored: self.session.bytes_stored(),
             persistent: self.session.persistent(),
+            storage_keys: vec![super::store::profile_key(&self.name), super::store::quarantine_key(&self.name)],
             notices: self.session.notices().to_vec(),
             privacy: self.privacy_summary(now),
         }

@@ -54,6 +54,9 @@ fn history_brings_related_items_and_says_why() {
     assert_eq!(top[0].id, "m2");
     let texts: Vec<&str> = top[0].reasons.iter().map(|r| r.text.as_str()).collect();
     assert!(texts.iter().any(|t| t.starts_with("Because you liked Alien")), "{texts:?}");
+    let related = top[0].reasons.iter().find(|r| r.kind == "related").unwrap();
+    assert_eq!(related.source.as_deref(), Some("m1"));
+    assert!(top[0].reasons.iter().filter(|r| r.kind == "popular").all(|r| r.source.is_none()));
     assert!(top.iter().all(|r| r.id != "m1"));
     // m3 follows m1 in `next`.
     let m3 = p.explain("m3", "", NOW).unwrap();
@@ -112,6 +115,7 @@ fn context_ranks_complements_first() {
     assert_eq!(top[0].id, "m2");
     assert!(top.iter().all(|r| r.id != "m1"));
     assert_eq!(top[0].reasons[0].text, "People who viewed Alien also viewed this");
+    assert_eq!(top[0].reasons[0].source.as_deref(), Some("m1"));
     let e = p.rank(r#"{"context": {"itemId": "zzz"}}"#, NOW).unwrap_err();
     assert_eq!(e.path(), "options.context.itemId");
 }
@@ -224,6 +228,7 @@ fn summary_reports_what_is_kept() {
     assert_eq!(s.oldest_event, Some(NOW - 5 * DAY_MS));
     assert!(s.persistent && s.history_consent);
     assert!(s.bytes_stored > 50);
+    assert_eq!(s.storage_keys, ["ondevice:profile:default", "ondevice:quarantine:default"]);
     let interest = |c: &str| s.interests.iter().find(|i| i.category == c).map(|i| i.weight);
     assert_eq!(interest("comedy"), Some(-1.0));
     assert!(interest("sci-fi").unwrap() > 0.0);

@@ -91,6 +91,8 @@ export interface Reason {
   text: string;
   /** This factor's contribution to the score. */
   weight: number;
+  /** The item the reason comes from (related, next, context), if any. */
+  source?: string;
 }
 
 export interface RankedItem { id: string; score: number; reasons: Reason[]; }
@@ -128,6 +130,8 @@ export interface ProfileSummary {
   bytesStored: number;
   /** False when storage is unavailable, full, read-only, or "memory". */
   persistent: boolean;
+  /** The storage keys this profile may write; forget() deletes them. */
+  storageKeys: string[];
   /** Storage problems that were handled (quarantine, quota, ...). */
   notices: Notice[];
   /** The statistics opt-in and its privacy budget. */

@@ -64,7 +64,7 @@ test('profileSummary has the documented shape and counts', async () => {
   for (const [itemId, kind, at] of recorded) assert.equal(p.record({ itemId, kind, at }), true);
 
   const s = p.profileSummary();
-  assert.deepEqual(Object.keys(s).sort(), ['bytesStored', 'events', 'historyConsent', 'interests', 'notices', 'oldestEvent', 'persistent', 'privacy', 'profile', 'retentionDays', 'totalEvents'].sort());
+  assert.deepEqual(Object.keys(s).sort(), ['bytesStored', 'events', 'historyConsent', 'interests', 'notices', 'oldestEvent', 'persistent', 'privacy', 'profile', 'retentionDays', 'storageKeys', 'totalEvents'].sort());
   assert.equal(s.profile, 'shape');
   assert.deepEqual(Object.keys(s.events).sort(), [...KINDS].sort());
   for (const kind of KINDS) assert.equal(s.events[kind], recorded.filter((r) => r[1] === kind).length, kind);
