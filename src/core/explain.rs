@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::catalogue::Catalogue;
 use super::history::{Kind, DAY_MS};
 use super::profile::Profile;
-use super::rank::{weights, Breakdown, Exclusion};
+use super::rank::{Breakdown, Exclusion, Weights};
 
 /// Factors smaller than this (in score points) are not given as reasons.
 pub const REASON_MIN: f64 = 0.05;
@@ -61,6 +61,7 @@ pub struct Wording<'a> {
     pub context: Option<u32>,
     pub now: i64,
     pub personalization: f64,
+    pub weights: Weights,
 }
 
 impl Wording<'_> {
@@ -112,6 +113,7 @@ impl Wording<'_> {
     /// The factors of `b`, all of them, in a fixed order.
     pub fn factors(&self, b: &Breakdown) -> Vec<Factor> {
         let p = if b.locked { 0.0 } else { self.personalization };
+        let w = &self.weights;
         let f = |kind, weight: f64, contribution: f64| Factor {
             kind,
             value: if weight != 0.0 { contribution / weight } else { 0.0 },
@@ -119,14 +121,14 @@ impl Wording<'_> {
             contribution,
         };
         vec![
-            f("popular", weights::POPULARITY, b.popularity),
-            f("fresh", weights::FRESHNESS, b.freshness),
-            f("context", if b.locked { 0.0 } else { weights::CONTEXT }, b.context),
-            f("sliders", weights::SLIDERS * p, b.sliders),
-            f("interest", weights::INTEREST * p, b.interest),
-            f("related", weights::RELATED * p, b.related),
-            f("next", weights::NEXT * p, b.next),
-            f("frequencyCap", if b.locked { 0.0 } else { weights::FREQUENCY_CAP_PENALTY }, b.frequency_cap),
+            f("popular", w.popularity, b.popularity),
+            f("fresh", w.freshness, b.freshness),
+            f("context", if b.locked { 0.0 } else { w.context }, b.context),
+            f("sliders", w.sliders * p, b.sliders),
+            f("interest", w.interest * p, b.interest),
+            f("related", w.related * p, b.related),
+            f("next", w.next * p, b.next),
+            f("frequencyCap", if b.locked || p == 0.0 { 0.0 } else { w.frequency_cap_penalty }, b.frequency_cap),
         ]
     }
 

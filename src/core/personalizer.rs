@@ -17,7 +17,7 @@ use super::limits::{check_id, quote, MAX_IDS_PER_CALL, MAX_LIMIT, MAX_PROFILE_NA
 use super::preferences::Preferences;
 use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
-use super::rank::{self, Score};
+use super::rank::{self, Score, Weights};
 use super::signals::{learned_interests, Request, Scratch, Signals};
 use super::store::{Notice, Session, Store};
 
@@ -93,6 +93,7 @@ pub struct Personalizer<S: Store> {
     catalogue: Option<Catalogue>,
     session: Session<S>,
     scratch: Scratch,
+    weights: Weights,
 }
 
 fn present_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
@@ -113,7 +114,13 @@ impl<S: Store> Personalizer<S> {
             return Err(Error::invalid("options.profile", format!("is {} bytes; allowed: at most {MAX_PROFILE_NAME_BYTES}", name.len())));
         }
         check_id(name).map_err(|m| Error::invalid("options.profile", m))?;
-        Ok(Personalizer { name: name.to_string(), catalogue: None, session: Session::open(store, name, now), scratch: Scratch::default() })
+        Ok(Personalizer { name: name.to_string(), catalogue: None, session: Session::open(store, name, now), scratch: Scratch::default(), weights: Weights::DEFAULT })
+    }
+
+    /// Replaces the score weights. For tuning experiments in Rust only; the
+    /// JS API always ranks with `Weights::DEFAULT`.
+    pub fn set_weights(&mut self, weights: Weights) {
+        self.weights = weights;
     }
 
     pub fn catalogue(&self) -> Option<&Catalogue> {
@@ -222,9 +229,9 @@ impl<S: Store> Personalizer<S> {
         let request = Self::request(cat, &input)?;
         let profile = &self.session.profile;
         let mut scored = std::mem::take(&mut self.scratch.scored);
-        let signals = Signals::new(cat, profile, &request, now, &mut self.scratch);
+        let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
         let top = rank::top(cat, &signals, limit, effective_variety(profile), &mut scored);
-        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization };
+        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights };
         let out = top
             .iter()
             .map(|&(Score(score), i)| {
@@ -244,9 +251,9 @@ impl<S: Store> Personalizer<S> {
         let i = cat.item(item_id).ok_or_else(|| Error::invalid("itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(item_id))))?;
         let request = Self::request(cat, &input)?;
         let profile = &self.session.profile;
-        let signals = Signals::new(cat, profile, &request, now, &mut self.scratch);
+        let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
         let b = rank::breakdown(cat, &signals, i);
-        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization };
+        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights };
         Ok(Explanation {
             id: item_id.to_string(),
             title: cat.title(i).to_string(),

@@ -28,29 +28,64 @@ use super::history::{decay, Kind, DAY_MS};
 use super::profile::Profile;
 use super::signals::Signals;
 
-/// Named weights. Tuned on a validation split of MovieLens-100K (see
-/// `bench/quality`), never on test items.
-pub mod weights {
+/// The named weights of the score. `Weights::DEFAULT` is what ships, tuned
+/// on a validation split of MovieLens-100K (see `bench/quality`), never on
+/// test items. They are runtime values only so that the tuning can replay
+/// histories natively; the JS API has no way to change them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
     /// Log-scaled popularity, 0..1 of the most popular item.
-    pub const POPULARITY: f64 = 1.0;
-    /// Freshness: 1 for an item published now, halving every `FRESHNESS_HALF_LIFE_DAYS`.
-    pub const FRESHNESS: f64 = 0.3;
-    pub const FRESHNESS_HALF_LIFE_DAYS: f64 = 7.0;
+    pub popularity: f64,
+    /// Freshness: 1 for an item published now, halving every `freshness_half_life_days`.
+    pub freshness: f64,
+    pub freshness_half_life_days: f64,
     /// The person's category sliders (−1..1).
-    pub const SLIDERS: f64 = 1.0;
+    pub sliders: f64,
     /// Interest learned from consented history (−1..1).
-    pub const INTEREST: f64 = 0.5;
+    pub interest: f64,
     /// "People who engaged with your recent items also engaged with this" (0..1).
-    pub const RELATED: f64 = 2.0;
+    pub related: f64,
     /// "What people engaged with right after your latest items" (0..1).
-    pub const NEXT: f64 = 1.0;
+    pub next: f64,
     /// Items related to the one on screen (0..1). Strong: complements first.
-    pub const CONTEXT: f64 = 4.0;
+    pub context: f64,
     /// Subtracted from items shown `frequencyCap` times today: larger than any
     /// other score, so they follow every item under the cap.
-    pub const FREQUENCY_CAP_PENALTY: f64 = 100.0;
+    pub frequency_cap_penalty: f64,
     /// How strongly `variety` = 1 penalises category overlap with items above.
-    pub const VARIETY: f64 = 1.0;
+    pub variety: f64,
+    /// How many of the latest distinct engaged items feed `related`, and how
+    /// much each older one counts relative to the next newer one.
+    pub recent_items: usize,
+    pub recency_decay: f64,
+    /// How many of the latest engaged items feed `next`, and their decay.
+    pub next_items: usize,
+    pub next_decay: f64,
+}
+
+impl Weights {
+    pub const DEFAULT: Weights = Weights {
+        popularity: 1.0,
+        freshness: 0.3,
+        freshness_half_life_days: 7.0,
+        sliders: 1.0,
+        interest: 0.5,
+        related: 2.0,
+        next: 1.0,
+        context: 4.0,
+        frequency_cap_penalty: 100.0,
+        variety: 1.0,
+        recent_items: 50,
+        recency_decay: 0.9,
+        next_items: 3,
+        next_decay: 0.5,
+    };
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights::DEFAULT
+    }
 }
 
 /// A comparable score. Scores are always finite (all inputs are checked).
@@ -106,13 +141,13 @@ pub enum Exclusion {
 #[inline]
 pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
     let mut b = Breakdown {
-        popularity: weights::POPULARITY * s.popularity_norm(cat.popularity(i)),
+        popularity: s.weights.popularity * s.popularity_norm(cat.popularity(i)),
         ..Breakdown::default()
     };
     if let Some(published) = cat.published_at(i) {
         let age = s.now as f64 - published;
         if age >= 0.0 {
-            b.freshness = weights::FRESHNESS * decay(age as i64, weights::FRESHNESS_HALF_LIFE_DAYS);
+            b.freshness = s.weights.freshness * decay(age as i64, s.weights.freshness_half_life_days);
         }
     }
     let cats = cat.item_categories(i);
@@ -121,7 +156,7 @@ pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
         return b;
     }
     let idx = i as usize;
-    b.context = weights::CONTEXT * s.context.get(idx).map_or(0.0, |&x| f64::from(x) * s.context_scale);
+    b.context = s.weights.context * s.context.get(idx).map_or(0.0, |&x| f64::from(x) * s.context_scale);
     let p = s.personalization;
     if p == 0.0 {
         // Personalization off: exactly the site's order (explicit exclusions
@@ -129,7 +164,7 @@ pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
         return b;
     }
     if s.impressions.get(idx).is_some_and(|&n| n >= s.frequency_cap) {
-        b.frequency_cap = -weights::FREQUENCY_CAP_PENALTY;
+        b.frequency_cap = -s.weights.frequency_cap_penalty;
     }
     if !cats.is_empty() {
         let (mut slider_sum, mut interest_sum) = (0.0, 0.0);
@@ -148,18 +183,18 @@ pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
             }
         }
         let n = cats.len() as f64;
-        b.sliders = p * weights::SLIDERS * slider_sum / n;
-        b.interest = p * weights::INTEREST * interest_sum / n;
+        b.sliders = p * s.weights.sliders * slider_sum / n;
+        b.interest = p * s.weights.interest * interest_sum / n;
     }
     if let Some(&r) = s.related.get(idx) {
         if r > 0.0 {
-            b.related = p * weights::RELATED * f64::from(r) * s.related_scale;
+            b.related = p * s.weights.related * f64::from(r) * s.related_scale;
             b.related_source = s.related_source.get(idx).copied();
         }
     }
     if let Some(&x) = s.next.get(idx) {
         if x > 0.0 {
-            b.next = p * weights::NEXT * f64::from(x) * s.next_scale;
+            b.next = p * s.weights.next * f64::from(x) * s.next_scale;
             b.next_source = s.next_source.get(idx).copied();
         }
     }
@@ -202,7 +237,7 @@ pub fn top(cat: &Catalogue, s: &Signals, limit: usize, variety: f64, scored: &mu
     }
     scored.sort_unstable_by(|a, b| Score::cmp_desc(*a, *b));
     if variety > 0.0 {
-        diversify(cat, scored, limit.min(VARIETY_HEAD), variety);
+        diversify(cat, scored, limit.min(VARIETY_HEAD), variety * s.weights.variety);
     }
     scored.iter().take(limit).copied().collect()
 }
@@ -213,7 +248,7 @@ pub const VARIETY_HEAD: usize = 100;
 const VARIETY_POOL: usize = 3;
 
 /// Greedy maximal-marginal-relevance: position k takes the candidate with the
-/// best score minus `variety·VARIETY·(max category overlap with positions
+/// best score minus `variety·(max category overlap with positions
 /// above)`. Ties keep the score order. O(head · pool).
 fn diversify(cat: &Catalogue, ranked: &mut [(Score, u32)], head: usize, variety: f64) {
     let mut penalty = vec![0.0f64; ranked.len()];
@@ -221,7 +256,7 @@ fn diversify(cat: &Catalogue, ranked: &mut [(Score, u32)], head: usize, variety:
         let mut best = k;
         let mut best_value = f64::NEG_INFINITY;
         for j in k..ranked.len() {
-            let value = ranked[j].0 .0 - variety * weights::VARIETY * penalty[j];
+            let value = ranked[j].0 .0 - variety * penalty[j];
             if value > best_value {
                 best_value = value;
                 best = j;
@@ -247,13 +282,6 @@ fn jaccard(a: &[u16], b: &[u16]) -> f64 {
     shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
-/// How many of the latest distinct engaged items feed the `related` signal,
-/// and how much each older one counts relative to the next newer one.
-pub const RECENT_ITEMS: usize = 50;
-pub const RECENCY_DECAY: f64 = 0.9;
-/// How many of the latest engaged items feed the `next` signal, and decay.
-pub const NEXT_ITEMS: usize = 3;
-pub const NEXT_DECAY: f64 = 0.5;
 /// How long a dismissed item stays out.
 pub const DISMISS_DAYS: i64 = 90;
 

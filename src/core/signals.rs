@@ -7,7 +7,7 @@
 use super::catalogue::Catalogue;
 use super::history::{decay, INTEREST_HALF_LIFE_DAYS};
 use super::profile::Profile;
-use super::rank::{self, accumulate, NEXT_DECAY, NEXT_ITEMS, RECENCY_DECAY, RECENT_ITEMS};
+use super::rank::{self, accumulate, Weights};
 
 /// Reusable buffers, one slot per catalogue item.
 #[derive(Debug, Default)]
@@ -33,6 +33,7 @@ pub struct Request {
 
 pub struct Signals<'a> {
     pub now: i64,
+    pub weights: Weights,
     pub personalization: f64,
     pub frequency_cap: u32,
     log_max_popularity: f64,
@@ -72,7 +73,7 @@ impl<'a> Signals<'a> {
     pub const REQUESTED: u8 = 4;
     pub const ON_SCREEN: u8 = 8;
 
-    pub fn new(cat: &Catalogue, profile: &Profile, request: &Request, now: i64, scratch: &'a mut Scratch) -> Signals<'a> {
+    pub fn new(cat: &Catalogue, profile: &Profile, request: &Request, weights: Weights, now: i64, scratch: &'a mut Scratch) -> Signals<'a> {
         let prefs = &profile.preferences;
         let n = cat.len();
         let k = cat.categories().len();
@@ -97,9 +98,9 @@ impl<'a> Signals<'a> {
         reset(&mut scratch.impressions, n, 0);
 
         // Collaborative signals from the latest distinct engaged items.
-        let mut seen: Vec<u32> = Vec::with_capacity(RECENT_ITEMS);
+        let mut seen: Vec<u32> = Vec::with_capacity(weights.recent_items);
         for (id, kind, _) in rank::engaged(profile) {
-            if seen.len() == RECENT_ITEMS {
+            if seen.len() == weights.recent_items {
                 break;
             }
             let Some(h) = cat.item(id) else { continue };
@@ -109,9 +110,9 @@ impl<'a> Signals<'a> {
             let k = seen.len();
             seen.push(h);
             let strength = kind.interest_weight();
-            accumulate(cat.related(h), strength * RECENCY_DECAY.powi(k as i32), h, &mut scratch.related, &mut scratch.related_best, &mut scratch.related_source);
-            if k < NEXT_ITEMS {
-                accumulate(cat.next(h), NEXT_DECAY.powi(k as i32), h, &mut scratch.next, &mut scratch.next_best, &mut scratch.next_source);
+            accumulate(cat.related(h), strength * weights.recency_decay.powi(k as i32), h, &mut scratch.related, &mut scratch.related_best, &mut scratch.related_source);
+            if k < weights.next_items {
+                accumulate(cat.next(h), weights.next_decay.powi(k as i32), h, &mut scratch.next, &mut scratch.next_best, &mut scratch.next_source);
             }
         }
         for e in &profile.history.events {
@@ -152,6 +153,7 @@ impl<'a> Signals<'a> {
         let max_pop = cat.max_popularity();
         Signals {
             now,
+            weights,
             personalization: prefs.personalization,
             frequency_cap: prefs.frequency_cap,
             log_max_popularity: (1.0 + max_pop).ln(),
