@@ -25,7 +25,7 @@ impl Progress {
 
     /// Called once per row read; speaks every `ROWS_PER_REPORT` rows.
     pub fn rows(&self, file: &std::path::Path, rows: u64) {
-        if rows % ROWS_PER_REPORT == 0 {
+        if rows.is_multiple_of(ROWS_PER_REPORT) {
             self.say(format_args!("{}: {rows} rows read", file.display()));
         }
     }

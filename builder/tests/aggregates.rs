@@ -120,7 +120,10 @@ impl Lcg {
 
 const KINDS: [&str; 6] = ["view", "click", "purchase", "like", "dislike", "dismiss"];
 
-fn generated_log(seed: u64) -> (Vec<String>, Vec<(String, String, i64, &'static str)>) {
+/// An owned log row: user, item, timestamp, kind.
+type OwnedRow = (String, String, i64, &'static str);
+
+fn generated_log(seed: u64) -> (Vec<String>, Vec<OwnedRow>) {
     let mut rng = Lcg(seed);
     let items: Vec<String> = (0..14).map(|i| format!("i{i:02}")).collect();
     let mut rows = Vec::new();
@@ -145,7 +148,7 @@ struct Expected {
     next: BTreeMap<String, Vec<(String, f64)>>,
 }
 
-fn expected(rows: &[(String, String, i64, &str)], k: usize, cap: usize, related: usize, next: usize) -> Expected {
+fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize) -> Expected {
     let mut by_user: BTreeMap<&str, Vec<(i64, usize, &str)>> = BTreeMap::new();
     for (seq, (u, i, t, kind)) in rows.iter().enumerate() {
         if !matches!(*kind, "dislike" | "dismiss") {
