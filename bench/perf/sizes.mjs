@@ -1,0 +1,67 @@
+// Package size, raw and gzip (used by size.mjs and run.mjs).
+//
+// Budget (issue 5): ".wasm + JS glue <= 60 KB gzip". Definition used here:
+// 60 KB = 60,000 bytes; gzip = Node's zlib gzip at level 9 of each file on its
+// own; ".wasm" = pkg/ondevice_bg.wasm (after wasm-opt); "JS glue" = the JS that
+// runs it: pkg/ondevice_bg.js (wasm-bindgen's glue) + index.js (the loader).
+// The sum of the three gzip sizes must be at most 60,000 bytes. What a site
+// actually downloads (index.js + pkg/ondevice_bg.js + pkg/ondevice_wasm.js,
+// which carries the wasm as base64) is reported too, and the check also makes
+// sure that the embedded module is the measured .wasm.
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BUDGET_GZIP_BYTES = 60_000;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+
+function file(rel) {
+  const p = path.join(root, rel);
+  if (!existsSync(p)) return null;
+  const buf = readFileSync(p);
+  return { file: rel, raw: buf.length, gzip: gz(buf), buf };
+}
+
+/** Sizes of the built package (run `bash scripts/build.sh` first). */
+export function measureSizes() {
+  const wasm = file('pkg/ondevice_bg.wasm');
+  const glue = file('pkg/ondevice_bg.js');
+  const loader = file('index.js');
+  const embedded = file('pkg/ondevice_wasm.js');
+  const panelDir = path.join(root, 'panel');
+  const panel = existsSync(panelDir)
+    ? readdirSync(panelDir).filter((f) => f.endsWith('.js')).sort().map((f) => file(`panel/${f}`))
+    : [];
+  const strip = (x) => x && { file: x.file, raw: x.raw, gzip: x.gzip };
+  const shipped = [loader, glue, embedded].every(Boolean)
+    ? { raw: loader.raw + glue.raw + embedded.raw, gzip: loader.gzip + glue.gzip + embedded.gzip }
+    : null;
+  let embeddedMatches = null;
+  if (wasm && embedded) {
+    const m = embedded.buf.toString('utf8').match(/export default "([A-Za-z0-9+/=]*)"/);
+    embeddedMatches = !!m && Buffer.from(m[1], 'base64').equals(wasm.buf);
+  }
+  return {
+    wasm: strip(wasm),
+    glue: strip(glue),
+    loader: strip(loader),
+    embedded: strip(embedded),
+    panel: panel.map(strip),
+    budgeted: wasm && glue && loader ? { raw: wasm.raw + glue.raw + loader.raw, gzip: wasm.gzip + glue.gzip + loader.gzip } : null,
+    shipped,
+    embeddedMatches,
+  };
+}
+
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+
+export function sizeTable(s) {
+  const rows = [['file', 'raw', 'gzip']];
+  for (const x of [s.wasm, s.glue, s.loader, s.embedded, ...s.panel]) if (x) rows.push([x.file, kb(x.raw), kb(x.gzip)]);
+  if (s.budgeted) rows.push(['.wasm + JS glue (budget)', kb(s.budgeted.raw), kb(s.budgeted.gzip)]);
+  if (s.shipped) rows.push(['download: index.js + ondevice_bg.js + ondevice_wasm.js', kb(s.shipped.raw), kb(s.shipped.gzip)]);
+  return rows;
+}
