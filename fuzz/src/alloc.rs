@@ -1,19 +1,29 @@
-//! A counting global allocator: live bytes and the peak since the last
-//! `reset_peak`, so each input's peak memory can be checked against a bound
-//! relative to its size. The fuzzer is single-threaded; relaxed atomics are
-//! enough and keep the overhead to a few nanoseconds per allocation.
+//! A counting global allocator: bytes live on this thread and their peak
+//! since the last `reset_peak`, so each input's peak memory can be checked
+//! against a bound relative to its size. Counts are per thread, so tests
+//! running in parallel (cargo test) do not inflate each other's peaks; the
+//! thread-locals are const-initialized `Cell`s, which never allocate.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::cell::Cell;
 
 pub struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
 
 fn grew(by: usize) {
-    let live = LIVE.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(live, Relaxed);
+    let _ = LIVE.try_with(|live| {
+        let now = live.get().saturating_add(by as isize);
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+fn shrank(by: usize) {
+    let _ = LIVE.try_with(|live| live.set(live.get().saturating_sub(by as isize)));
 }
 
 unsafe impl GlobalAlloc for Counting {
@@ -35,7 +45,7 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout);
-        LIVE.fetch_sub(layout.size(), Relaxed);
+        shrank(layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -44,7 +54,7 @@ unsafe impl GlobalAlloc for Counting {
             if new_size >= layout.size() {
                 grew(new_size - layout.size());
             } else {
-                LIVE.fetch_sub(layout.size() - new_size, Relaxed);
+                shrank(layout.size() - new_size);
             }
         }
         p
@@ -54,18 +64,19 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// Bytes allocated and not yet freed.
-pub fn live() -> usize {
-    LIVE.load(Relaxed)
+/// Bytes allocated on this thread and not yet freed (negative if this
+/// thread freed memory that another allocated).
+pub fn live() -> isize {
+    LIVE.with(Cell::get)
 }
 
-/// Starts a new peak measurement at the current live size; returns it.
-pub fn reset_peak() -> usize {
-    let live = LIVE.load(Relaxed);
-    PEAK.store(live, Relaxed);
-    live
+/// Starts a new peak measurement at the current live size.
+pub fn reset_peak() {
+    let live = live();
+    PEAK.with(|p| p.set(live));
 }
 
-pub fn peak() -> usize {
-    PEAK.load(Relaxed)
+/// Peak bytes above the live size at the last `reset_peak`.
+pub fn peak_since(base: isize) -> usize {
+    PEAK.with(Cell::get).saturating_sub(base).max(0) as usize
 }

@@ -220,11 +220,12 @@ pub fn execute(target: Target, input: &[u8]) -> Execution {
         c.1 = target.name();
     });
     let start = Instant::now();
-    let base = alloc::reset_peak();
+    let base = alloc::live();
+    alloc::reset_peak();
     IN_EXECUTION.with(|f| f.set(true));
     let result = panic::catch_unwind(AssertUnwindSafe(|| target.run(input)));
     IN_EXECUTION.with(|f| f.set(false));
-    let peak_bytes = alloc::peak().saturating_sub(base);
+    let peak_bytes = alloc::peak_since(base);
     let elapsed = start.elapsed();
     let outcome = result.map_err(|_| LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default());
     Execution { outcome, peak_bytes, elapsed }
