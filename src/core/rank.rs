@@ -64,14 +64,17 @@ pub struct Weights {
 }
 
 impl Weights {
+    /// Tuned by `examples/tune_weights.rs` (one round of coordinate search on
+    /// validation NDCG@10: popularity 1 → 0.25, interest 0.5 → 1, next 1 → 2;
+    /// NDCG@10 0.1118 → 0.1167, HR@10 0.1994 → 0.2142 on the validation items).
     pub const DEFAULT: Weights = Weights {
-        popularity: 1.0,
+        popularity: 0.25,
         freshness: 0.3,
         freshness_half_life_days: 7.0,
         sliders: 1.0,
-        interest: 0.5,
+        interest: 1.0,
         related: 2.0,
-        next: 1.0,
+        next: 2.0,
         context: 4.0,
         frequency_cap_penalty: 100.0,
         variety: 1.0,
