@@ -1,0 +1,4 @@
+window.frameResult = null;
+window.addEventListener('message', (event) => {
+  window.frameResult = event.data;
+});
