@@ -7,6 +7,7 @@ pub mod aggregates;
 pub mod catalogue;
 mod dump;
 pub mod error;
+pub mod estimate;
 pub mod events;
 pub mod fields;
 mod input;

@@ -16,6 +16,22 @@ struct Cli {
 enum Command {
     /// Read the item list and the log, compute the aggregates, write the catalogue JSON.
     Build(BuildArgs),
+    /// Estimate the share of people interested in each category from opt-in
+    /// locally randomized reports (JSON Lines of privateReport() results).
+    Estimate(EstimateArgs),
+}
+
+#[derive(clap::Args)]
+struct EstimateArgs {
+    /// Reports, one JSON object per line; lines that do not parse or fit are counted and skipped.
+    #[arg(long)]
+    reports: PathBuf,
+    /// The catalogue the reports were made with (its non-sensitive categories are the domain).
+    #[arg(long)]
+    catalogue: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -59,7 +75,10 @@ struct BuildArgs {
 }
 
 fn main() -> ExitCode {
-    let Command::Build(args) = Cli::parse().command;
+    let args = match Cli::parse().command {
+        Command::Build(args) => args,
+        Command::Estimate(args) => return estimate(&args),
+    };
     let options = ondevice_builder::Options {
         events: args.events,
         items: args.items,
@@ -78,6 +97,29 @@ fn main() -> ExitCode {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn estimate(args: &EstimateArgs) -> ExitCode {
+    match ondevice_builder::estimate::run(&args.reports, &args.catalogue) {
+        Ok(e) if args.json => match serde_json::to_string_pretty(&e) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        },
+        Ok(e) => {
+            print!("{}", ondevice_builder::estimate::table(&e));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
             ExitCode::FAILURE
         }
     }
