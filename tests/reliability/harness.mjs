@@ -73,7 +73,7 @@ export async function startSuite() {
     async open(ctx, name = 'app.html') {
       const page = await ctx.context.newPage();
       await page.goto(`${server.origin}/tests/reliability/pages/${name}`);
-      if (name === 'app.html') await page.waitForFunction(() => document.documentElement.dataset.ready === 'yes', null, { timeout: 15_000 });
+      if (name === 'app.html') await page.waitForFunction(() => document.documentElement.dataset.ready === 'yes', null, { timeout: 15_000, polling: 50 });
       return page;
     },
     async close() {

@@ -17,7 +17,7 @@ after(async () => {
 test('sandboxed iframe without allow-same-origin: SecurityError on localStorage, ondevice works in memory', async () => {
   const ctx = await suite.context();
   const page = await suite.open(ctx, 'sandbox.html');
-  await page.waitForFunction(() => window.frameResult !== null, null, { timeout: 15_000 });
+  await page.waitForFunction(() => window.frameResult !== null, null, { timeout: 15_000, polling: 50 });
   const r = await page.evaluate(() => window.frameResult);
   assert.equal(r.storageError, 'SecurityError', 'the frame really has no storage');
   assert.deepEqual(r.errors, [], 'nothing threw');
