@@ -151,6 +151,7 @@ refused('events', [
   ['rank limit NaN', (p) => p.rank({ limit: NaN }), 'options.limit', /NaN and Infinity|not allowed/],
   ['rank limit 1e308', (p) => p.rank({ limit: 1e308 }), 'options.limit', /allowed: a whole number from 1 to 1000/],
   ['rank limit -0', (p) => p.rank({ limit: -0 }), 'options.limit', /allowed: a whole number from 1 to 1000/],
+  ['rank limit 1001', (p) => p.rank({ limit: 1001 }), 'options.limit', /allowed: a whole number from 1 to 1000/],
   ['rank with a __proto__ key', (p) => p.rank(JSON.parse('{"__proto__":{"limit":1}}')), 'options.__proto__', /unknown field/],
   ['explain an unknown item', (p) => p.explain('ghost'), 'itemId', /unknown item "ghost"/],
   ['explain an id of a million bytes', (p) => p.explain(long(MEGA)), 'itemId', /unknown item "x+"… \(1000000 bytes\)/],
@@ -256,6 +257,34 @@ test('event counts beyond 2^53 in an import are refused, or summed without wrapp
   const { totalEvents, events } = p.profileSummary();
   assert.ok(Number.isSafeInteger(totalEvents), `totalEvents ${totalEvents} is not an exact count`);
   for (const [kind, n] of Object.entries(events)) assert.ok(Number.isSafeInteger(n), `events.${kind} = ${n}`);
+});
+
+test('profile names: printable ASCII of at most 64 bytes; special names are plain data', async () => {
+  await init();
+  expectError(() => new Personalizer({ profile: 'caf\u00e9', storage: 'memory' }), 'options.profile', /printable ASCII/);
+  expectError(() => new Personalizer({ profile: 'cafe\u0301', storage: 'memory' }), 'options.profile', /printable ASCII/);
+  expectError(() => new Personalizer({ profile: long(65), storage: 'memory' }), 'options.profile', /at most 64/);
+  expectError(() => new Personalizer({ profile: long(MEGA), storage: 'memory' }), 'options.profile', /at most 64/);
+  expectError(() => new Personalizer({ profile: 7, storage: 'memory' }), 'options', /invalid type/);
+  const p = new Personalizer({ profile: '__proto__', storage: 'memory' });
+  assert.equal(p.profileSummary().profile, '__proto__');
+  assert.equal({}.polluted, undefined);
+});
+
+test('imported events older than the retention window are dropped on load (documented), the rest kept', async () => {
+  const p = await busy();
+  const now = Date.now();
+  p.importData(exportOf({ version: 1, history: { events: [{ item: 'm1', kind: 'view', at: 1000 }, { item: 'm2', kind: 'like', at: now - DAY_MS }] } }));
+  assert.deepEqual(p.exportData().data.history.events.map((e) => e.item), ['m2']);
+});
+
+test('impressions are counted for at most 5,000 items a day (documented limit); the rest are not counted', async () => {
+  await init();
+  const p = new Personalizer({ storage: 'memory' });
+  p.loadCatalogue({ version: 1, categories: [], items: Array.from({ length: 6_000 }, (_, i) => ({ id: `i${i}` })) });
+  p.setPreferences({ historyConsent: true });
+  assert.equal(p.recordImpressions(Array.from({ length: 6_000 }, (_, i) => `i${i}`)), 5_000);
+  assert.equal(p.recordImpressions(['i0', 'i5999']), 1, 'a counted item counts again, an uncounted one still does not');
 });
 
 test('the built package is the one under test', async () => {

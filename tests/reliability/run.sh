@@ -47,7 +47,7 @@ node_stage "browser reliability (Chromium)" tests/reliability/*.test.mjs
 
 printf '\n== fuzz smoke (cargo test -p ondevice-fuzz)\n'
 start=$SECONDS
-out=$(CARGO_TARGET_DIR=target/fuzz cargo test -p ondevice-fuzz 2>&1)
+out=$(RUST_BACKTRACE=0 CARGO_TARGET_DIR=target/fuzz cargo test -p ondevice-fuzz 2>&1)
 status=$?
 echo "$out" | grep -vE '^\s+Compiling|^\s+Running|^\s+Doc-tests|^$'
 p=$(echo "$out" | awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed;/) n += $i } END { print n + 0 }')
