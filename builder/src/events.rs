@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{quote, BuildError, Location, Result};
-use crate::fields::{check_timestamp, parse_timestamp, Kind};
+use crate::fields::{check_timestamp, parse_kind, parse_timestamp, Kind};
 use crate::input::{cell, csv_error, csv_reader, for_each_json_line, json_text, kind_of, Format};
 use crate::items::ItemList;
 use crate::progress::Progress;
@@ -74,7 +74,7 @@ impl<'a> Sink<'a> {
         .map_err(|m| bad(format!("timestamp: {m}")))?;
         let kind = match kind {
             None | Some("") => Kind::View,
-            Some(k) => Kind::parse(k).map_err(|m| bad(format!("kind: {m}")))?,
+            Some(k) => parse_kind(k).map_err(|m| bad(format!("kind: {m}")))?,
         };
         let next_user = self.users.len() as i64;
         let user = *self.users.entry(user.to_string()).or_insert(next_user);

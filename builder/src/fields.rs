@@ -5,38 +5,17 @@
 use crate::error::quote;
 use crate::limits::MAX_TIMESTAMP_MS;
 
-/// What a person did with an item. Negative kinds are recorded in the log
-/// but count for nothing in popularity, `related` or `next`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    View,
-    Click,
-    Purchase,
-    Like,
-    Dislike,
-    Dismiss,
-}
+/// What a person did with an item: the core's own event kinds, so the
+/// builder reads exactly what the device records. Negative kinds are kept in
+/// the log but count for nothing in popularity, `related` or `next`.
+pub use ondevice::core::history::Kind;
 
-impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::View, Kind::Click, Kind::Purchase, Kind::Like, Kind::Dislike, Kind::Dismiss];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::View => "view",
-            Kind::Click => "click",
-            Kind::Purchase => "purchase",
-            Kind::Like => "like",
-            Kind::Dislike => "dislike",
-            Kind::Dismiss => "dismiss",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Kind, String> {
-        Kind::ALL.into_iter().find(|k| k.name() == s).ok_or_else(|| {
-            let allowed: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-            format!("unknown kind {}; allowed: {}", quote(s), allowed.join(", "))
-        })
-    }
+/// A `kind` cell.
+pub fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let allowed: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        format!("unknown kind {}; allowed: {}", quote(s), allowed.join(", "))
+    })
 }
 
 /// A timestamp cell: integer milliseconds since the epoch, or an RFC 3339
@@ -95,11 +74,11 @@ mod tests {
     #[test]
     fn kinds_are_the_six_documented_ones() {
         for k in Kind::ALL {
-            assert_eq!(Kind::parse(k.name()), Ok(k));
+            assert_eq!(parse_kind(k.name()), Ok(k));
         }
-        let e = Kind::parse("share").unwrap_err();
+        let e = parse_kind("share").unwrap_err();
         assert!(e.contains("\"share\"") && e.contains("dismiss"), "{e}");
-        assert!(Kind::parse("View").is_err());
+        assert!(parse_kind("View").is_err());
     }
 
     #[test]
