@@ -66,9 +66,22 @@ const WRITER = async ({ n, fields, items, seed }) => {
   return { last, recorded };
 };
 
+/** Renderer processes of the browser (Chromium's CDP). */
+async function renderers() {
+  const cdp = await suite.browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  return processInfo.filter((p) => p.type === 'renderer').length;
+}
+
 test('two tabs setting different preferences at once lose no change; both tabs and storage agree', async (t) => {
   const ctx = await suite.context();
-  const [a, b] = [await tab(ctx), await tab(ctx)];
+  const a = await tab(ctx);
+  const before = await renderers();
+  const b = await tab(ctx);
+  // Each tab has its own renderer process, so their localStorage writes
+  // really race (one process would serialize them).
+  assert.ok((await renderers()) > before, 'the second tab got no renderer process of its own');
   await a.evaluate(() => window.p.setPreferences({ historyConsent: true }));
   await b.waitForFunction(() => window.p.preferences().historyConsent === true, null, { timeout: 5_000, polling: 20 });
   const N = 60;
