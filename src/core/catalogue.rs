@@ -1,67 +1,21 @@
 //! The site's catalogue: untrusted input, validated with path-named errors,
 //! then interned into flat arrays that the ranking loop reads without
-//! allocating (category indices, neighbour lists as offsets into one array).
+//! allocating: ids and titles in one string each with offsets, an
+//! open-addressing id index, category indices, neighbour lists as offsets into
+//! one array, and `ln(1 + popularity)` computed once here instead of per rank.
+//!
+//! Two input forms share one validation (`Builder`): JSON (read by
+//! `json::Reader` in two passes: the document into spans, then the checks)
+//! and the compact binary form (`compact.rs`).
 
-use std::collections::HashMap;
+use serde::Serialize;
 
-use serde::{Deserialize, Serialize};
-
-use super::bounded::bounded;
 use super::error::{Error, Result};
+use super::json::{display_f64, Fields, JsonResult, Reader};
 use super::limits::*;
 
 /// The only catalogue format version this build reads.
 pub const CATALOGUE_VERSION: u32 = 1;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawCatalogue {
-    version: serde_json::Value,
-    #[serde(deserialize_with = "bounded::<_, _, MAX_CATEGORIES>")]
-    categories: Vec<RawCategory>,
-    #[serde(deserialize_with = "bounded::<_, _, MAX_ITEMS>")]
-    items: Vec<RawItem>,
-}
-
-#[derive(Deserialize)]
-struct RawCategory {
-    id: String,
-    label: String,
-    #[serde(default)]
-    sensitive: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawItem {
-    id: String,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default, deserialize_with = "bounded::<_, _, MAX_ITEM_CATEGORIES>")]
-    categories: Vec<String>,
-    #[serde(default, deserialize_with = "present_number")]
-    popularity: Option<f64>,
-    #[serde(default, deserialize_with = "present_number")]
-    published_at: Option<f64>,
-    #[serde(default)]
-    repeatable: bool,
-    #[serde(default, deserialize_with = "bounded::<_, _, MAX_NEIGHBOURS>")]
-    related: Vec<RawEdge>,
-    #[serde(default, deserialize_with = "bounded::<_, _, MAX_NEIGHBOURS>")]
-    next: Vec<RawEdge>,
-}
-
-/// An optional number that, when present, must be a number: `null` (what
-/// JSON.stringify makes of NaN and Infinity) is an error, not "absent".
-fn present_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
-    f64::deserialize(d).map(Some)
-}
-
-#[derive(Deserialize)]
-struct RawEdge {
-    id: String,
-    weight: f64,
-}
 
 /// A category as the site declared it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,161 +45,61 @@ pub struct Warning {
 
 const WARNING_EXAMPLES: usize = 5;
 
+const REPEATABLE: u8 = 1;
+const HAS_TITLE: u8 = 2;
+
 /// A validated catalogue. Items are addressed by their index (catalogue order).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     categories: Vec<Category>,
-    category_index: HashMap<String, u16>,
-    ids: Vec<String>,
-    titles: Vec<Option<String>>,
-    index: HashMap<String, u32>,
+    category_index: IdIndex,
+    ids: String,
+    id_offsets: Vec<u32>,
+    titles: String,
+    title_offsets: Vec<u32>,
+    index: IdIndex,
     item_categories: Vec<u16>,
     category_offsets: Vec<u32>,
     popularity: Vec<f64>,
-    published_at: Vec<Option<f64>>,
-    repeatable: Vec<bool>,
+    /// `ln(1 + popularity)`, the popularity signal before normalisation.
+    log_popularity: Vec<f64>,
+    /// NaN when the item has no `publishedAt` (valid times are finite).
+    published_at: Vec<f64>,
+    flags: Vec<u8>,
     related: Vec<Edge>,
     related_offsets: Vec<u32>,
     next: Vec<Edge>,
     next_offsets: Vec<u32>,
+    max_popularity: f64,
 }
 
 impl Catalogue {
     /// Parses and validates a catalogue document. On error nothing is kept.
     pub fn from_json(json: &str) -> Result<(Catalogue, Vec<Warning>)> {
         if json.len() > MAX_CATALOGUE_BYTES {
-            return Err(Error::invalid(
-                "catalogue",
-                format!("is {} bytes; allowed: at most {MAX_CATALOGUE_BYTES}", json.len()),
-            ));
+            return Err(Error::invalid("catalogue", format!("is {} bytes; allowed: at most {MAX_CATALOGUE_BYTES}", json.len())));
         }
-        let raw: RawCatalogue = serde_json::from_str(json).map_err(|e| {
-            Error::from_json("catalogue", e, || {
-                serde_path_to_error::deserialize::<_, RawCatalogue>(&mut serde_json::Deserializer::from_str(json))
-            })
-        })?;
-        Self::from_raw(raw)
+        let raw = RawCatalogue::read(json).map_err(|e| e.into_error("catalogue"))?;
+        raw.build()
     }
 
-    fn from_raw(raw: RawCatalogue) -> Result<(Catalogue, Vec<Warning>)> {
-        match raw.version.as_u64() {
-            Some(v) if v == u64::from(CATALOGUE_VERSION) => {}
-            _ => {
-                return Err(Error::invalid(
-                    "catalogue.version",
-                    format!("{} is not supported; supported: {CATALOGUE_VERSION}", raw.version),
-                ))
-            }
-        }
-        let (categories, category_index) = validate_categories(raw.categories)?;
+    /// Parses and validates the compact binary form (see `compact.rs`).
+    pub fn from_compact(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
+        compact::read(bytes)
+    }
 
-        let n = raw.items.len();
-        let mut index = HashMap::with_capacity(n);
-        for (i, item) in raw.items.iter().enumerate() {
-            let path = format!("catalogue.items[{i}].id");
-            check_id(&item.id).map_err(|m| Error::invalid(&path, m))?;
-            // n <= MAX_ITEMS < u32::MAX, so the index fits.
-            if let Some(first) = index.insert(item.id.clone(), i as u32) {
-                return Err(Error::invalid(
-                    path,
-                    format!("duplicate id {}; first used by items[{first}]", quote(&item.id)),
-                ));
-            }
-        }
-
-        let mut c = Catalogue {
-            categories,
-            category_index,
-            ids: Vec::with_capacity(n),
-            titles: Vec::with_capacity(n),
-            index,
-            item_categories: Vec::with_capacity(n * 2),
-            category_offsets: Vec::with_capacity(n + 1),
-            popularity: Vec::with_capacity(n),
-            published_at: Vec::with_capacity(n),
-            repeatable: Vec::with_capacity(n),
-            related: Vec::new(),
-            related_offsets: Vec::with_capacity(n + 1),
-            next: Vec::new(),
-            next_offsets: Vec::with_capacity(n + 1),
-        };
-        c.category_offsets.push(0);
-        c.related_offsets.push(0);
-        c.next_offsets.push(0);
-        let mut dropped = WarningCounter::new("unknownReference", "references to items not in the catalogue were dropped");
-        let mut self_refs = WarningCounter::new("selfReference", "items listing themselves as a neighbour were dropped");
-        let mut repeated = WarningCounter::new("duplicateReference", "repeated neighbours in one list were dropped (the first is kept)");
-
-        for (i, item) in raw.items.into_iter().enumerate() {
-            let at = |field: &str| format!("catalogue.items[{i}].{field}");
-            if let Some(title) = &item.title {
-                if title.len() > MAX_TITLE_BYTES {
-                    return Err(Error::invalid(at("title"), format!("is {} bytes; allowed: at most {MAX_TITLE_BYTES}", title.len())));
-                }
-            }
-            let start = c.item_categories.len();
-            for (j, cat) in item.categories.iter().enumerate() {
-                let Some(&ci) = c.category_index.get(cat) else {
-                    return Err(Error::invalid(
-                        at(&format!("categories[{j}]")),
-                        format!("unknown category {}; known: {}", quote(cat), c.known_categories()),
-                    ));
-                };
-                if c.item_categories[start..].contains(&ci) {
-                    return Err(Error::invalid(at(&format!("categories[{j}]")), format!("category {} is listed twice", quote(cat))));
-                }
-                c.item_categories.push(ci);
-            }
-            let popularity = match item.popularity {
-                Some(p) => check_number(&at("popularity"), p, MAX_NUMBER)?,
-                None => 0.0,
-            };
-            let published = match item.published_at {
-                // Before 1970 is fine (old films and books): negative ms.
-                Some(t) if t.is_finite() && t.abs() <= MAX_TIMESTAMP_MS => Some(t + 0.0),
-                Some(t) => {
-                    return Err(Error::invalid(
-                        at("publishedAt"),
-                        format!("{t} is out of range; allowed: ms since 1970 from -{MAX_TIMESTAMP_MS} to {MAX_TIMESTAMP_MS}"),
-                    ))
-                }
-                None => None,
-            };
-            let me = i as u32;
-            for (field, edges, out, offsets) in [
-                ("related", &item.related, &mut c.related, &mut c.related_offsets),
-                ("next", &item.next, &mut c.next, &mut c.next_offsets),
-            ] {
-                let list_start = out.len();
-                for (j, e) in edges.iter().enumerate() {
-                    let path = at(&format!("{field}[{j}]"));
-                    let w = check_number(&format!("{path}.weight"), e.weight, MAX_NUMBER)?;
-                    match c.index.get(&e.id) {
-                        None => dropped.add(format!("{path}.id {}", quote(&e.id))),
-                        Some(&t) if t == me => self_refs.add(path),
-                        Some(&t) if out[list_start..].iter().any(|x: &Edge| x.target == t) => repeated.add(path),
-                        Some(&t) => out.push(Edge { target: t, weight: w as f32 }),
-                    }
-                }
-                offsets.push(out.len() as u32);
-            }
-            c.category_offsets.push(c.item_categories.len() as u32);
-            c.ids.push(item.id);
-            c.titles.push(item.title);
-            c.popularity.push(popularity);
-            c.published_at.push(published);
-            c.repeatable.push(item.repeatable);
-        }
-        let warnings = [dropped, self_refs, repeated].into_iter().filter_map(WarningCounter::finish).collect();
-        Ok((c, warnings))
+    /// The compact binary form of this catalogue (for the aggregates builder
+    /// and for tests; loading it gives back an equal catalogue).
+    pub fn to_compact(&self) -> Vec<u8> {
+        compact::write(self)
     }
 
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.flags.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.flags.is_empty()
     }
 
     pub fn categories(&self) -> &[Category] {
@@ -253,7 +107,8 @@ impl Catalogue {
     }
 
     pub fn category(&self, id: &str) -> Option<u16> {
-        self.category_index.get(id).copied()
+        let found = self.category_index.find(id, |c| self.categories.get(c as usize).map_or("", |c| c.id.as_str()))?;
+        u16::try_from(found).ok()
     }
 
     pub fn category_at(&self, c: u16) -> Option<&Category> {
@@ -261,18 +116,19 @@ impl Catalogue {
     }
 
     pub fn item(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.index.find(id, |i| self.id(i))
     }
 
     pub fn id(&self, i: u32) -> &str {
-        self.ids.get(i as usize).map_or("", String::as_str)
+        text(&self.ids, &self.id_offsets, i)
     }
 
     /// The title, or the id when the catalogue gave none.
     pub fn title(&self, i: u32) -> &str {
-        match self.titles.get(i as usize) {
-            Some(Some(t)) => t,
-            _ => self.id(i),
+        if self.flag(i, HAS_TITLE) {
+            text(&self.titles, &self.title_offsets, i)
+        } else {
+            self.id(i)
         }
     }
 
@@ -292,16 +148,26 @@ impl Catalogue {
         self.popularity.get(i as usize).copied().unwrap_or(0.0)
     }
 
+    /// `ln(1 + popularity)`, exactly as `(1.0 + popularity).ln()`.
+    #[inline]
+    pub fn log_popularity(&self, i: u32) -> f64 {
+        self.log_popularity.get(i as usize).copied().unwrap_or(0.0)
+    }
+
     pub fn published_at(&self, i: u32) -> Option<f64> {
-        self.published_at.get(i as usize).copied().flatten()
+        self.published_at.get(i as usize).copied().filter(|t| !t.is_nan())
     }
 
     pub fn repeatable(&self, i: u32) -> bool {
-        self.repeatable.get(i as usize).copied().unwrap_or(false)
+        self.flag(i, REPEATABLE)
+    }
+
+    fn flag(&self, i: u32, bit: u8) -> bool {
+        self.flags.get(i as usize).is_some_and(|f| f & bit != 0)
     }
 
     pub fn max_popularity(&self) -> f64 {
-        self.popularity.iter().copied().fold(0.0, f64::max)
+        self.max_popularity
     }
 
     pub fn known_categories(&self) -> String {
@@ -324,35 +190,294 @@ fn slice<'a, T>(data: &'a [T], offsets: &[u32], i: u32) -> &'a [T] {
     }
 }
 
-fn validate_categories(raw: Vec<RawCategory>) -> Result<(Vec<Category>, HashMap<String, u16>)> {
-    let mut index = HashMap::with_capacity(raw.len());
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, c) in raw.into_iter().enumerate() {
-        let path = format!("catalogue.categories[{i}]");
-        check_id(&c.id).map_err(|m| Error::invalid(format!("{path}.id"), m))?;
-        if c.label.is_empty() || c.label.len() > MAX_LABEL_BYTES {
-            return Err(Error::invalid(
-                format!("{path}.label"),
-                format!("is {} bytes; allowed: 1 to {MAX_LABEL_BYTES}", c.label.len()),
-            ));
-        }
-        // i < MAX_CATEGORIES (256), enforced while parsing.
-        if let Some(first) = index.insert(c.id.clone(), i as u16) {
-            return Err(Error::invalid(
-                format!("{path}.id"),
-                format!("duplicate id {}; first used by categories[{first}]", quote(&c.id)),
-            ));
-        }
-        out.push(Category { id: c.id, label: c.label, sensitive: c.sensitive });
+fn text<'a>(data: &'a str, offsets: &[u32], i: u32) -> &'a str {
+    let i = i as usize;
+    match (offsets.get(i), offsets.get(i + 1)) {
+        (Some(&a), Some(&b)) => data.get(a as usize..b as usize).unwrap_or(""),
+        _ => "",
     }
-    Ok((out, index))
 }
 
-fn check_number(path: &str, x: f64, max: f64) -> Result<f64> {
-    // serde_json never yields NaN or infinities, but catalogues can also be
-    // built in Rust; keep the check total.
+/// Open-addressing hash index from a string key to an index (item or
+/// category). Keys are not stored twice: the table holds `index + 1` and the
+/// caller resolves an index to its key. FNV-1a, linear probing, load <= 1/2.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IdIndex {
+    slots: Vec<u32>,
+}
+
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+impl IdIndex {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        IdIndex { slots: vec![0; (2 * n).next_power_of_two().max(16)] }
+    }
+
+    fn start(&self, key: &str) -> usize {
+        let h = fnv1a(key);
+        ((h ^ (h >> 29)) as usize) & (self.slots.len().wrapping_sub(1))
+    }
+
+    /// Finds `key`; `key_of` returns the key of a stored index.
+    pub(crate) fn find<'k>(&self, key: &str, key_of: impl Fn(u32) -> &'k str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut p = self.start(key);
+        loop {
+            match self.slots.get(p).copied() {
+                None | Some(0) => return None,
+                Some(slot) if key_of(slot - 1) == key => return Some(slot - 1),
+                Some(_) => p = (p + 1) & mask,
+            }
+        }
+    }
+
+    /// Inserts `index` under `key`, or returns the index already there.
+    pub(crate) fn insert<'k>(&mut self, key: &str, index: u32, key_of: impl Fn(u32) -> &'k str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut p = self.start(key);
+        loop {
+            match self.slots.get_mut(p) {
+                None => return None,
+                Some(slot @ 0) => {
+                    *slot = index + 1;
+                    return None;
+                }
+                Some(slot) if key_of(*slot - 1) == key => return Some(*slot - 1),
+                Some(_) => p = (p + 1) & mask,
+            }
+        }
+    }
+}
+
+/// Collects validated pieces in catalogue order and runs every check that
+/// both input forms share, with the same messages and paths.
+pub(crate) struct Builder {
+    c: Catalogue,
+    /// Per item, the last list (2·item + 0 related / 1 next) that named it:
+    /// finds repeats in O(1) per neighbour.
+    last_list: Vec<u32>,
+    dropped: WarningCounter,
+    self_refs: WarningCounter,
+    repeated: WarningCounter,
+}
+
+/// Where a neighbour points, before it is resolved.
+pub(crate) enum Target<'a> {
+    Id(&'a str),
+    Index(u32),
+}
+
+impl Builder {
+    pub(crate) fn new(categories: usize, items: usize) -> Builder {
+        let c = Catalogue {
+            categories: Vec::with_capacity(categories),
+            category_index: IdIndex::with_capacity(categories),
+            ids: String::new(),
+            id_offsets: Vec::with_capacity(items + 1),
+            titles: String::new(),
+            title_offsets: Vec::with_capacity(items + 1),
+            index: IdIndex::with_capacity(items),
+            item_categories: Vec::with_capacity(items * 2),
+            category_offsets: Vec::with_capacity(items + 1),
+            popularity: Vec::with_capacity(items),
+            log_popularity: Vec::with_capacity(items),
+            published_at: Vec::with_capacity(items),
+            flags: Vec::with_capacity(items),
+            related: Vec::new(),
+            related_offsets: Vec::with_capacity(items + 1),
+            next: Vec::new(),
+            next_offsets: Vec::with_capacity(items + 1),
+            max_popularity: 0.0,
+        };
+        Builder {
+            c,
+            last_list: vec![u32::MAX; items],
+            dropped: WarningCounter::new("unknownReference", "references to items not in the catalogue were dropped"),
+            self_refs: WarningCounter::new("selfReference", "items listing themselves as a neighbour were dropped"),
+            repeated: WarningCounter::new("duplicateReference", "repeated neighbours in one list were dropped (the first is kept)"),
+        }
+    }
+
+    pub(crate) fn category(&mut self, i: usize, id: &str, label: &str, sensitive: bool) -> Result<()> {
+        let path = || format!("catalogue.categories[{i}]");
+        check_id(id).map_err(|m| Error::invalid(format!("{}.id", path()), m))?;
+        if label.is_empty() || label.len() > MAX_LABEL_BYTES {
+            return Err(Error::invalid(format!("{}.label", path()), format!("is {} bytes; allowed: 1 to {MAX_LABEL_BYTES}", label.len())));
+        }
+        let cats = &self.c.categories;
+        // i < MAX_CATEGORIES (256), enforced while parsing.
+        if let Some(first) = self.c.category_index.insert(id, i as u32, |c| cats.get(c as usize).map_or("", |c| c.id.as_str())) {
+            return Err(Error::invalid(format!("{}.id", path()), format!("duplicate id {}; first used by categories[{first}]", quote(id))));
+        }
+        self.c.categories.push(Category { id: id.to_string(), label: label.to_string(), sensitive });
+        Ok(())
+    }
+
+    /// Item ids come first, all of them, so that neighbours can refer forward.
+    pub(crate) fn id(&mut self, i: usize, id: &str) -> Result<()> {
+        let path = || format!("catalogue.items[{i}].id");
+        check_id(id).map_err(|m| Error::invalid(path(), m))?;
+        let (ids, offsets) = (&self.c.ids, &self.c.id_offsets);
+        // n <= MAX_ITEMS < u32::MAX, so the index fits.
+        if let Some(first) = self.c.index.insert(id, i as u32, |j| text(ids, offsets, j)) {
+            return Err(Error::invalid(path(), format!("duplicate id {}; first used by items[{first}]", quote(id))));
+        }
+        if self.c.id_offsets.is_empty() {
+            self.c.id_offsets.push(0);
+        }
+        self.c.ids.push_str(id);
+        self.c.id_offsets.push(self.c.ids.len() as u32);
+        Ok(())
+    }
+
+    fn at(i: usize, field: &str) -> String {
+        format!("catalogue.items[{i}].{field}")
+    }
+
+    pub(crate) fn title(&mut self, i: usize, title: Option<&str>) -> Result<()> {
+        if self.c.title_offsets.is_empty() {
+            self.c.title_offsets.push(0);
+        }
+        let mut flags = 0;
+        if let Some(title) = title {
+            if title.len() > MAX_TITLE_BYTES {
+                return Err(Error::invalid(Self::at(i, "title"), format!("is {} bytes; allowed: at most {MAX_TITLE_BYTES}", title.len())));
+            }
+            self.c.titles.push_str(title);
+            flags = HAS_TITLE;
+        }
+        self.c.title_offsets.push(self.c.titles.len() as u32);
+        self.c.flags.push(flags);
+        Ok(())
+    }
+
+    /// One category of item `i` (the `j`-th), by id or by index.
+    pub(crate) fn item_category(&mut self, i: usize, j: usize, category: Target) -> Result<()> {
+        let path = || Self::at(i, &format!("categories[{j}]"));
+        let ci = match category {
+            Target::Id(id) => self
+                .c
+                .category(id)
+                .ok_or_else(|| Error::invalid(path(), format!("unknown category {}; known: {}", quote(id), self.c.known_categories())))?,
+            Target::Index(ci) => match u16::try_from(ci) {
+                Ok(ci) if usize::from(ci) < self.c.categories.len() => ci,
+                _ => return Err(Error::invalid(path(), format!("category index {ci} is out of range; there are {} categories", self.c.categories.len()))),
+            },
+        };
+        let start = self.c.category_offsets.last().copied().unwrap_or(0) as usize;
+        if self.c.item_categories.get(start..).unwrap_or(&[]).contains(&ci) {
+            let shown = self.c.category_at(ci).map_or("", |c| c.id.as_str());
+            return Err(Error::invalid(path(), format!("category {} is listed twice", quote(shown))));
+        }
+        self.c.item_categories.push(ci);
+        Ok(())
+    }
+
+    /// Popularity, publication time and the repeatable flag of item `i`;
+    /// closes its category list.
+    pub(crate) fn numbers(&mut self, i: usize, popularity: Option<f64>, published: Option<f64>, repeatable: bool) -> Result<()> {
+        if self.c.category_offsets.is_empty() {
+            self.c.category_offsets.push(0);
+        }
+        self.c.category_offsets.push(self.c.item_categories.len() as u32);
+        let popularity = match popularity {
+            Some(p) => check_number(|| Self::at(i, "popularity"), p, MAX_NUMBER)?,
+            None => 0.0,
+        };
+        let published = match published {
+            // Before 1970 is fine (old films and books): negative ms.
+            Some(t) if t.is_finite() && t.abs() <= MAX_TIMESTAMP_MS => t + 0.0,
+            Some(t) => {
+                let max = display_f64(MAX_TIMESTAMP_MS);
+                return Err(Error::invalid(
+                    Self::at(i, "publishedAt"),
+                    format!("{} is out of range; allowed: ms since 1970 from -{max} to {max}", display_f64(t)),
+                ));
+            }
+            None => f64::NAN,
+        };
+        self.c.popularity.push(popularity);
+        self.c.log_popularity.push((1.0 + popularity).ln());
+        self.c.max_popularity = self.c.max_popularity.max(popularity);
+        self.c.published_at.push(published);
+        if repeatable {
+            if let Some(f) = self.c.flags.last_mut() {
+                *f |= REPEATABLE;
+            }
+        }
+        Ok(())
+    }
+
+    /// The `related` (`next == false`) or `next` list of item `i`. Weights
+    /// are checked in order; unknown, self and repeated references are
+    /// dropped and counted as warnings.
+    pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (Target<'t>, f64)>) -> Result<()> {
+        let field = if next { "next" } else { "related" };
+        let list = 2 * i as u32 + u32::from(next);
+        let me = i as u32;
+        let n = self.last_list.len() as u32;
+        let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
+        if offsets.is_empty() {
+            offsets.push(0);
+        }
+        for (j, (target, weight)) in edges.enumerate() {
+            let path = || Self::at(i, &format!("{field}[{j}]"));
+            let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
+            let t = match target {
+                Target::Id(id) => match self.c.index.find(id, |k| text(&self.c.ids, &self.c.id_offsets, k)) {
+                    Some(t) => t,
+                    None => {
+                        self.dropped.add(format!("{}.id {}", path(), quote(id)));
+                        continue;
+                    }
+                },
+                Target::Index(t) if t < n => t,
+                Target::Index(t) => {
+                    return Err(Error::invalid(format!("{}.target", path()), format!("item index {t} is out of range; there are {n} items")));
+                }
+            };
+            match self.last_list.get_mut(t as usize) {
+                _ if t == me => self.self_refs.add(path()),
+                Some(last) if *last == list => self.repeated.add(path()),
+                Some(last) => {
+                    *last = list;
+                    out.push(Edge { target: t, weight: w as f32 });
+                }
+                None => self.dropped.add(path()),
+            }
+        }
+        offsets.push(out.len() as u32);
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> (Catalogue, Vec<Warning>) {
+        let warnings = [self.dropped, self.self_refs, self.repeated].into_iter().filter_map(WarningCounter::finish).collect();
+        let mut c = self.c;
+        for offsets in [&mut c.id_offsets, &mut c.title_offsets, &mut c.category_offsets, &mut c.related_offsets, &mut c.next_offsets] {
+            if offsets.is_empty() {
+                offsets.push(0);
+            }
+        }
+        (c, warnings)
+    }
+}
+
+/// `x` if it is a finite number from 0 to `max`; `path` is only built for
+/// the error (this runs once per neighbour of every item).
+#[inline]
+fn check_number(path: impl FnOnce() -> String, x: f64, max: f64) -> Result<f64> {
+    // The JSON reader never yields NaN or infinities, but the compact form
+    // can hold them; keep the check total.
     if !x.is_finite() || x < 0.0 || x > max {
-        return Err(Error::invalid(path, format!("{x} is out of range; allowed: a finite number from 0 to {max}")));
+        return Err(Error::invalid(path(), format!("{} is out of range; allowed: a finite number from 0 to {}", display_f64(x), display_f64(max))));
     }
     // -0 is accepted as 0.
     Ok(x + 0.0)
@@ -386,6 +511,183 @@ impl WarningCounter {
         })
     }
 }
+
+/// A string of the source document: a byte range of the JSON text, or, for
+/// the rare string with escapes, of `RawCatalogue::unescaped`.
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+const UNESCAPED: u32 = 1 << 31;
+
+/// The first pass over a JSON catalogue: structure and types, into flat
+/// arrays of spans and numbers; no string is copied unless it has escapes.
+#[derive(Default)]
+struct RawCatalogue<'a> {
+    source: &'a str,
+    unescaped: String,
+    version: Option<Span>,
+    categories: Vec<(Span, Span, bool)>,
+    ids: Vec<Span>,
+    titles: Vec<Option<Span>>,
+    numbers: Vec<(Option<f64>, Option<f64>, bool)>,
+    item_categories: Vec<Span>,
+    category_ends: Vec<u32>,
+    related: Vec<(Span, f64)>,
+    related_ends: Vec<u32>,
+    next: Vec<(Span, f64)>,
+    next_ends: Vec<u32>,
+}
+
+const TOP: &[&str] = &["version", "categories", "items"];
+const CATEGORY: &[&str] = &["id", "label", "sensitive"];
+const ITEM: &[&str] = &["id", "title", "categories", "popularity", "publishedAt", "repeatable", "related", "next"];
+const EDGE: &[&str] = &["id", "weight"];
+
+impl<'a> RawCatalogue<'a> {
+    fn read(source: &'a str) -> JsonResult<RawCatalogue<'a>> {
+        let mut raw = RawCatalogue { source, ..RawCatalogue::default() };
+        let mut r = Reader::new(source);
+        let mut fields = Fields::new(TOP);
+        r.object("a catalogue object", |r, key| match fields.see(r, key)? {
+            Some(0) => {
+                let start = r.offset();
+                r.skip()?;
+                let text = r.source(start, r.offset()).trim_start();
+                let start = r.offset() - text.len();
+                raw.version = Some(Span { start: start as u32, len: text.len() as u32 });
+                Ok(())
+            }
+            Some(1) => r.array(MAX_CATEGORIES, &format!("an array of at most {MAX_CATEGORIES} entries"), |r, _| raw.category(r)),
+            Some(2) => r.array(MAX_ITEMS, &format!("an array of at most {MAX_ITEMS} entries"), |r, _| raw.item(r)),
+            _ => r.skip(),
+        })?;
+        fields.require(&r, TOP)?;
+        r.finish()?;
+        Ok(raw)
+    }
+
+
+    fn text(&self, s: Span) -> &str {
+        let (base, start) = if s.start & UNESCAPED != 0 { (self.unescaped.as_str(), s.start & !UNESCAPED) } else { (self.source, s.start) };
+        base.get(start as usize..(start + s.len) as usize).unwrap_or("")
+    }
+
+    fn string(&mut self, r: &mut Reader<'a>) -> JsonResult<Span> {
+        Ok(match r.string_span()? {
+            Ok((start, end)) => Span { start: start as u32, len: (end - start) as u32 },
+            Err(unescaped) => {
+                let start = self.unescaped.len() as u32 | UNESCAPED;
+                self.unescaped.push_str(&unescaped);
+                Span { start, len: unescaped.len() as u32 }
+            }
+        })
+    }
+
+    fn category(&mut self, r: &mut Reader<'a>) -> JsonResult<()> {
+        let mut fields = Fields::new(CATEGORY);
+        let (mut id, mut label, mut sensitive) = (Span::default(), Span::default(), false);
+        r.object("an object", |r, key| match fields.see(r, key)? {
+            Some(0) => self.string(r).map(|s| id = s),
+            Some(1) => self.string(r).map(|s| label = s),
+            Some(2) => r.boolean().map(|b| sensitive = b),
+            _ => r.skip(),
+        })?;
+        fields.require(r, &["id", "label"])?;
+        self.categories.push((id, label, sensitive));
+        Ok(())
+    }
+
+    fn item(&mut self, r: &mut Reader<'a>) -> JsonResult<()> {
+        let mut fields = Fields::new(ITEM);
+        let (mut id, mut title) = (Span::default(), None);
+        let (mut popularity, mut published, mut repeatable) = (None, None, false);
+        r.object("an object", |r, key| match fields.see(r, key)? {
+            Some(0) => self.string(r).map(|s| id = s),
+            Some(1) => {
+                title = if r.null()? { None } else { Some(self.string(r)?) };
+                Ok(())
+            }
+            Some(2) => r.array(MAX_ITEM_CATEGORIES, &format!("an array of at most {MAX_ITEM_CATEGORIES} entries"), |r, _| {
+                let s = self.string(r)?;
+                self.item_categories.push(s);
+                Ok(())
+            }),
+            Some(3) => r.number().map(|x| popularity = Some(x)),
+            Some(4) => r.number().map(|x| published = Some(x)),
+            Some(5) => r.boolean().map(|b| repeatable = b),
+            Some(k @ (6 | 7)) => r.array(MAX_NEIGHBOURS, &format!("an array of at most {MAX_NEIGHBOURS} entries"), |r, _| {
+                let edge = self.edge(r)?;
+                if k == 6 {
+                    self.related.push(edge);
+                } else {
+                    self.next.push(edge);
+                }
+                Ok(())
+            }),
+            _ => r.skip(),
+        })?;
+        fields.require(r, &["id"])?;
+        self.ids.push(id);
+        self.titles.push(title);
+        self.numbers.push((popularity, published, repeatable));
+        self.category_ends.push(self.item_categories.len() as u32);
+        self.related_ends.push(self.related.len() as u32);
+        self.next_ends.push(self.next.len() as u32);
+        Ok(())
+    }
+
+    fn edge(&mut self, r: &mut Reader<'a>) -> JsonResult<(Span, f64)> {
+        let mut fields = Fields::new(EDGE);
+        let (mut id, mut weight) = (Span::default(), 0.0);
+        r.object("an object", |r, key| match fields.see(r, key)? {
+            Some(0) => self.string(r).map(|s| id = s),
+            Some(1) => r.number().map(|x| weight = x),
+            _ => r.skip(),
+        })?;
+        fields.require(r, EDGE)?;
+        Ok((id, weight))
+    }
+
+    /// The second pass: every check, in the order of the original loader.
+    fn build(&self) -> Result<(Catalogue, Vec<Warning>)> {
+        let version = self.version.map_or("null", |v| self.text(v));
+        if version != "1" {
+            return Err(Error::invalid("catalogue.version", format!("{version} is not supported; supported: {CATALOGUE_VERSION}")));
+        }
+        let n = self.ids.len();
+        let mut b = Builder::new(self.categories.len(), n);
+        for (i, &(id, label, sensitive)) in self.categories.iter().enumerate() {
+            b.category(i, self.text(id), self.text(label), sensitive)?;
+        }
+        for (i, &id) in self.ids.iter().enumerate() {
+            b.id(i, self.text(id))?;
+        }
+        let range = |ends: &[u32], i: usize| {
+            let start = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) as usize };
+            start..ends.get(i).copied().unwrap_or(0) as usize
+        };
+        for i in 0..n {
+            b.title(i, self.titles.get(i).copied().flatten().map(|t| self.text(t)))?;
+            let cats = self.item_categories.get(range(&self.category_ends, i)).unwrap_or(&[]);
+            for (j, &c) in cats.iter().enumerate() {
+                b.item_category(i, j, Target::Id(self.text(c)))?;
+            }
+            let (popularity, published, repeatable) = self.numbers.get(i).copied().unwrap_or_default();
+            b.numbers(i, popularity, published, repeatable)?;
+            for (next, list, ends) in [(false, &self.related, &self.related_ends), (true, &self.next, &self.next_ends)] {
+                let edges = list.get(range(ends, i)).unwrap_or(&[]);
+                b.edges(i, next, edges.iter().map(|&(id, w)| (Target::Id(self.text(id)), w)))?;
+            }
+        }
+        Ok(b.finish())
+    }
+}
+
+#[path = "compact.rs"]
+mod compact;
 
 #[cfg(test)]
 #[path = "catalogue_tests.rs"]

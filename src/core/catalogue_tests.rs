@@ -121,3 +121,191 @@ fn hostile_keys_are_plain_data() {
     let (c, _) = load(&v).unwrap();
     assert_eq!(c.item("__proto__"), Some(0));
 }
+
+fn compact_of(v: &serde_json::Value) -> Vec<u8> {
+    load(v).unwrap().0.to_compact()
+}
+
+/// Everything a catalogue exposes, for comparing two of them.
+fn dump(c: &Catalogue) -> String {
+    let mut s = format!("{:?} {}\n", c.categories(), c.max_popularity());
+    for i in 0..c.len() as u32 {
+        s.push_str(&format!(
+            "{} {} {:?} {} {:?} {} {:?} {:?}\n",
+            c.id(i),
+            c.title(i),
+            c.item_categories(i),
+            c.popularity(i),
+            c.published_at(i),
+            c.repeatable(i),
+            c.related(i),
+            c.next(i)
+        ));
+        assert_eq!(c.item(c.id(i)), Some(i));
+    }
+    s
+}
+
+#[test]
+fn compact_round_trips_to_the_same_catalogue() {
+    let mut films = fixtures::films();
+    films["items"][2]["publishedAt"] = json!(1_700_000_000_000u64);
+    films["items"][3]["title"] = json!("Am\u{e9}lie \"quoted\"");
+    for v in [fixtures::random(3, 200, 7), films, fixtures::random(4, 0, 0), json!({ "version": 1, "categories": [], "items": [{ "id": "solo" }] })] {
+        let (c, _) = load(&v).unwrap();
+        let bytes = c.to_compact();
+        let (d, warnings) = Catalogue::from_compact(&bytes).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(dump(&c), dump(&d));
+        assert_eq!(d.to_compact(), bytes);
+        if c.len() == 200 {
+            assert!(bytes.len() * 2 < v.to_string().len(), "{} bytes", bytes.len());
+        }
+    }
+}
+
+/// A compact form with one section edited: (offset of the section, its bytes).
+fn sections(bytes: &[u8]) -> Vec<(&'static str, usize)> {
+    let h = |i: usize| u32::from_le_bytes(bytes[4 + 4 * i..8 + 4 * i].try_into().unwrap()) as usize;
+    let (k, n, c, r, x) = (h(0), h(1), h(2), h(3), h(4));
+    let mut at = 28;
+    let mut out = Vec::new();
+    for (name, len) in [
+        ("string ends", 4 * (2 * k + 2 * n)),
+        ("category flags", k),
+        ("item flags", n),
+        ("popularity", 8 * n),
+        ("published", 8 * n),
+        ("category ends", 4 * n),
+        ("item categories", c),
+        ("related ends", 4 * n),
+        ("related targets", 4 * r),
+        ("related weights", 4 * r),
+        ("next ends", 4 * n),
+        ("next targets", 4 * x),
+        ("next weights", 4 * x),
+        ("strings", 0),
+    ] {
+        out.push((name, at));
+        at += len;
+    }
+    out
+}
+
+fn section(bytes: &[u8], name: &str) -> usize {
+    sections(bytes).into_iter().find(|(n, _)| *n == name).unwrap().1
+}
+
+fn compact_err(bytes: &[u8]) -> (String, String) {
+    let e = Catalogue::from_compact(bytes).unwrap_err();
+    (e.path().to_string(), e.to_string())
+}
+
+#[test]
+fn compact_errors_name_the_field_like_json() {
+    let good = compact_of(&fixtures::films());
+    let edit = |name: &str, delta: usize, value: &[u8]| {
+        let mut b = good.clone();
+        let at = section(&b, name) + delta;
+        b[at..at + value.len()].copy_from_slice(value);
+        b
+    };
+    // items[1].popularity = -1
+    assert_eq!(compact_err(&edit("popularity", 8, &(-1.0f64).to_le_bytes())).0, "catalogue.items[1].popularity");
+    assert_eq!(compact_err(&edit("popularity", 8, &f64::NAN.to_le_bytes())).0, "catalogue.items[1].popularity");
+    // publishedAt only counts with its flag.
+    let mut b = edit("published", 0, &1e20f64.to_le_bytes());
+    assert!(Catalogue::from_compact(&b).is_ok());
+    let flags = section(&b, "item flags");
+    b[flags] |= 4;
+    assert_eq!(compact_err(&b).0, "catalogue.items[0].publishedAt");
+    // related[0] of m1 (weight, target).
+    assert_eq!(compact_err(&edit("related weights", 0, &(-0.5f32).to_le_bytes())).0, "catalogue.items[0].related[0].weight");
+    assert_eq!(compact_err(&edit("related targets", 0, &99u32.to_le_bytes())).0, "catalogue.items[0].related[0].target");
+    // m3's categories are sci-fi, drama; make it sci-fi twice, then unknown.
+    let m3 = good[section(&good, "category ends") + 4..][..4].to_vec();
+    let m3_start = u32::from_le_bytes(m3.try_into().unwrap()) as usize;
+    let (path, msg) = compact_err(&edit("item categories", m3_start + 1, &[0]));
+    assert_eq!(path, "catalogue.items[2].categories[1]");
+    assert!(msg.contains("listed twice"), "{msg}");
+    assert_eq!(compact_err(&edit("item categories", m3_start + 1, &[9])).0, "catalogue.items[2].categories[1]");
+    let (c, _) = Catalogue::from_compact(&edit("category flags", 1, &[1])).unwrap();
+    assert!(c.category_at(1).unwrap().sensitive, "a flag change is data, not an error");
+}
+
+#[test]
+fn compact_structure_errors_and_warnings() {
+    let good = compact_of(&fixtures::films());
+    assert!(compact_err(b"{\"version\":1}").1.contains("not a compact catalogue"));
+    assert!(compact_err(&good[..good.len() - 1]).1.contains("header describes"));
+    let mut longer = good.clone();
+    longer.push(0);
+    assert!(compact_err(&longer).1.contains("header describes"));
+    // Duplicate item id: m2 -> m1 (same length).
+    let strings = good.len() - u32::from_le_bytes(good[24..28].try_into().unwrap()) as usize;
+    let text = std::str::from_utf8(&good[strings..]).unwrap();
+    let m2 = text.find("m2").unwrap();
+    let mut dup = good.clone();
+    dup[strings + m2 + 1] = b'1';
+    let (path, msg) = compact_err(&dup);
+    assert_eq!(path, "catalogue.items[1].id");
+    assert!(msg.contains("duplicate id \"m1\""), "{msg}");
+    let mut bad_utf8 = good.clone();
+    bad_utf8[strings + m2] = 0xff;
+    assert_eq!(compact_err(&bad_utf8).0, "catalogue.items[1].id");
+    // Self and repeated references become warnings, as in JSON.
+    let mut v = fixtures::films();
+    v["items"][1]["related"] = json!([{ "id": "m1", "weight": 0.6 }, { "id": "m3", "weight": 0.1 }, { "id": "m4", "weight": 0.1 }]);
+    let mut b = compact_of(&v);
+    let targets = section(&b, "related targets");
+    // m2's list starts after m1's two entries: [m1, m3, m4] -> [m2 (self), m1, m1 (repeat)].
+    b[targets + 8..targets + 12].copy_from_slice(&1u32.to_le_bytes());
+    b[targets + 12..targets + 16].copy_from_slice(&0u32.to_le_bytes());
+    b[targets + 16..targets + 20].copy_from_slice(&0u32.to_le_bytes());
+    let (_, warnings) = Catalogue::from_compact(&b).unwrap();
+    let codes: Vec<&str> = warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["selfReference", "duplicateReference"]);
+}
+
+#[test]
+fn compact_never_panics_on_damaged_input() {
+    let good = compact_of(&fixtures::random(9, 40, 4));
+    for len in 0..good.len() {
+        assert!(Catalogue::from_compact(&good[..len]).is_err());
+    }
+    let mut state = 12345u64;
+    for _ in 0..3000 {
+        let mut b = good.clone();
+        for _ in 0..1 + state % 4 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let at = (state >> 33) as usize % b.len();
+            b[at] = (state >> 20) as u8;
+        }
+        let _ = Catalogue::from_compact(&b);
+    }
+    // Huge counts in the header are refused before anything is allocated.
+    let mut b = good.clone();
+    b[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(compact_err(&b).0, "catalogue.items");
+    let mut b = good.clone();
+    b[16..20].copy_from_slice(&(u32::MAX / 2).to_le_bytes());
+    assert!(compact_err(&b).1.contains("header describes"));
+}
+
+#[test]
+fn id_index_probe_lengths() {
+    let ids: Vec<String> = (0..10000).map(|i| format!("i{i}")).collect();
+    let mut idx = IdIndex::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        idx.insert(id, i as u32, |j| ids[j as usize].as_str());
+    }
+    let mut total = 0;
+    for id in &ids {
+        let mask = idx.slots.len() - 1;
+        let mut p = idx.start(id);
+        let mut probes = 1;
+        while ids[(idx.slots[p] - 1) as usize] != *id { p = (p + 1) & mask; probes += 1; }
+        total += probes;
+    }
+    println!("avg probes {}", total as f64 / ids.len() as f64);
+}

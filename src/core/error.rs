@@ -31,24 +31,10 @@ impl Error {
         }
     }
 
-    /// Turns a serde_json error into one that names the path. The fast,
-    /// path-less parse failed; `reparse` repeats it under
-    /// `serde_path_to_error` only on this cold path.
-    pub(crate) fn from_json<T>(root: &str, err: serde_json::Error, reparse: impl FnOnce() -> Result<T, serde_path_to_error::Error<serde_json::Error>>) -> Self {
-        match reparse() {
-            Err(e) => {
-                let inner = e.inner();
-                let mut path = join_path(root, &e.path().to_string());
-                // "missing field `kind`" is reported on the parent: name the field.
-                let text = inner.to_string();
-                if let Some(field) = text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
-                    path = join_path(&path, field);
-                }
-                Error::invalid(path, describe_json_error(inner))
-            }
-            // Should not happen (both parses see the same bytes), but never panic.
-            Ok(_) => Error::invalid(root, describe_json_error(&err)),
-        }
+    /// A serde_json error reading the document `root` (a free-form value,
+    /// so the root is the path).
+    pub(crate) fn from_json_text(root: &str, err: &serde_json::Error) -> Self {
+        Error::invalid(root, describe_json_error(err))
     }
 }
 

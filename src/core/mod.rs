@@ -1,17 +1,19 @@
 //! The pure core: everything that decides something. No wasm, no JS, no
 //! clock, no I/O beyond the `Store` trait; tested with plain `cargo test`.
 
-mod bounded;
 pub mod catalogue;
 pub mod error;
 pub mod explain;
 pub mod history;
+mod inputs;
+pub mod json;
 pub mod limits;
 pub mod personalizer;
 pub mod preferences;
 pub mod privacy;
 pub mod profile;
 pub mod rank;
+mod results;
 pub mod signals;
 pub mod store;
 #[cfg(test)]

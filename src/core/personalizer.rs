@@ -5,15 +5,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use super::bounded::bounded;
 use super::catalogue::{Catalogue, Warning};
 use super::error::{Error, Result};
 use super::explain::{Explanation, Reason, Wording};
 use super::history::{Event, Kind, DAY_MS};
-use super::limits::{check_id, quote, MAX_IDS_PER_CALL, MAX_LIMIT, MAX_PROFILE_NAME_BYTES};
+use super::inputs::{read_ids, RankInput, RecordInput};
+use super::json::display_f64;
+use super::limits::{check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES};
 use super::preferences::Preferences;
 use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
@@ -25,33 +26,6 @@ use super::store::{Notice, Session, Store};
 pub const DEFAULT_LIMIT: usize = 10;
 /// How far in the future an event's `at` may be (clock skew).
 pub const FUTURE_TOLERANCE_MS: i64 = DAY_MS;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RecordInput {
-    item_id: String,
-    kind: String,
-    /// Present means a number: `null` (JSON's NaN/Infinity) is refused.
-    #[serde(default, deserialize_with = "present_number")]
-    at: Option<f64>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RankInput {
-    #[serde(default)]
-    limit: Option<f64>,
-    #[serde(default)]
-    context: Option<ContextInput>,
-    #[serde(default, deserialize_with = "bounded::<_, _, MAX_IDS_PER_CALL>")]
-    exclude: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ContextInput {
-    item_id: String,
-}
 
 /// One ranked item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -96,16 +70,6 @@ pub struct Personalizer<S: Store> {
     weights: Weights,
 }
 
-fn present_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
-    f64::deserialize(d).map(Some)
-}
-
-fn parse<T: serde::de::DeserializeOwned>(json: &str, root: &str) -> Result<T> {
-    serde_json::from_str(json).map_err(|e| {
-        Error::from_json(root, e, || serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_str(json)))
-    })
-}
-
 impl<S: Store> Personalizer<S> {
     /// Opens (or creates) the profile `name` in `store`. Storage problems do
     /// not fail this: they show in `summary().notices`.
@@ -134,13 +98,20 @@ impl<S: Store> Personalizer<S> {
         Ok(warnings)
     }
 
+    /// Like `load_catalogue`, from the compact binary form.
+    pub fn load_compact_catalogue(&mut self, bytes: &[u8]) -> Result<Vec<Warning>> {
+        let (catalogue, warnings) = Catalogue::from_compact(bytes)?;
+        self.catalogue = Some(catalogue);
+        Ok(warnings)
+    }
+
     pub fn preferences(&self) -> &Preferences {
         &self.session.profile.preferences
     }
 
     /// Applies a partial preferences object; all fields or none.
     pub fn set_preferences(&mut self, patch: &str, now: i64) -> Result<()> {
-        let patch: Value = parse(patch, "preferences")?;
+        let patch: Value = serde_json::from_str(patch).map_err(|e| Error::from_json_text("preferences", &e))?;
         self.session.sync(now, self.catalogue.as_ref());
         let next = self.session.profile.preferences.patched(&patch, "preferences", self.catalogue.as_ref())?;
         let retention_changed = next.retention_days != self.session.profile.preferences.retention_days;
@@ -158,7 +129,7 @@ impl<S: Store> Personalizer<S> {
     /// Records one interaction if the person consented. Returns whether it
     /// was recorded. Invalid events are refused with or without consent.
     pub fn record(&mut self, event: &str, now: i64) -> Result<bool> {
-        let input: RecordInput = parse(event, "event")?;
+        let input = RecordInput::read(event)?;
         let Some(kind) = Kind::parse(&input.kind) else {
             return Err(Error::invalid("event.kind", format!("unknown kind {}; known: view, click, purchase, like, dislike, dismiss", quote(&input.kind))));
         };
@@ -185,13 +156,7 @@ impl<S: Store> Personalizer<S> {
     /// Counts one impression today for each id (frequency capping). Only with
     /// consent; returns how many were counted.
     pub fn record_impressions(&mut self, ids: &str, now: i64) -> Result<usize> {
-        let ids: Vec<String> = serde_json::from_str::<Value>(ids)
-            .ok()
-            .and_then(|v| serde_json::from_value(v).ok())
-            .ok_or_else(|| Error::invalid("ids", "expected an array of item ids"))?;
-        if ids.len() > MAX_IDS_PER_CALL {
-            return Err(Error::invalid("ids", format!("{} ids; allowed: at most {MAX_IDS_PER_CALL}", ids.len())));
-        }
+        let ids = read_ids(ids)?;
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "ids".into() })?;
         if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| cat.item(id).is_none()) {
             return Err(Error::invalid(format!("ids[{i}]"), format!("unknown item {}; it is not in the loaded catalogue", quote(id))));
@@ -208,8 +173,8 @@ impl<S: Store> Personalizer<S> {
     fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
         let context = match &input.context {
             None => None,
-            Some(c) => Some(cat.item(&c.item_id).ok_or_else(|| {
-                Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(&c.item_id)))
+            Some(c) => Some(cat.item(c).ok_or_else(|| {
+                Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(c)))
             })?),
         };
         // Unknown ids in `exclude` are ignored: sites may pass stale ids.
@@ -219,11 +184,11 @@ impl<S: Store> Personalizer<S> {
 
     /// The top items for this person, each with the reasons it is shown.
     pub fn rank(&mut self, options: &str, now: i64) -> Result<Vec<Ranked>> {
-        let input: RankInput = if options.trim().is_empty() { RankInput::default() } else { parse(options, "options")? };
+        let input = RankInput::read(options)?;
         let limit = match input.limit {
             None => DEFAULT_LIMIT,
             Some(l) if l.fract() == 0.0 && (1.0..=MAX_LIMIT as f64).contains(&l) => l as usize,
-            Some(l) => return Err(Error::invalid("options.limit", format!("{l} is not allowed; allowed: a whole number from 1 to {MAX_LIMIT}"))),
+            Some(l) => return Err(Error::invalid("options.limit", format!("{} is not allowed; allowed: a whole number from 1 to {MAX_LIMIT}", display_f64(l)))),
         };
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "rank".into() })?;
         let request = Self::request(cat, &input)?;
@@ -246,7 +211,7 @@ impl<S: Store> Personalizer<S> {
     /// The full factor breakdown of one item's score (with the same options
     /// `rank` takes, e.g. a context item).
     pub fn explain(&mut self, item_id: &str, options: &str, now: i64) -> Result<Explanation> {
-        let input: RankInput = if options.trim().is_empty() { RankInput::default() } else { parse(options, "options")? };
+        let input = RankInput::read(options)?;
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "itemId".into() })?;
         let i = cat.item(item_id).ok_or_else(|| Error::invalid("itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(item_id))))?;
         let request = Self::request(cat, &input)?;
@@ -386,14 +351,14 @@ fn check_time(t: f64, now: i64, retention_days: u32) -> Result<i64> {
     let earliest = now.saturating_sub(i64::from(retention_days) * DAY_MS);
     let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
     if !t.is_finite() {
-        return Err(Error::invalid("event.at", format!("{t} is not a time; allowed: milliseconds since 1970")));
+        return Err(Error::invalid("event.at", format!("{} is not a time; allowed: milliseconds since 1970", display_f64(t))));
     }
     let at = t.floor();
     if at > latest as f64 {
-        return Err(Error::invalid("event.at", format!("{t} is in the future; allowed: up to one day after now ({now})")));
+        return Err(Error::invalid("event.at", format!("{} is in the future; allowed: up to one day after now ({now})", display_f64(t))));
     }
     if at < earliest as f64 {
-        return Err(Error::invalid("event.at", format!("{t} is older than the retention window ({retention_days} days)")));
+        return Err(Error::invalid("event.at", format!("{} is older than the retention window ({retention_days} days)", display_f64(t))));
     }
     Ok(at as i64)
 }

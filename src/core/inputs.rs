@@ -1,0 +1,168 @@
+//! The small JSON inputs of the API (`rank`/`explain` options, an event, a
+//! list of ids), read with `json::Reader`: unknown fields are refused, and a
+//! bad value is named by its path (`options.context.itemId`).
+
+use super::error::{Error, Result};
+use super::json::{Fields, JsonResult, Reader};
+use super::limits::MAX_IDS_PER_CALL;
+
+/// `rank` / `explain` options.
+#[derive(Debug, Default)]
+pub struct RankInput {
+    pub limit: Option<f64>,
+    /// The item on screen (`context.itemId`).
+    pub context: Option<String>,
+    pub exclude: Vec<String>,
+}
+
+/// One `record` event.
+#[derive(Debug)]
+pub struct RecordInput {
+    pub item_id: String,
+    pub kind: String,
+    pub at: Option<f64>,
+}
+
+fn whole<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>) -> JsonResult<T> {
+    let mut r = Reader::new(text);
+    let value = read(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
+impl RankInput {
+    /// Reads options; an empty text means none.
+    pub fn read(text: &str) -> Result<RankInput> {
+        if text.trim().is_empty() {
+            return Ok(RankInput::default());
+        }
+        let mut input = RankInput::default();
+        whole(text, |r| {
+            let mut fields = Fields::new(&["limit", "context", "exclude"]);
+            r.object("an object", |r, key| match fields.see_known(r, key)? {
+                // Present means a number: `null` is what JSON makes of NaN.
+                0 => r.number().map(|x| input.limit = Some(x)),
+                1 => {
+                    input.context = if r.null()? { None } else { Some(context(r)?) };
+                    Ok(())
+                }
+                _ => r.array(MAX_IDS_PER_CALL, &format!("an array of at most {MAX_IDS_PER_CALL} entries"), |r, _| {
+                    input.exclude.push(r.string()?.into_owned());
+                    Ok(())
+                }),
+            })
+        })
+        .map_err(|e| e.into_error("options"))?;
+        Ok(input)
+    }
+}
+
+fn context(r: &mut Reader) -> JsonResult<String> {
+    let mut fields = Fields::new(&["itemId"]);
+    let mut item = String::new();
+    r.object("an object", |r, key| {
+        fields.see_known(r, key)?;
+        item = r.string()?.into_owned();
+        Ok(())
+    })?;
+    fields.require(r, &["itemId"])?;
+    Ok(item)
+}
+
+impl RecordInput {
+    /// Reads an event. `at: null` (what JSON makes of NaN and Infinity) is an
+    /// error, not "now": only a missing `at` means now.
+    pub fn read(text: &str) -> Result<RecordInput> {
+        let (mut item_id, mut kind, mut at) = (String::new(), String::new(), None);
+        whole(text, |r| {
+            let mut fields = Fields::new(&["itemId", "kind", "at"]);
+            r.object("an object", |r, key| match fields.see_known(r, key)? {
+                0 => r.string().map(|s| item_id = s.into_owned()),
+                1 => r.string().map(|s| kind = s.into_owned()),
+                _ => r.number().map(|x| at = Some(x)),
+            })?;
+            fields.require(r, &["itemId", "kind"])
+        })
+        .map_err(|e| e.into_error("event"))?;
+        Ok(RecordInput { item_id, kind, at })
+    }
+}
+
+/// A list of item ids (`recordImpressions`).
+pub fn read_ids(text: &str) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    whole(text, |r| {
+        r.array(usize::MAX, "", |r, _| {
+            ids.push(r.string()?.into_owned());
+            Ok(())
+        })
+    })
+    .map_err(|_| Error::invalid("ids", "expected an array of item ids"))?;
+    if ids.len() > MAX_IDS_PER_CALL {
+        return Err(Error::invalid("ids", format!("{} ids; allowed: at most {MAX_IDS_PER_CALL}", ids.len())));
+    }
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(e: Result<impl std::fmt::Debug>) -> (String, String) {
+        let e = e.unwrap_err();
+        (e.path().to_string(), e.to_string())
+    }
+
+    #[test]
+    fn rank_options_read_and_refuse_like_before() {
+        let o = RankInput::read(r#"{"limit": 20, "context": {"itemId": "m1"}, "exclude": ["a", "b"]}"#).unwrap();
+        assert_eq!((o.limit, o.context.as_deref(), o.exclude.len()), (Some(20.0), Some("m1"), 2));
+        let o = RankInput::read(r#"{"context": null}"#).unwrap();
+        assert_eq!((o.limit, o.context), (None, None));
+        let (path, msg) = err(RankInput::read(r#"{"limit": null}"#));
+        assert_eq!(path, "options.limit");
+        assert!(msg.contains("NaN and Infinity"), "{msg}");
+        assert!(RankInput::read("  ").unwrap().exclude.is_empty());
+        let (path, msg) = err(RankInput::read(r#"{"top": 3}"#));
+        assert_eq!(path, "options.top");
+        assert!(msg.contains("unknown field `top`, expected one of `limit`, `context`, `exclude`"), "{msg}");
+        let (path, msg) = err(RankInput::read(r#"{"limit": "3"}"#));
+        assert_eq!(path, "options.limit");
+        assert!(msg.contains("invalid type: string \"3\", expected f64"), "{msg}");
+        assert_eq!(err(RankInput::read(r#"{"context": "m1"}"#)).0, "options.context");
+        assert_eq!(err(RankInput::read(r#"{"context": {"id": "m1"}}"#)).0, "options.context.id");
+        assert_eq!(err(RankInput::read(r#"{"context": {}}"#)).0, "options.context.itemId");
+        assert_eq!(err(RankInput::read(r#"{"exclude": "m1"}"#)).0, "options.exclude");
+        assert_eq!(err(RankInput::read(r#"{"exclude": null}"#)).0, "options.exclude");
+        assert_eq!(err(RankInput::read(r#"{"exclude": [1]}"#)).0, "options.exclude[0]");
+        assert_eq!(err(RankInput::read("[]")).0, "options");
+        assert_eq!(err(RankInput::read("{} {}")).0, "options");
+    }
+
+    #[test]
+    fn events_read_and_refuse_like_before() {
+        let e = RecordInput::read(r#"{"itemId": "m1", "kind": "view", "at": 5}"#).unwrap();
+        assert_eq!((e.item_id.as_str(), e.kind.as_str(), e.at), ("m1", "view", Some(5.0)));
+        assert_eq!(RecordInput::read(r#"{"itemId": "m1", "kind": "view"}"#).unwrap().at, None);
+        let (path, msg) = err(RecordInput::read(r#"{"itemId": "m1"}"#));
+        assert_eq!(path, "event.kind");
+        assert!(msg.contains("missing field `kind`"), "{msg}");
+        let (path, msg) = err(RecordInput::read(r#"{"itemId": "m1", "kind": "view", "user": "alice"}"#));
+        assert_eq!(path, "event.user");
+        assert!(msg.contains("unknown field `user`"), "{msg}");
+        let (path, msg) = err(RecordInput::read(r#"{"itemId": "m1", "kind": "view", "at": null}"#));
+        assert_eq!(path, "event.at");
+        assert!(msg.contains("NaN"), "{msg}");
+        assert_eq!(err(RecordInput::read("[]")).0, "event");
+    }
+
+    #[test]
+    fn id_lists() {
+        assert_eq!(read_ids(r#"["a", "b"]"#).unwrap(), ["a", "b"]);
+        for bad in [r#""a""#, "[1]", "{}", "[", "null"] {
+            assert_eq!(err(read_ids(bad)), ("ids".to_string(), "ids: expected an array of item ids".to_string()));
+        }
+        let many = format!("[{}]", vec!["\"a\""; MAX_IDS_PER_CALL + 1].join(","));
+        assert!(err(read_ids(&many)).1.contains("10001 ids"));
+    }
+}
