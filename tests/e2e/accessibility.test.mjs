@@ -2,25 +2,14 @@
 // page or state of the panel (light and dark), and the panel and the cards
 // work with the keyboard alone, with a visible focus indicator throughout.
 
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  allowHistory, axeViolations, focused, openSite, panel, serious, startDemo, storage, storedProfile, tabTo, visit,
+  allowHistory, axeViolations, focused, panel, serious, storage, storedProfile, tabTo, useDemo, visit,
 } from './harness.mjs';
 
-let demo;
+const e2e = useDemo();
 let site;
-before(async () => {
-  demo = await startDemo();
-});
-after(async () => {
-  await demo?.close();
-});
-afterEach(async () => {
-  site?.check();
-  await site?.close();
-  site = null;
-});
 
 async function assertNoSeriousViolations(page, where) {
   const violations = await axeViolations(page);
@@ -31,7 +20,7 @@ async function assertNoSeriousViolations(page, where) {
 
 for (const colorScheme of ['light', 'dark']) {
   test(`axe: no serious or critical violation on the demo pages and the panel (${colorScheme})`, async () => {
-    site = await openSite(demo, { colorScheme });
+    site = await e2e.open({ colorScheme });
     const { page } = site;
     await visit(site);
     await assertNoSeriousViolations(page, 'For you, first visit with the consent prompt');
@@ -71,7 +60,7 @@ function assertVisibleFocus(f, what) {
 }
 
 test('the panel works with the keyboard alone', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   const { page } = site;
   await visit(site, 'preferences.html');
   const prefs = async () => (await storedProfile(page))?.preferences;
@@ -162,7 +151,7 @@ test('the panel works with the keyboard alone', async () => {
 });
 
 test('cards work with the keyboard alone: "Why this?" and "Not interested"', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   const { page } = site;
   await visit(site);
   await allowHistory(page);

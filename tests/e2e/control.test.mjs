@@ -2,27 +2,15 @@
 // dismissed film disappears, export gives exactly what is stored, import
 // brings it back, and delete leaves nothing behind.
 
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  PROFILE_KEY, allowHistory, cardCategories, cardIds, exportFromStorage, fixture, openSite, panel, startDemo,
-  storage, storedProfile, visit,
+  PROFILE_KEY, allowHistory, cardCategories, cardIds, exportFromStorage, fixture, panel, storage, storedProfile, useDemo, visit,
 } from './harness.mjs';
 
-let demo;
+const e2e = useDemo();
 let site;
-before(async () => {
-  demo = await startDemo();
-});
-after(async () => {
-  await demo?.close();
-});
-afterEach(async () => {
-  site?.check();
-  await site?.close();
-  site = null;
-});
 
 async function everyListedCategory(page) {
   const lists = await page.locator('ol.grid').evaluateAll((ols) => ols.map((ol) => ol.id || ol.getAttribute('aria-labelledby')));
@@ -35,7 +23,7 @@ async function everyListedCategory(page) {
 }
 
 test('hiding a category removes it from every list', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
   await allowHistory(site.page);
   for (const id of ['f09', 'f05']) await visit(site, `item.html?id=${id}`);
@@ -59,7 +47,7 @@ test('hiding a category removes it from every list', async () => {
 });
 
 test('"Not interested" removes a film, and with consent it stays away', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
 
   // Without consent: hidden on this page only, nothing recorded.
@@ -88,7 +76,7 @@ test('"Not interested" removes a film, and with consent it stays away', async ()
 });
 
 test('export downloads a file equal to exportData(); delete empties every key and falls back to the site\'s order', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
   await allowHistory(site.page);
   await panel(site.page).getByRole('slider', { name: 'Sci-Fi' }).fill('0.5');
@@ -144,7 +132,7 @@ test('export downloads a file equal to exportData(); delete empties every key an
 });
 
 test('a bad import changes nothing and says which field is wrong', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site, 'preferences.html');
   await panel(site.page).getByRole('slider', { name: 'Drama' }).fill('-0.5');
   const before = await storage(site.page);

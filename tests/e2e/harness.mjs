@@ -4,6 +4,7 @@
 // the test on any request other than the local server's own static files.
 
 import { mkdirSync, readFileSync } from 'node:fs';
+import { after, afterEach, before } from 'node:test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -44,6 +45,35 @@ export async function startDemo({ data = process.env.E2E_DATA_DIR ? resolve(proc
  * `problems` collects every foreign or failed request, page error and
  * console error; `check()` throws if there is any.
  */
+/**
+ * Starts the demo server for a test file, and after each test checks and
+ * closes the site that test opened. `open(options)` opens a site on it.
+ */
+export function useDemo(options) {
+  let server = null;
+  let site = null;
+  before(async () => {
+    server = await startDemo(options);
+  });
+  after(async () => {
+    await server?.close();
+  });
+  afterEach(async () => {
+    site?.check();
+    await site?.close();
+    site = null;
+  });
+  return {
+    get server() {
+      return server;
+    },
+    async open(siteOptions) {
+      site = await openSite(server, siteOptions);
+      return site;
+    },
+  };
+}
+
 export async function openSite(demo, options = {}) {
   const context = await demo.browser.newContext({
     viewport: { width: 1280, height: 900 },

@@ -2,24 +2,15 @@
 // for the local server's own static files, using the panel makes none at
 // all, and every page is served under the strict Content-Security-Policy.
 
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
-import { allowHistory, openSite, panel, startDemo, visit } from './harness.mjs';
+import {
+  allowHistory, panel, useDemo, visit,
+} from './harness.mjs';
 
-let demo;
+const e2e = useDemo();
 let site;
-before(async () => {
-  demo = await startDemo();
-});
-after(async () => {
-  await demo?.close();
-});
-afterEach(async () => {
-  site?.check();
-  await site?.close();
-  site = null;
-});
 
 /** The files a visit may load, as URL paths. */
 const EXPECTED = new Set([
@@ -33,7 +24,7 @@ const EXPECTED = new Set([
 ]);
 
 test('a whole visit requests only the local server\'s own static files, each served under the CSP', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   const { page } = site;
   const policies = new Map();
   page.on('response', (response) => {
@@ -67,7 +58,7 @@ test('a whole visit requests only the local server\'s own static files, each ser
 
   const paths = new Set(site.requests.map((u) => {
     const url = new URL(u);
-    assert.equal(url.origin, demo.origin, `same origin: ${u}`);
+    assert.equal(url.origin, e2e.server.origin, `same origin: ${u}`);
     return url.pathname;
   }));
   const unexpected = [...paths].filter((p) => !EXPECTED.has(p));
@@ -78,15 +69,15 @@ test('a whole visit requests only the local server\'s own static files, each ser
 });
 
 test('the request guard itself catches a request to anywhere else', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await site.page.goto('http://example.com/').catch(() => {});
   assert.ok(site.problems.some((p) => p.includes('http://example.com/')), site.problems.join('\n'));
   site.problems.length = 0; // expected here; the other tests must stay clean
 });
 
 test('the server answers only on 127.0.0.1, with the right types, and serves nothing private', async () => {
-  const get = (path) => fetch(new URL(path, demo.origin), { redirect: 'manual' });
-  assert.equal(new URL(demo.url).hostname, '127.0.0.1');
+  const get = (path) => fetch(new URL(path, e2e.server.origin), { redirect: 'manual' });
+  assert.equal(new URL(e2e.server.url).hostname, '127.0.0.1');
   const types = {
     '/www/': 'text/html; charset=utf-8',
     '/index.js': 'text/javascript; charset=utf-8',
@@ -103,5 +94,5 @@ test('the server answers only on 127.0.0.1, with the right types, and serves not
     assert.equal((await get(path)).status, 404, path);
   }
   assert.equal((await get('/')).headers.get('location'), '/www/');
-  assert.equal((await fetch(new URL('/www/', demo.origin), { method: 'POST' })).status, 405);
+  assert.equal((await fetch(new URL('/www/', e2e.server.origin), { method: 'POST' })).status, 405);
 });

@@ -2,26 +2,14 @@
 // lifts a genre (and "Why this?" says so), a slider reorders the list and
 // survives a reload, and one click turns personalization off and on.
 
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PROFILE_KEY, allowHistory, cardCategories, cardIds, exportFromStorage, fixture, openSite, panel, startDemo,
-  storage, storedProfile, visit,
+  PROFILE_KEY, allowHistory, cardCategories, cardIds, exportFromStorage, fixture, panel, storage, storedProfile, useDemo, visit,
 } from './harness.mjs';
 
-let demo;
+const e2e = useDemo();
 let site;
-before(async () => {
-  demo = await startDemo();
-});
-after(async () => {
-  await demo?.close();
-});
-afterEach(async () => {
-  site?.check();
-  await site?.close();
-  site = null;
-});
 
 /** The site's own order: popularity, most first (the fixture's order). */
 async function siteOrder(limit = 24) {
@@ -35,7 +23,7 @@ function meanPosition(categories, wanted) {
 }
 
 test('first visit: the site\'s order, a consent prompt, and nothing recorded before consent', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
   assert.deepEqual(await cardIds(site.page), await siteOrder());
   await assert.doesNotReject(site.page.getByRole('region', { name: 'Suggestions from what you view?' }).waitFor());
@@ -60,7 +48,7 @@ test('first visit: the site\'s order, a consent prompt, and nothing recorded bef
 });
 
 test('another tab\'s change re-ranks this one (the storage event, through onChange)', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
   const first = site.page;
   const second = await site.context.newPage();
@@ -71,7 +59,7 @@ test('another tab\'s change re-ranks this one (the storage event, through onChan
 });
 
 test('consent, view several Sci-Fi films, back to For you: Sci-Fi rises and "Why this?" names it', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
   const coldStart = await cardCategories(site.page);
   await allowHistory(site.page);
@@ -103,7 +91,7 @@ test('consent, view several Sci-Fi films, back to For you: Sci-Fi rises and "Why
 });
 
 test('a category slider reorders the list, is stored, and survives a reload', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
   const comedy = panel(site.page).getByRole('slider', { name: 'Comedy' });
   await comedy.fill('1');
@@ -134,7 +122,7 @@ test('a category slider reorders the list, is stored, and survives a reload', as
 });
 
 test('personalization off shows the site\'s order; on again restores the personalized one', async () => {
-  site = await openSite(demo);
+  site = await e2e.open();
   await visit(site);
   await panel(site.page).getByRole('slider', { name: 'Documentary' }).fill('1');
   await site.page.waitForFunction(() => document.querySelector('#grid > .card')?.dataset.categories.includes('documentary'));

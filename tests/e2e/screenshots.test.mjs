@@ -3,23 +3,14 @@
 // page, dark mode and a phone). Also checks what a picture cannot: reduced
 // motion switches transitions off, and nothing overflows a phone screen.
 
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allowHistory, openSite, panel, screenshot, startDemo, visit } from './harness.mjs';
+import {
+  allowHistory, panel, screenshot, useDemo, visit,
+} from './harness.mjs';
 
-let demo;
+const e2e = useDemo();
 let site;
-before(async () => {
-  demo = await startDemo();
-});
-after(async () => {
-  await demo?.close();
-});
-afterEach(async () => {
-  site?.check();
-  await site?.close();
-  site = null;
-});
 
 /** Consent, a few Sci-Fi films viewed, Comedy a little up: a lived-in profile. */
 async function personalize(page) {
@@ -32,7 +23,7 @@ async function personalize(page) {
 
 for (const colorScheme of ['light', 'dark']) {
   test(`screenshots of the main states (${colorScheme})`, async () => {
-    site = await openSite(demo, { colorScheme });
+    site = await e2e.open({ colorScheme });
     const { page } = site;
     const name = (n) => (colorScheme === 'light' ? n : `${n}-dark`);
     await visit(site);
@@ -70,7 +61,7 @@ async function clipAround(page, locator) {
 }
 
 test('on a phone nothing overflows sideways (screenshot)', async () => {
-  site = await openSite(demo, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  site = await e2e.open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const { page } = site;
   for (const path of ['', 'item.html?id=f16', 'preferences.html', 'data.html']) {
     await visit(site, path);
@@ -84,7 +75,7 @@ test('on a phone nothing overflows sideways (screenshot)', async () => {
 test('prefers-reduced-motion switches transitions off in the panel', async () => {
   const durations = {};
   for (const reducedMotion of ['no-preference', 'reduce']) {
-    site = await openSite(demo, { reducedMotion });
+    site = await e2e.open({ reducedMotion });
     await visit(site, 'preferences.html');
     durations[reducedMotion] = await panel(site.page).getByRole('switch', { name: 'Personalize this site' })
       .evaluate((el) => getComputedStyle(el).transitionDuration);
