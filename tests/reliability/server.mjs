@@ -8,6 +8,9 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where /index.js and /pkg/ come from: this repository, or another build
+ *  (ONDEVICE_PACKAGE_DIR), e.g. to show that a test fails on an older one. */
+const PACKAGE = resolve(process.env.ONDEVICE_PACKAGE_DIR ?? REPO);
 const PUBLIC = ['/index.js', '/pkg/', '/tests/reliability/pages/'];
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.json': 'application/json' };
 
@@ -25,9 +28,10 @@ export function serve() {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(`${req.method} ${url.pathname}`);
     const path = decodeURIComponent(url.pathname);
-    const file = resolve(REPO, `.${path}`);
+    const root = path === '/index.js' || path.startsWith('/pkg/') ? PACKAGE : REPO;
+    const file = resolve(root, `.${path}`);
     const allowed = req.method === 'GET' && PUBLIC.some((p) => path === p || (p.endsWith('/') && path.startsWith(p)))
-      && (file === REPO || file.startsWith(REPO + sep)) && !path.includes('..');
+      && file.startsWith(root + sep) && !path.includes('..');
     try {
       if (!allowed || !(await stat(file)).isFile()) throw new Error('not public');
       const body = await readFile(file);
