@@ -66,6 +66,26 @@ const WRITER = async ({ n, fields, items, seed }) => {
   return { last, recorded };
 };
 
+test('another tab clearing all storage (a storage event with no key): the profile resets, onChange may re-rank inside the callback', async () => {
+  const ctx = await suite.context();
+  const [a, b] = [await tab(ctx), await tab(ctx)];
+  await a.evaluate(() => {
+    window.p.onChange(() => {
+      window.ondeviceChanges++;
+      window.rankedInCallback = window.p.rank({ limit: 3 }).map((r) => r.id);
+    });
+    window.p.setPreferences({ categories: { horror: 1 } });
+  });
+  await b.waitForFunction(() => window.p.preferences().categories.horror === 1, null, { timeout: 5_000, polling: 20 });
+  await b.evaluate(() => localStorage.clear());
+  await a.waitForFunction(() => window.ondeviceChanges > 0, null, { timeout: 5_000, polling: 20 });
+  const seen = await a.evaluate(() => ({ prefs: window.p.preferences(), ranked: window.rankedInCallback }));
+  assert.deepEqual(seen.prefs.categories, {});
+  assert.equal(seen.ranked.length, 3, 'the page could rank from inside onChange');
+  await assertClean(ctx);
+  await ctx.context.close();
+});
+
 /** Renderer processes of the browser (Chromium's CDP). */
 async function renderers() {
   const cdp = await suite.browser.newBrowserCDPSession();
