@@ -134,7 +134,10 @@ impl History {
     /// events beyond `MAX_EVENTS` into per-category sums.
     pub fn enforce(&mut self, now: i64, retention_days: u32, catalogue: Option<&Catalogue>) {
         let cutoff = now.saturating_sub(i64::from(retention_days) * DAY_MS);
-        self.events.retain(|e| e.at >= cutoff);
+        // Events more than a day ahead (a wrong clock, a hand-edited value)
+        // would never leave the window: they are dropped like expired ones.
+        let latest = now.saturating_add(DAY_MS);
+        self.events.retain(|e| e.at >= cutoff && e.at <= latest);
         self.folded.retain(|_, f| f.at >= cutoff);
         if self.events.len() > MAX_EVENTS {
             let excess = self.events.len() - MAX_EVENTS;
@@ -153,7 +156,8 @@ impl History {
     /// Folds to per-category interest. Sensitive categories are never learned,
     /// so they are never folded; without a catalogue only the count is kept.
     fn fold(&mut self, e: &Event, catalogue: Option<&Catalogue>) {
-        *self.folded_counts.entry(e.kind).or_insert(0) += 1;
+        let n = self.folded_counts.entry(e.kind).or_insert(0);
+        *n = n.saturating_add(1);
         let Some(cat) = catalogue else { return };
         let Some(i) = cat.item(&e.item) else { return };
         for &c in cat.item_categories(i) {
@@ -211,7 +215,7 @@ impl History {
         let mut events: Vec<Event> = ours.events.iter().chain(&theirs.events).cloned().collect();
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.item.cmp(&b.item)).then(a.kind.cmp(&b.kind)));
         events.dedup();
-        let folded_total = |h: &History| h.folded_counts.values().sum::<u64>();
+        let folded_total = |h: &History| h.folded_counts.values().fold(0u64, |a, &b| a.saturating_add(b));
         let folded_from = if folded_total(ours) > folded_total(theirs) { ours } else { theirs };
         let mut impressions = theirs.impressions.clone();
         if ours.impressions.day == theirs.impressions.day {
@@ -229,7 +233,8 @@ impl History {
     pub fn counts(&self) -> BTreeMap<Kind, u64> {
         let mut counts = self.folded_counts.clone();
         for e in &self.events {
-            *counts.entry(e.kind).or_insert(0) += 1;
+            let n = counts.entry(e.kind).or_insert(0);
+            *n = n.saturating_add(1);
         }
         counts
     }

@@ -304,6 +304,10 @@ impl<S: Store> Personalizer<S> {
     /// Replaces everything stored with an export file; all or nothing.
     pub fn import_data(&mut self, json: &str, now: i64) -> Result<()> {
         let mut profile = Profile::import(json)?;
+        let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
+        if let Some(i) = profile.history.events.iter().position(|e| e.at > latest) {
+            return Err(Error::invalid(format!("import.data.history.events[{i}].at"), "is in the future; allowed: up to one day after now"));
+        }
         profile.history.enforce(now, profile.preferences.retention_days, self.catalogue.as_ref());
         // A replacement, not a merge: other tabs' older data must not return.
         profile.epoch = now;

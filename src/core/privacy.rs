@@ -108,6 +108,9 @@ impl Budget {
         if !self.spent.is_finite() || self.spent < 0.0 {
             return Err(Error::invalid(format!("{root}.spent"), format!("{} is not allowed; allowed: a finite number ≥ 0", self.spent)));
         }
+        if self.period_start.is_some_and(|t| !(0..=8_640_000_000_000_000).contains(&t)) {
+            return Err(Error::invalid(format!("{root}.periodStart"), "is not a valid time"));
+        }
         if self.memo.len() > (BUDGET_PER_PERIOD / EPSILON_PER_REPORT) as usize {
             return Err(Error::invalid(format!("{root}.memo"), "holds more reports than one period allows"));
         }
@@ -116,7 +119,7 @@ impl Budget {
 
     /// Starts a new period if the current one is over.
     pub fn renew(&mut self, now: i64) {
-        if self.period_start.is_some_and(|start| now >= start + PERIOD_DAYS * DAY_MS) {
+        if self.period_start.is_some_and(|start| now >= start.saturating_add(PERIOD_DAYS * DAY_MS)) {
             *self = Budget::default();
         }
     }
@@ -128,7 +131,7 @@ impl Budget {
             budget_per_period: BUDGET_PER_PERIOD,
             period_days: PERIOD_DAYS,
             spent: self.spent,
-            renews_at: self.period_start.map(|s| s + PERIOD_DAYS * DAY_MS),
+            renews_at: self.period_start.map(|s| s.saturating_add(PERIOD_DAYS * DAY_MS)),
         }
     }
 
@@ -147,7 +150,7 @@ impl Budget {
             return Ok(m.report.clone());
         }
         if self.spent + EPSILON_PER_REPORT > BUDGET_PER_PERIOD + 1e-9 {
-            let renews = self.period_start.map_or(now, |s| s + PERIOD_DAYS * DAY_MS);
+            let renews = self.period_start.map_or(now, |s| s.saturating_add(PERIOD_DAYS * DAY_MS));
             return Err(Error::Refused(format!(
                 "privateReport: the privacy budget of this period is spent (ε {} of {}); it renews at {renews} (ms since epoch)",
                 self.spent, BUDGET_PER_PERIOD

@@ -17,6 +17,9 @@ use super::limits::{check_id, quote, MAX_PROFILE_BYTES, MAX_TIMESTAMP_MS};
 use super::preferences::{self, ChangeTimes, Preferences};
 use super::privacy::Budget;
 
+/// Largest integer JS represents exactly; counts above it are not counts.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
 /// Schema version written by this build.
 pub const PROFILE_VERSION: u64 = 2;
 /// `format` tag of an export file.
@@ -55,16 +58,34 @@ impl Profile {
         })
     }
 
-    /// Combines this tab's profile with what another tab stored. A newer
-    /// epoch (forget or import) wins whole; within one epoch, preferences
-    /// merge per field (latest change wins) and histories are united.
+    /// Combines this tab's profile with what another tab stored. The epoch
+    /// (time of the last forget or import) is a cutoff: on the side with the
+    /// older epoch, preference changes and events from before the newer
+    /// epoch are void (they were forgotten or replaced), but anything done
+    /// after it is kept. Then preferences merge per field (latest change
+    /// wins) and histories are united.
     pub fn merge(ours: &Profile, theirs: &Profile) -> Profile {
-        if ours.epoch != theirs.epoch {
-            return if ours.epoch > theirs.epoch { ours.clone() } else { theirs.clone() };
-        }
+        let cutoff = ours.epoch.max(theirs.epoch);
+        let (ours, theirs) = (ours.since(cutoff), theirs.since(cutoff));
         let (preferences, changed) = preferences::merge((&ours.preferences, &ours.changed), (&theirs.preferences, &theirs.changed));
         let budget = if ours.budget.spent > theirs.budget.spent { ours.budget.clone() } else { theirs.budget.clone() };
-        Profile { preferences, history: History::merge(&ours.history, &theirs.history), budget, changed, epoch: theirs.epoch }
+        Profile { preferences, history: History::merge(&ours.history, &theirs.history), budget, changed, epoch: cutoff }
+    }
+
+    /// This profile as seen from a forget or import at `cutoff`: unchanged if
+    /// it is already of that epoch; otherwise only what changed at or after
+    /// `cutoff` survives (preference fields changed since, events since).
+    fn since(&self, cutoff: i64) -> Profile {
+        if self.epoch >= cutoff {
+            return self.clone();
+        }
+        let fresh = Profile::default();
+        let changed: ChangeTimes = self.changed.iter().filter(|(_, &t)| t >= cutoff).map(|(k, &t)| (k.clone(), t)).collect();
+        // Start from defaults and take only the fields changed since the cutoff.
+        let (preferences, _) = preferences::merge((&self.preferences, &changed), (&fresh.preferences, &ChangeTimes::new()));
+        let mut history = History::default();
+        history.events = self.history.events.iter().filter(|e| e.at >= cutoff).cloned().collect();
+        Profile { preferences, history, budget: Default::default(), changed, epoch: cutoff }
     }
 
     pub fn to_json(&self) -> String {
@@ -128,6 +149,16 @@ impl Profile {
             }
             if i > 0 && history.events.get(i - 1).is_some_and(|prev| prev.at > e.at) {
                 return Err(Error::invalid(format!("{path}.at"), "events are not in time order"));
+            }
+        }
+        for (kind, &n) in &history.folded_counts {
+            if n > MAX_SAFE_INTEGER {
+                return Err(Error::invalid(format!("{root}.history.foldedCounts.{}", kind.name()), format!("{n} is not a count; allowed: at most {MAX_SAFE_INTEGER}")));
+            }
+        }
+        for (id, &n) in &history.impressions.counts {
+            if u64::from(n) > MAX_SAFE_INTEGER {
+                return Err(Error::invalid(format!("{root}.history.impressions.counts[{}]", quote(id)), "is not a count"));
             }
         }
         for (id, f) in &history.folded {
@@ -264,10 +295,45 @@ mod tests {
         let m = Profile::merge(&a, &b);
         let items: Vec<&str> = m.history.events.iter().map(|e| e.item.as_str()).collect();
         assert_eq!(items, ["m1", "m3", "m2"]);
-        // A forget (newer epoch) wins whole.
-        let forgotten = Profile { epoch: 9, ..Profile::default() };
+        // A forget after everything either tab did wins whole.
+        let forgotten = Profile { epoch: 9_000, ..Profile::default() };
         assert_eq!(Profile::merge(&a, &forgotten), forgotten);
         assert_eq!(Profile::merge(&forgotten, &a), forgotten);
+    }
+
+    #[test]
+    fn a_forget_in_one_tab_keeps_what_the_other_tab_did_after_it() {
+        use crate::core::preferences::stamp_changes;
+        // Tab A forgot at t=100. Tab B, stale, had changed variety at t=50 and
+        // recorded m1 at t=60; after the forget it changes personalization (t=150)
+        // and records m2 (t=160).
+        let forgot = Profile { epoch: 100, ..Profile::default() };
+        let mut b = sample();
+        let base = Preferences::default();
+        let mut prefs = base.clone();
+        prefs.variety = 0.9;
+        stamp_changes(&base, &prefs.clone(), &mut b.changed, 50);
+        let before = prefs.clone();
+        prefs.personalization = 0.3;
+        stamp_changes(&before, &prefs.clone(), &mut b.changed, 150);
+        b.preferences = prefs;
+        b.history.events = vec![Event { item: "m1".into(), kind: Kind::View, at: 60 }, Event { item: "m2".into(), kind: Kind::View, at: 160 }];
+        for merged in [Profile::merge(&forgot, &b), Profile::merge(&b, &forgot)] {
+            assert_eq!(merged.epoch, 100);
+            assert_eq!(merged.preferences.personalization, 0.3, "kept: changed after the forget");
+            assert_eq!(merged.preferences.variety, Preferences::default().variety, "void: changed before the forget");
+            let items: Vec<&str> = merged.history.events.iter().map(|e| e.item.as_str()).collect();
+            assert_eq!(items, ["m2"]);
+        }
+    }
+
+    #[test]
+    fn counts_beyond_two_to_the_53_are_corrupt() {
+        let doc = format!(r#"{{"version":2,"history":{{"foldedCounts":{{"view":{}}}}}}}"#, u64::MAX);
+        match Profile::decode(&doc) {
+            Decoded::Corrupt(e) => assert_eq!(e.path(), "profile.history.foldedCounts.view", "{e}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
