@@ -15,7 +15,7 @@ pub mod rng;
 pub mod targets;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -157,12 +157,7 @@ fn install_hook_once() {
         }
         let mut location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
         if !location.starts_with("src/") && !location.starts_with("fuzz/") {
-            // Inside std (an overflowing `sum`, a slice index): name the
-            // ondevice line that called it.
-            let trace = std::backtrace::Backtrace::force_capture().to_string();
-            if let Some(line) = trace.lines().map(str::trim).find(|l| l.starts_with("at ") && l.contains("/src/core/")) {
-                location = format!("{} (in {location})", line.trim_start_matches("at "));
-            }
+            location = caller_in_core(location);
         }
         let message = info
             .payload()
@@ -187,6 +182,25 @@ fn install_hook_once() {
             *last = text;
         }
     }));
+}
+
+/// A panic inside std (an overflowing `sum`, a slice index) is named by the
+/// ondevice line that called it. Symbolizing a backtrace costs tens of MB
+/// and milliseconds, so it is done once per std location and remembered:
+/// two callers of one std line are reported as the first.
+fn caller_in_core(std_location: String) -> String {
+    static RESOLVED: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+    let Ok(mut resolved) = RESOLVED.lock() else { return std_location };
+    if let Some(known) = resolved.get(&std_location) {
+        return known.clone();
+    }
+    let trace = std::backtrace::Backtrace::force_capture().to_string();
+    let named = match trace.lines().map(str::trim).find(|l| l.starts_with("at ") && l.contains("/src/core/")) {
+        Some(line) => format!("{} (in {std_location})", line.trim_start_matches("at ")),
+        None => std_location.clone(),
+    };
+    resolved.insert(std_location, named.clone());
+    named
 }
 
 /// Reads `dir` (one input per file, sorted by name).
@@ -340,7 +354,16 @@ pub fn run(config: &Config) -> Report {
             }
             if !config.quiet && now >= next_progress {
                 next_progress = now + Duration::from_secs(10);
-                eprintln!("  {}: {} executions, {:.0}/s, corpus {}", target.name(), report.executions, report.executions as f64 / (now - start).as_secs_f64(), corpus.len());
+                let corpus_bytes: usize = corpus.iter().map(Vec::len).sum();
+                eprintln!(
+                    "  {}: {} executions, {:.0}/s, corpus {} ({} KiB), live heap {} KiB",
+                    target.name(),
+                    report.executions,
+                    report.executions as f64 / (now - start).as_secs_f64(),
+                    corpus.len(),
+                    corpus_bytes >> 10,
+                    alloc::live() >> 10
+                );
             }
         }
     }
