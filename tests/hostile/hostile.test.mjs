@@ -69,6 +69,7 @@ refused('catalogue', [
   ['a label of 129 bytes', (p) => { const c = catalogue(); c.categories[0].label = long(129); p.loadCatalogue(c); }, 'catalogue.categories[0].label', /allowed: 1 to 128/],
   ['a category key of a million bytes on an item', (p) => p.loadCatalogue(withItem({ categories: [long(MEGA)] })), 'catalogue.items[1].categories[0]', /unknown category "x+"… \(1000000 bytes\)/],
   ['a million-character string as popularity', (p) => p.loadCatalogue(withItem({ popularity: long(MEGA) })), 'catalogue.items[1].popularity', /invalid type: string/],
+  ['a version of a million characters', (p) => p.loadCatalogue({ ...catalogue(), version: long(MEGA) }), 'catalogue.version', /not supported; supported: 1/],
   ['version "1" as a string', (p) => p.loadCatalogue({ ...catalogue(), version: '1' }), 'catalogue.version', /not supported; supported: 1/],
   ['items null', (p) => p.loadCatalogue({ ...catalogue(), items: null }), 'catalogue.items', /NaN and Infinity|invalid type: null/],
   ['10^5 levels of nested arrays (JSON text)', (p) => p.loadCatalogue(deepArrays(1e5)), /^catalogue/, /recursion limit exceeded/],
@@ -166,6 +167,8 @@ refused('import', [
   ['wrong types', (p) => p.importData(input('import-wrong-types.json')), 'import.data.preferences.variety', /allowed: a number from 0 to 1/],
   ['NaN in the JSON text', (p) => p.importData(input('import-nan-slider.txt')), 'import', /not valid JSON/],
   ['10^5 levels of nesting', (p) => p.importData(`{"format":"ondevice-export","data":${deepArrays(1e5)}}`), 'import', /recursion limit exceeded/],
+  ['an event that is a million-character string', (p) => p.importData(exportOf({ version: 1, history: { events: [long(MEGA)] } })), 'import.data.history.events[0]', /invalid type: string/],
+  ['a folded weight that is a million-character string', (p) => p.importData(exportOf({ version: 1, history: { folded: { drama: long(MEGA) } } })), /^import\.data\.history\.folded/, /invalid type: string/],
   ['more than 4 MiB', (p) => p.importData(exportOf({ version: 1, history: { events: Array.from({ length: 100_000 }, (_, i) => ({ item: 'm1', kind: 'view', at: Date.now() - 1000 + (i % 2) })) } })), 'import', /allowed: at most 4194304/],
   ['an event far in the future (ten years ahead)', (p) => p.importData(exportOf({ version: 1, history: { events: [{ item: 'm1', kind: 'view', at: Date.now() + 3650 * DAY_MS }] } })), 'import.data.history.events[0].at', /future/],
 ]);

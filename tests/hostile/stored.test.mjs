@@ -95,6 +95,13 @@ for (const [name, text] of corrupt) {
   });
 }
 
+test('a stored value holding a megabyte string: quarantined, and the notice shown to people stays short', async () => {
+  const text = JSON.stringify({ version: 1, history: { events: ['x'.repeat(1_000_000)] } });
+  const r = await openWith(text);
+  assertQuarantined(r, text);
+  for (const n of r.notices) assert.ok(n.message.length <= 2048, `a notice of ${n.message.length} characters: ${n.message.slice(0, 120)}…`);
+});
+
 test('stored value from a future schema version: never overwritten, reported, works in memory', async () => {
   const text = '{"version":99,"preferences":{"personalization":"a future format"},"somethingNew":[1]}';
   const r = await openWith(text);
