@@ -39,6 +39,10 @@ pub fn memory_bound(input_len: usize) -> usize {
 
 /// The corpus grows to at most this many entries.
 const MAX_CORPUS: usize = 20_000;
+/// Distinct outcomes remembered (error messages quote catalogue-dependent
+/// lists, so there are many); beyond this nothing counts as new, which
+/// keeps the fuzzer's own memory bounded over millions of executions.
+const MAX_OUTCOMES: usize = 200_000;
 
 pub struct Config {
     pub target: Target,
@@ -328,7 +332,8 @@ pub fn run(config: &Config) -> Report {
                 if i < seeds && outcome.ok {
                     accepted.push(i as usize);
                 }
-                if seen.insert(outcome.signature) && corpus.len() < MAX_CORPUS && i >= seeds {
+                let novel = seen.len() < MAX_OUTCOMES && seen.insert(outcome.signature);
+                if novel && corpus.len() < MAX_CORPUS && i >= seeds {
                     if outcome.ok {
                         accepted.push(corpus.len());
                     }
@@ -356,12 +361,13 @@ pub fn run(config: &Config) -> Report {
                 next_progress = now + Duration::from_secs(10);
                 let corpus_bytes: usize = corpus.iter().map(Vec::len).sum();
                 eprintln!(
-                    "  {}: {} executions, {:.0}/s, corpus {} ({} KiB), live heap {} KiB",
+                    "  {}: {} executions, {:.0}/s, corpus {} ({} KiB), {} outcomes seen, live heap {} KiB",
                     target.name(),
                     report.executions,
                     report.executions as f64 / (now - start).as_secs_f64(),
                     corpus.len(),
                     corpus_bytes >> 10,
+                    seen.len(),
                     alloc::live() >> 10
                 );
             }
