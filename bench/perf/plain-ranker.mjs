@@ -6,7 +6,8 @@
 // the same work.
 
 const DAY_MS = 86_400_000;
-const W = { popularity: 1.0, freshness: 0.3, freshnessHalfLife: 7, sliders: 1.0, interest: 0.5, related: 2.0, next: 1.0, context: 4.0, cap: 100, variety: 1.0 };
+// Weights::DEFAULT in src/core/rank.rs (the run checks that both rankers agree).
+const W = { popularity: 0.25, freshness: 0.3, freshnessHalfLife: 7, sliders: 1.0, interest: 1.0, related: 2.0, next: 2.0, context: 4.0, cap: 100, variety: 1.0 };
 const INTEREST_HALF_LIFE = 30;
 const RECENT_ITEMS = 50;
 const RECENCY_DECAY = 0.9;

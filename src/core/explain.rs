@@ -62,6 +62,9 @@ pub struct Wording<'a> {
     pub now: i64,
     pub personalization: f64,
     pub weights: Weights,
+    /// `Signals::recent`: the latest engaged items and their latest positive
+    /// kind, so that sentences need no search through the history.
+    pub recent: &'a [(u32, Kind)],
 }
 
 impl Wording<'_> {
@@ -71,6 +74,9 @@ impl Wording<'_> {
 
     /// The latest positive kind the person recorded for item `i`.
     fn verb(&self, i: u32) -> &'static str {
+        if let Some(&(_, kind)) = self.recent.iter().find(|(h, _)| *h == i) {
+            return kind.past_tense();
+        }
         let id = self.cat.id(i);
         self.profile
             .history

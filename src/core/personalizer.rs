@@ -196,7 +196,7 @@ impl<S: Store> Personalizer<S> {
         let mut scored = std::mem::take(&mut self.scratch.scored);
         let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
         let top = rank::top(cat, &signals, limit, effective_variety(profile), &mut scored);
-        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights };
+        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights, recent: &signals.recent };
         let out = top
             .iter()
             .map(|&(Score(score), i)| {
@@ -218,7 +218,7 @@ impl<S: Store> Personalizer<S> {
         let profile = &self.session.profile;
         let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
         let b = rank::breakdown(cat, &signals, i);
-        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights };
+        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights, recent: &signals.recent };
         Ok(Explanation {
             id: item_id.to_string(),
             title: cat.title(i).to_string(),

@@ -143,18 +143,34 @@ pub enum Exclusion {
 /// Scores item `i`. Allocation-free: called once per item per `rank`.
 #[inline]
 pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
+    let mut b = breakdown_but_freshness(cat, s, i);
+    b.freshness = freshness(cat, s, i);
+    b
+}
+
+/// The freshness factor of item `i`: the one term that needs an `exp` per
+/// item, so `top` computes it last and only for items that can still make
+/// the list.
+#[inline(always)]
+fn freshness(cat: &Catalogue, s: &Signals, i: u32) -> f64 {
+    match cat.published_at(i) {
+        Some(published) if s.now as f64 - published >= 0.0 => {
+            let age = s.now as f64 - published;
+            s.weights.freshness * decay(age as i64, s.weights.freshness_half_life_days)
+        }
+        _ => 0.0,
+    }
+}
+
+/// Every factor of `breakdown` except freshness (left at 0).
+#[inline(always)]
+fn breakdown_but_freshness(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
     let mut b = Breakdown {
-        popularity: s.weights.popularity * s.popularity_norm(cat.popularity(i)),
+        popularity: s.weights.popularity * s.popularity_norm(cat.log_popularity(i)),
         ..Breakdown::default()
     };
-    if let Some(published) = cat.published_at(i) {
-        let age = s.now as f64 - published;
-        if age >= 0.0 {
-            b.freshness = s.weights.freshness * decay(age as i64, s.weights.freshness_half_life_days);
-        }
-    }
     let cats = cat.item_categories(i);
-    b.locked = cats.iter().any(|&c| s.locked(c));
+    b.locked = s.any_locked && cats.iter().any(|&c| s.locked(c));
     if b.locked {
         return b;
     }
@@ -185,9 +201,15 @@ pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
                 b.interest_category = Some(c);
             }
         }
-        let n = cats.len() as f64;
-        b.sliders = p * s.weights.sliders * slider_sum / n;
-        b.interest = p * s.weights.interest * interest_sum / n;
+        // x / 1 and x / 2 are exactly x and x * 0.5: most items have one or
+        // two categories, and a division is the slowest step of the loop.
+        let mean = |x: f64| match cats.len() {
+            1 => x,
+            2 => x * 0.5,
+            n => x / n as f64,
+        };
+        b.sliders = mean(p * s.weights.sliders * slider_sum);
+        b.interest = mean(p * s.weights.interest * interest_sum);
     }
     if let Some(&r) = s.related.get(idx) {
         if r > 0.0 {
@@ -205,9 +227,12 @@ pub fn breakdown(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
 }
 
 /// Why `i` cannot be shown, if it cannot. Blocked categories come first.
+#[inline(always)]
 pub fn exclusion(cat: &Catalogue, s: &Signals, i: u32) -> Option<Exclusion> {
-    if let Some(&c) = cat.item_categories(i).iter().find(|&&c| s.blocked(c)) {
-        return Some(Exclusion::Blocked(c));
+    if s.any_blocked {
+        if let Some(&c) = cat.item_categories(i).iter().find(|&&c| s.blocked(c)) {
+            return Some(Exclusion::Blocked(c));
+        }
     }
     match s.flags.get(i as usize).copied().unwrap_or(0) {
         0 => None,
@@ -218,31 +243,99 @@ pub fn exclusion(cat: &Catalogue, s: &Signals, i: u32) -> Option<Exclusion> {
     }
 }
 
-/// The top `limit` candidates, best first, by partial selection: the whole
-/// catalogue is scored into `scored` (a reused buffer), `select_nth_unstable`
-/// finds the head, and only the head is sorted. With `variety` > 0 a larger
-/// head is re-ranked by maximal marginal relevance.
+/// The top `limit` candidates, best first, by partial selection: every item
+/// is scored (allocation-free) and offered to a bounded heap of the best
+/// `head` so far in `scored` (a reused buffer), so most items cost one
+/// comparison after their score; only the head is sorted. With `variety` > 0
+/// a larger head is re-ranked by maximal marginal relevance.
 pub fn top(cat: &Catalogue, s: &Signals, limit: usize, variety: f64, scored: &mut Vec<(Score, u32)>) -> Vec<(Score, u32)> {
-    scored.clear();
-    for i in 0..cat.len() as u32 {
-        if exclusion(cat, s, i).is_none() {
-            scored.push((Score(breakdown(cat, s, i).total()), i));
-        }
-    }
     let head = if variety > 0.0 { limit.min(VARIETY_HEAD).saturating_mul(VARIETY_POOL).max(limit) } else { limit };
-    let head = head.min(scored.len());
+    scored.clear();
     if head == 0 {
         return Vec::new();
     }
-    if head < scored.len() {
-        scored.select_nth_unstable_by(head - 1, |a, b| Score::cmp_desc(*a, *b));
-        scored.truncate(head);
+    // Freshness is at most its weight (decay <= 1) and float addition is
+    // monotonic, so the total with that maximum bounds the real total: an
+    // item whose bound cannot beat the worst kept one is skipped without its
+    // `exp`. The kept set is exactly the same.
+    let max_freshness = s.weights.freshness.max(0.0);
+    let mut heap = Worst(scored);
+    for i in 0..cat.len() as u32 {
+        if exclusion(cat, s, i).is_some() {
+            continue;
+        }
+        let mut b = breakdown_but_freshness(cat, s, i);
+        if heap.0.len() == head {
+            let bound = Breakdown { freshness: max_freshness, ..b }.total();
+            if !heap.admits((Score(bound), i)) {
+                continue;
+            }
+        }
+        b.freshness = freshness(cat, s, i);
+        heap.offer((Score(b.total()), i), head);
     }
     scored.sort_unstable_by(|a, b| Score::cmp_desc(*a, *b));
     if variety > 0.0 {
         diversify(cat, scored, limit.min(VARIETY_HEAD), variety * s.weights.variety);
     }
     scored.iter().take(limit).copied().collect()
+}
+
+/// A binary heap whose root is the worst kept candidate (lowest score, then
+/// latest in catalogue order), so that `Score::cmp_desc` decides what stays:
+/// the kept set is exactly the first `head` of the full sorted order.
+struct Worst<'a>(&'a mut Vec<(Score, u32)>);
+
+impl Worst<'_> {
+    /// Whether `a` ranks after `b` (is worse).
+    #[inline(always)]
+    fn worse(a: (Score, u32), b: (Score, u32)) -> bool {
+        Score::cmp_desc(a, b) == Ordering::Greater
+    }
+
+    /// Whether `x` would be kept in a full heap (it beats the worst).
+    #[inline(always)]
+    fn admits(&self, x: (Score, u32)) -> bool {
+        self.0.first().is_some_and(|&root| Self::worse(root, x))
+    }
+
+    #[inline]
+    fn offer(&mut self, x: (Score, u32), head: usize) {
+        let v = &mut *self.0;
+        if v.len() < head {
+            v.push(x);
+            let mut i = v.len() - 1;
+            while i > 0 {
+                let parent = (i - 1) / 2;
+                match (v.get(i).copied(), v.get(parent).copied()) {
+                    (Some(a), Some(p)) if Self::worse(a, p) => v.swap(i, parent),
+                    _ => break,
+                }
+                i = parent;
+            }
+        } else if v.first().is_some_and(|&root| Self::worse(root, x)) {
+            if let Some(root) = v.first_mut() {
+                *root = x;
+            }
+            let mut i = 0;
+            loop {
+                let (l, r) = (2 * i + 1, 2 * i + 2);
+                let mut worst = i;
+                for c in [l, r] {
+                    if let (Some(&a), Some(&w)) = (v.get(c), v.get(worst)) {
+                        if Self::worse(a, w) {
+                            worst = c;
+                        }
+                    }
+                }
+                if worst == i {
+                    break;
+                }
+                v.swap(i, worst);
+                i = worst;
+            }
+        }
+    }
 }
 
 /// How many positions at the top of the list variety re-ranks.

@@ -1,17 +1,24 @@
 //! The per-call inputs of scoring, derived once per `rank` from the profile
 //! and the catalogue: per-category slider and interest values, dense
-//! per-item collaborative signals and exclusion flags. The dense buffers are
-//! owned by `Scratch` and reused between calls, so ranking allocates nothing
-//! per item and never copies the catalogue.
+//! per-item collaborative signals and exclusion flags.
+//!
+//! The dense buffers are owned by `Scratch` and reused between calls. Only a
+//! few entries are non-zero (neighbours of at most 50 history items, the
+//! context item's neighbours, flagged and shown items), so a call writes and
+//! later clears just those (`touched`) instead of the whole catalogue: the
+//! setup costs O(history), not O(items). History item ids are resolved to
+//! catalogue indices once per call and reused by every signal.
 
 use super::catalogue::Catalogue;
-use super::history::{decay, INTEREST_HALF_LIFE_DAYS};
+use super::history::{decay, Kind, DAY_MS, INTEREST_HALF_LIFE_DAYS};
 use super::profile::Profile;
-use super::rank::{self, accumulate, Weights};
+use super::rank::{self, accumulate, Score, Weights};
 
 /// Reusable buffers, one slot per catalogue item.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// The catalogue length the dense buffers are sized for.
+    len: usize,
     related: Vec<f32>,
     related_best: Vec<f32>,
     related_source: Vec<u32>,
@@ -21,7 +28,54 @@ pub struct Scratch {
     context: Vec<f32>,
     flags: Vec<u8>,
     impressions: Vec<u32>,
-    pub scored: Vec<(rank::Score, u32)>,
+    /// Indices written by the last call; cleared at the start of the next.
+    touched: Vec<u32>,
+    /// The catalogue index of each history event (`u32::MAX`: not in it).
+    events: Vec<u32>,
+    pub scored: Vec<(Score, u32)>,
+}
+
+impl Scratch {
+    /// Brings every dense buffer back to all-zero for a catalogue of `n`
+    /// items, touching only what the last call wrote.
+    fn reset(&mut self, n: usize) {
+        if self.len != n {
+            for v in [&mut self.related, &mut self.related_best, &mut self.next, &mut self.next_best, &mut self.context] {
+                v.clear();
+                v.resize(n, 0.0);
+            }
+            for v in [&mut self.related_source, &mut self.next_source] {
+                v.clear();
+                v.resize(n, u32::MAX);
+            }
+            self.flags.clear();
+            self.flags.resize(n, 0);
+            self.impressions.clear();
+            self.impressions.resize(n, 0);
+            self.len = n;
+        } else {
+            for &t in &self.touched {
+                let t = t as usize;
+                for v in [&mut self.related, &mut self.related_best, &mut self.next, &mut self.next_best, &mut self.context] {
+                    if let Some(x) = v.get_mut(t) {
+                        *x = 0.0;
+                    }
+                }
+                for v in [&mut self.related_source, &mut self.next_source] {
+                    if let Some(x) = v.get_mut(t) {
+                        *x = u32::MAX;
+                    }
+                }
+                if let Some(x) = self.flags.get_mut(t) {
+                    *x = 0;
+                }
+                if let Some(x) = self.impressions.get_mut(t) {
+                    *x = 0;
+                }
+            }
+        }
+        self.touched.clear();
+    }
 }
 
 /// What one `rank` call asks for, already resolved to item indices.
@@ -32,8 +86,8 @@ pub struct Request {
 }
 
 pub struct Signals<'a> {
-    pub now: i64,
     pub weights: Weights,
+    pub now: i64,
     pub personalization: f64,
     pub frequency_cap: u32,
     log_max_popularity: f64,
@@ -41,6 +95,12 @@ pub struct Signals<'a> {
     interests: Vec<f64>,
     blocked: Vec<bool>,
     locked: Vec<bool>,
+    /// Whether any category is blocked / locked (skips per-item checks).
+    pub any_blocked: bool,
+    pub any_locked: bool,
+    /// The latest distinct engaged items, newest first, with the kind of
+    /// their latest positive event ("Because you liked ...").
+    pub recent: Vec<(u32, Kind)>,
     pub related: &'a [f32],
     pub related_source: &'a [u32],
     pub related_scale: f64,
@@ -53,13 +113,9 @@ pub struct Signals<'a> {
     pub impressions: &'a [u32],
 }
 
-fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
-    v.clear();
-    v.resize(n, value);
-}
-
-fn scale(values: &[f32]) -> f64 {
-    let max = values.iter().copied().fold(0.0f32, f32::max);
+/// 1 / the largest value among `touched` entries of `values` (the others are 0).
+fn scale(values: &[f32], touched: &[u32]) -> f64 {
+    let max = touched.iter().filter_map(|&t| values.get(t as usize)).copied().fold(0.0f32, f32::max);
     if max > 0.0 {
         1.0 / f64::from(max)
     } else {
@@ -75,95 +131,102 @@ impl<'a> Signals<'a> {
 
     pub fn new(cat: &Catalogue, profile: &Profile, request: &Request, weights: Weights, now: i64, scratch: &'a mut Scratch) -> Signals<'a> {
         let prefs = &profile.preferences;
-        let n = cat.len();
         let k = cat.categories().len();
         let mut sliders = vec![0.0; k];
         let mut blocked = vec![false; k];
         let mut locked = vec![false; k];
         for (c, category) in cat.categories().iter().enumerate() {
-            locked[c] = category.sensitive && !prefs.sensitive.contains(&category.id);
-            blocked[c] = prefs.blocked.contains(&category.id);
-            sliders[c] = prefs.slider(&category.id);
+            if let (Some(l), Some(b), Some(s)) = (locked.get_mut(c), blocked.get_mut(c), sliders.get_mut(c)) {
+                *l = category.sensitive && !prefs.sensitive.contains(&category.id);
+                *b = prefs.blocked.contains(&category.id);
+                *s = prefs.slider(&category.id);
+            }
         }
-        let interests = learned_interests(cat, profile, now);
-
-        reset(&mut scratch.related, n, 0.0);
-        reset(&mut scratch.related_best, n, 0.0);
-        reset(&mut scratch.related_source, n, u32::MAX);
-        reset(&mut scratch.next, n, 0.0);
-        reset(&mut scratch.next_best, n, 0.0);
-        reset(&mut scratch.next_source, n, u32::MAX);
-        reset(&mut scratch.context, n, 0.0);
-        reset(&mut scratch.flags, n, 0);
-        reset(&mut scratch.impressions, n, 0);
+        scratch.reset(cat.len());
+        let mut events = std::mem::take(&mut scratch.events);
+        events.clear();
+        events.extend(profile.history.events.iter().map(|e| cat.item(&e.item).unwrap_or(u32::MAX)));
+        let interests = interests_of(cat, profile, &events, now);
 
         // Collaborative signals from the latest distinct engaged items.
-        let mut seen: Vec<u32> = Vec::with_capacity(weights.recent_items);
-        for (id, kind, _) in rank::engaged(profile) {
-            if seen.len() == weights.recent_items {
+        let mut recent: Vec<(u32, Kind)> = Vec::with_capacity(weights.recent_items);
+        let s = &mut *scratch;
+        for (e, &h) in profile.history.events.iter().zip(&events).rev() {
+            if recent.len() == weights.recent_items {
                 break;
             }
-            let Some(h) = cat.item(id) else { continue };
-            if seen.contains(&h) {
+            if !e.kind.is_positive() || h == u32::MAX || recent.iter().any(|&(r, _)| r == h) {
                 continue;
             }
-            let k = seen.len();
-            seen.push(h);
-            let strength = kind.interest_weight();
-            accumulate(cat.related(h), strength * weights.recency_decay.powi(k as i32), h, &mut scratch.related, &mut scratch.related_best, &mut scratch.related_source);
+            let k = recent.len();
+            recent.push((h, e.kind));
+            let strength = e.kind.interest_weight();
+            let edges = cat.related(h);
+            s.touched.extend(edges.iter().map(|e| e.target));
+            accumulate(edges, strength * weights.recency_decay.powi(k as i32), h, &mut s.related, &mut s.related_best, &mut s.related_source);
             if k < weights.next_items {
-                accumulate(cat.next(h), weights.next_decay.powi(k as i32), h, &mut scratch.next, &mut scratch.next_best, &mut scratch.next_source);
+                let edges = cat.next(h);
+                s.touched.extend(edges.iter().map(|e| e.target));
+                accumulate(edges, weights.next_decay.powi(k as i32), h, &mut s.next, &mut s.next_best, &mut s.next_source);
             }
         }
-        for e in &profile.history.events {
-            let Some(i) = cat.item(&e.item) else { continue };
-            let flag = if rank::dismissal_active(e.kind, e.at, now) {
-                Self::DISMISSED
-            } else if rank::purchase_excludes(cat, i, e.kind) {
-                Self::PURCHASED
-            } else {
+        fn flag(s: &mut Scratch, i: u32, bit: u8) {
+            if let Some(f) = s.flags.get_mut(i as usize) {
+                *f |= bit;
+                s.touched.push(i);
+            }
+        }
+        for (e, &i) in profile.history.events.iter().zip(&events) {
+            if i == u32::MAX {
                 continue;
-            };
-            if let Some(f) = scratch.flags.get_mut(i as usize) {
-                *f |= flag;
+            }
+            if rank::dismissal_active(e.kind, e.at, now) {
+                flag(scratch, i, Self::DISMISSED);
+            } else if rank::purchase_excludes(cat, i, e.kind) {
+                flag(scratch, i, Self::PURCHASED);
             }
         }
         for &i in &request.exclude {
-            if let Some(f) = scratch.flags.get_mut(i as usize) {
-                *f |= Self::REQUESTED;
-            }
+            flag(scratch, i, Self::REQUESTED);
         }
         if let Some(c) = request.context {
-            if let Some(f) = scratch.flags.get_mut(c as usize) {
-                *f |= Self::ON_SCREEN;
-            }
+            flag(scratch, c, Self::ON_SCREEN);
             for e in cat.related(c) {
                 if let Some(x) = scratch.context.get_mut(e.target as usize) {
                     *x += e.weight;
+                    scratch.touched.push(e.target);
                 }
             }
         }
-        if profile.history.impressions.day == now.div_euclid(super::history::DAY_MS) {
+        if profile.history.impressions.day == now.div_euclid(DAY_MS) {
             for (id, &count) in &profile.history.impressions.counts {
-                if let Some(slot) = cat.item(id).and_then(|i| scratch.impressions.get_mut(i as usize)) {
-                    *slot = count;
+                if let Some(i) = cat.item(id) {
+                    if let Some(slot) = scratch.impressions.get_mut(i as usize) {
+                        *slot = count;
+                        scratch.touched.push(i);
+                    }
                 }
             }
         }
+        scratch.events = events;
+        let scratch = &*scratch;
         let max_pop = cat.max_popularity();
         Signals {
-            now,
             weights,
+            now,
             personalization: prefs.personalization,
             frequency_cap: prefs.frequency_cap,
             log_max_popularity: (1.0 + max_pop).ln(),
-            related_scale: scale(&scratch.related),
-            next_scale: scale(&scratch.next),
-            context_scale: scale(&scratch.context),
+            related_scale: scale(&scratch.related, &scratch.touched),
+            next_scale: scale(&scratch.next, &scratch.touched),
+            context_scale: scale(&scratch.context, &scratch.touched),
+            any_blocked: blocked.contains(&true),
+            any_locked: locked.contains(&true),
             sliders,
             interests,
             blocked,
             locked,
+            recent,
             related: &scratch.related,
             related_source: &scratch.related_source,
             next: &scratch.next,
@@ -174,32 +237,32 @@ impl<'a> Signals<'a> {
         }
     }
 
-    /// Log-scaled popularity in 0..1.
-    #[inline]
-    pub fn popularity_norm(&self, popularity: f64) -> f64 {
+    /// Log-scaled popularity in 0..1, from `ln(1 + popularity)`.
+    #[inline(always)]
+    pub fn popularity_norm(&self, log_popularity: f64) -> f64 {
         if self.log_max_popularity > 0.0 {
-            (1.0 + popularity).ln() / self.log_max_popularity
+            log_popularity / self.log_max_popularity
         } else {
             0.0
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn slider(&self, c: u16) -> f64 {
         self.sliders.get(usize::from(c)).copied().unwrap_or(0.0)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn interest(&self, c: u16) -> f64 {
         self.interests.get(usize::from(c)).copied().unwrap_or(0.0)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn blocked(&self, c: u16) -> bool {
         self.blocked.get(usize::from(c)).copied().unwrap_or(false)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn locked(&self, c: u16) -> bool {
         self.locked.get(usize::from(c)).copied().unwrap_or(false)
     }
@@ -210,6 +273,12 @@ impl<'a> Signals<'a> {
 /// dismissals subtract), plus folded sums, divided by the largest magnitude.
 /// Sensitive categories are never learned: they stay 0.
 pub fn learned_interests(cat: &Catalogue, profile: &Profile, now: i64) -> Vec<f64> {
+    let events: Vec<u32> = profile.history.events.iter().map(|e| cat.item(&e.item).unwrap_or(u32::MAX)).collect();
+    interests_of(cat, profile, &events, now)
+}
+
+/// `learned_interests` with the events' catalogue indices already resolved.
+fn interests_of(cat: &Catalogue, profile: &Profile, items: &[u32], now: i64) -> Vec<f64> {
     let mut interest = vec![0.0f64; cat.categories().len()];
     let sensitive: Vec<bool> = cat.categories().iter().map(|c| c.sensitive).collect();
     let mut add = |c: u16, w: f64| {
@@ -219,8 +288,10 @@ pub fn learned_interests(cat: &Catalogue, profile: &Profile, now: i64) -> Vec<f6
             }
         }
     };
-    for e in &profile.history.events {
-        let Some(i) = cat.item(&e.item) else { continue };
+    for (e, &i) in profile.history.events.iter().zip(items) {
+        if i == u32::MAX {
+            continue;
+        }
         let w = e.kind.interest_weight() * decay(now - e.at, INTEREST_HALF_LIFE_DAYS);
         for &c in cat.item_categories(i) {
             add(c, w);
