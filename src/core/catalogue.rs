@@ -132,14 +132,17 @@ impl Catalogue {
         }
     }
 
+    #[inline(always)]
     pub fn item_categories(&self, i: u32) -> &[u16] {
         slice(&self.item_categories, &self.category_offsets, i)
     }
 
+    #[inline(always)]
     pub fn related(&self, i: u32) -> &[Edge] {
         slice(&self.related, &self.related_offsets, i)
     }
 
+    #[inline(always)]
     pub fn next(&self, i: u32) -> &[Edge] {
         slice(&self.next, &self.next_offsets, i)
     }
@@ -149,19 +152,22 @@ impl Catalogue {
     }
 
     /// `ln(1 + popularity)`, exactly as `(1.0 + popularity).ln()`.
-    #[inline]
+    #[inline(always)]
     pub fn log_popularity(&self, i: u32) -> f64 {
         self.log_popularity.get(i as usize).copied().unwrap_or(0.0)
     }
 
+    #[inline(always)]
     pub fn published_at(&self, i: u32) -> Option<f64> {
         self.published_at.get(i as usize).copied().filter(|t| !t.is_nan())
     }
 
+    #[inline(always)]
     pub fn repeatable(&self, i: u32) -> bool {
         self.flag(i, REPEATABLE)
     }
 
+    #[inline(always)]
     fn flag(&self, i: u32, bit: u8) -> bool {
         self.flags.get(i as usize).is_some_and(|f| f & bit != 0)
     }
@@ -182,6 +188,7 @@ impl Catalogue {
     }
 }
 
+#[inline(always)]
 fn slice<'a, T>(data: &'a [T], offsets: &[u32], i: u32) -> &'a [T] {
     let i = i as usize;
     match (offsets.get(i), offsets.get(i + 1)) {
@@ -261,9 +268,8 @@ impl IdIndex {
 /// both input forms share, with the same messages and paths.
 pub(crate) struct Builder {
     c: Catalogue,
-    /// Per item, the last list (2·item + 0 related / 1 next) that named it:
-    /// finds repeats in O(1) per neighbour.
-    last_list: Vec<u32>,
+    /// Items in the catalogue (neighbour indices must be below).
+    items: u32,
     dropped: WarningCounter,
     self_refs: WarningCounter,
     repeated: WarningCounter,
@@ -299,11 +305,20 @@ impl Builder {
         };
         Builder {
             c,
-            last_list: vec![u32::MAX; items],
+            items: items as u32,
             dropped: WarningCounter::new("unknownReference", "references to items not in the catalogue were dropped"),
             self_refs: WarningCounter::new("selfReference", "items listing themselves as a neighbour were dropped"),
             repeated: WarningCounter::new("duplicateReference", "repeated neighbours in one list were dropped (the first is kept)"),
         }
+    }
+
+    /// Room for what the input announces (category entries, related and next
+    /// entries, bytes of ids), so that the big arrays grow once.
+    pub(crate) fn reserve(&mut self, categories: usize, related: usize, next: usize, id_bytes: usize) {
+        self.c.item_categories.reserve(categories);
+        self.c.related.reserve(related);
+        self.c.next.reserve(next);
+        self.c.ids.reserve(id_bytes);
     }
 
     pub(crate) fn category(&mut self, i: usize, id: &str, label: &str, sensitive: bool) -> Result<()> {
@@ -421,13 +436,13 @@ impl Builder {
     /// dropped and counted as warnings.
     pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (Target<'t>, f64)>) -> Result<()> {
         let field = if next { "next" } else { "related" };
-        let list = 2 * i as u32 + u32::from(next);
         let me = i as u32;
-        let n = self.last_list.len() as u32;
+        let n = self.items;
         let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
         if offsets.is_empty() {
             offsets.push(0);
         }
+        let start = out.len();
         for (j, (target, weight)) in edges.enumerate() {
             let path = || Self::at(i, &format!("{field}[{j}]"));
             let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
@@ -444,14 +459,15 @@ impl Builder {
                     return Err(Error::invalid(format!("{}.target", path()), format!("item index {t} is out of range; there are {n} items")));
                 }
             };
-            match self.last_list.get_mut(t as usize) {
-                _ if t == me => self.self_refs.add(path()),
-                Some(last) if *last == list => self.repeated.add(path()),
-                Some(last) => {
-                    *last = list;
-                    out.push(Edge { target: t, weight: w as f32 });
-                }
-                None => self.dropped.add(path()),
+            // A list has at most 100 entries, and scanning the ones kept so
+            // far is sequential: faster than a per-item stamp array, whose
+            // random accesses miss the cache on large catalogues.
+            if t == me {
+                self.self_refs.add(path());
+            } else if out.get(start..).unwrap_or(&[]).iter().any(|e| e.target == t) {
+                self.repeated.add(path());
+            } else {
+                out.push(Edge { target: t, weight: w as f32 });
             }
         }
         offsets.push(out.len() as u32);
@@ -659,6 +675,7 @@ impl<'a> RawCatalogue<'a> {
         }
         let n = self.ids.len();
         let mut b = Builder::new(self.categories.len(), n);
+        b.reserve(self.item_categories.len(), self.related.len(), self.next.len(), self.ids.iter().map(|s| s.len as usize).sum());
         for (i, &(id, label, sensitive)) in self.categories.iter().enumerate() {
             b.category(i, self.text(id), self.text(label), sensitive)?;
         }

@@ -57,18 +57,19 @@ impl<'a> Sections<'a> {
 
     fn u32s(&mut self, count: usize, what: &str) -> Result<Vec<u32>> {
         let s = self.take(count.saturating_mul(4), what)?;
-        Ok(s.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+        Ok(s.chunks_exact(4).map(le32).collect())
     }
+}
 
-    fn f32s(&mut self, count: usize, what: &str) -> Result<Vec<f32>> {
-        let s = self.take(count.saturating_mul(4), what)?;
-        Ok(s.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
-    }
+/// A little-endian u32 from 4 bytes (0 if fewer, which `chunks_exact` rules out).
+#[inline(always)]
+fn le32(c: &[u8]) -> u32 {
+    c.try_into().map(u32::from_le_bytes).unwrap_or(0)
+}
 
-    fn f64s(&mut self, count: usize, what: &str) -> Result<Vec<f64>> {
-        let s = self.take(count.saturating_mul(8), what)?;
-        Ok(s.chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
-    }
+/// Entry `i` of a section of little-endian f64s.
+fn le64(section: &[u8], i: usize) -> f64 {
+    section.get(8 * i..8 * i + 8).and_then(|c| c.try_into().ok()).map_or(0.0, f64::from_le_bytes)
 }
 
 /// `[start, end)` of entry `i` of a cumulative-ends array, checked against
@@ -109,16 +110,17 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
     let string_ends = s.u32s(2 * k + 2 * n, "the string ends")?;
     let category_flags = s.take(k, "the category flags")?;
     let item_flags = s.take(n, "the item flags")?;
-    let popularity = s.f64s(n, "popularity")?;
-    let published = s.f64s(n, "publishedAt")?;
+    let popularity = s.take(8 * n, "popularity")?;
+    let published = s.take(8 * n, "publishedAt")?;
     let category_ends = s.u32s(n, "the category ends")?;
     let item_categories = s.take(c, "the item categories")?;
     let related_ends = s.u32s(n, "the related ends")?;
-    let related_targets = s.u32s(r, "the related targets")?;
-    let related_weights = s.f32s(r, "the related weights")?;
+    // Neighbours are read in place (no copy of the two largest sections).
+    let related_targets = s.take(4 * r, "the related targets")?;
+    let related_weights = s.take(4 * r, "the related weights")?;
     let next_ends = s.u32s(n, "the next ends")?;
-    let next_targets = s.u32s(x, "the next targets")?;
-    let next_weights = s.f32s(x, "the next weights")?;
+    let next_targets = s.take(4 * x, "the next targets")?;
+    let next_weights = s.take(4 * x, "the next weights")?;
     let strings = s.take(strings_len, "the strings")?;
 
     let string = |i: usize, path: &dyn Fn() -> String| -> Result<&str> {
@@ -126,6 +128,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         std::str::from_utf8(strings.get(a..b).unwrap_or(&[])).map_err(|_| Error::invalid(path(), "is not valid UTF-8"))
     };
     let mut builder = Builder::new(k, n);
+    builder.reserve(c, r, x, strings_len);
     for i in 0..k {
         let path = || format!("catalogue.categories[{i}].id");
         let id = string(i, &path)?;
@@ -151,8 +154,8 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         for (j, &ci) in item_categories.get(a..b).unwrap_or(&[]).iter().enumerate() {
             builder.item_category(i, j, Target::Index(u32::from(ci)))?;
         }
-        let popularity = popularity.get(i).copied();
-        let published = published.get(i).copied().filter(|_| flags & HAS_PUBLISHED != 0);
+        let popularity = Some(le64(popularity, i));
+        let published = Some(le64(published, i)).filter(|_| flags & HAS_PUBLISHED != 0);
         builder.numbers(i, popularity, published, flags & REPEATABLE != 0)?;
         for (next, ends, targets, weights, total) in [
             (false, &related_ends, &related_targets, &related_weights, r),
@@ -163,9 +166,10 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
             if b - a > MAX_NEIGHBOURS {
                 return Err(Error::invalid(at(field), format!("more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}")));
             }
-            let targets = targets.get(a..b).unwrap_or(&[]);
-            let weights = weights.get(a..b).unwrap_or(&[]);
-            builder.edges(i, next, targets.iter().zip(weights).map(|(&t, &w)| (Target::Index(t), f64::from(w))))?;
+            let targets = targets.get(4 * a..4 * b).unwrap_or(&[]);
+            let weights = weights.get(4 * a..4 * b).unwrap_or(&[]);
+            let edges = targets.chunks_exact(4).zip(weights.chunks_exact(4));
+            builder.edges(i, next, edges.map(|(t, w)| (Target::Index(le32(t)), f64::from(f32::from_bits(le32(w))))))?;
         }
     }
     for (what, ends, total) in [("categories", &category_ends, c), ("related", &related_ends, r), ("next", &next_ends, x), ("strings", &string_ends, strings_len)] {
