@@ -10,7 +10,11 @@ import wasmBase64 from './pkg/ondevice_wasm.js';
 
 let ready = null;
 
+// The native decoders take well under a millisecond; the atob loop, the
+// fallback for older browsers, several (it runs before any JIT warms up).
 function bytes() {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(wasmBase64);
+  if (typeof globalThis.Buffer === 'function') return new Uint8Array(globalThis.Buffer.from(wasmBase64, 'base64'));
   const text = atob(wasmBase64);
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
