@@ -159,3 +159,30 @@ test('a stored privacy period starting at the end of time: refused, or renewsAt 
   const { renewsAt } = r.summary.privacy;
   assert.ok(renewsAt === null || renewsAt >= 9223372036854775807, `renewsAt ${renewsAt} is before the period start`);
 });
+
+test('an unreadable value written while a tab is open: quarantined, and the tab keeps and rewrites its own valid profile', async () => {
+  const ctx = await suite.context();
+  const a = await suite.open(ctx);
+  await a.evaluate(() => {
+    const { Personalizer, catalogue } = window.ondevice;
+    window.p = new Personalizer({ profile: 'default' });
+    window.p.loadCatalogue(catalogue);
+    window.p.setPreferences({ categories: { drama: 0.9 }, historyConsent: true });
+    window.p.record({ itemId: 'm7', kind: 'like' });
+  });
+  const garbage = '{"version":2,"preferences":{"variety":';
+  const b = await suite.open(ctx);
+  await b.evaluate(({ key, garbage }) => localStorage.setItem(key, garbage), { key: PROFILE_KEY, garbage });
+  await a.waitForFunction(() => window.p.profileSummary().notices.length > 0, null, { timeout: 5_000, polling: 20 });
+  const r = await a.evaluate(({ key, qkey }) => ({
+    categories: window.p.preferences().categories,
+    totalEvents: window.p.profileSummary().totalEvents,
+    quarantined: localStorage.getItem(qkey),
+    stored: JSON.parse(localStorage.getItem(key)),
+  }), { key: PROFILE_KEY, qkey: QUARANTINE_KEY });
+  assert.equal(r.quarantined, garbage, 'the unreadable value is kept aside');
+  assert.deepEqual({ categories: r.categories, totalEvents: r.totalEvents }, { categories: { drama: 0.9 }, totalEvents: 1 }, 'the open tab lost the person\'s preferences and history');
+  assert.deepEqual(r.stored.preferences.categories, { drama: 0.9 }, 'the valid profile is written back');
+  await assertClean(ctx);
+  await ctx.context.close();
+});
