@@ -23,6 +23,10 @@ async function tab(ctx) {
     window.p = new Personalizer({ profile: 'default' });
     window.p.loadCatalogue(catalogue);
     window.ondeviceChanges = 0;
+    window.storageEvents = 0;
+    window.addEventListener('storage', () => {
+      window.storageEvents++;
+    });
     window.p.onChange(() => {
       window.ondeviceChanges++;
     });
@@ -118,6 +122,11 @@ test('two tabs setting different preferences at once lose no change; both tabs a
     return { prefs: window.p.preferences(), events: window.p.exportData().data.history.events };
   }, PROFILE_KEY);
   const [sa, sb] = [await state(a), await state(b)];
+  // Quiet afterwards: no tab keeps writing in answer to the other's writes.
+  const events = () => Promise.all([a, b].map((page) => page.evaluate(() => window.storageEvents)));
+  const settled = await events();
+  await a.waitForTimeout(1000);
+  assert.deepEqual(await events(), settled, 'storage events kept coming after both tabs stopped: the tabs answer each other\'s writes');
   const stored = JSON.parse(await a.evaluate((key) => localStorage.getItem(key), PROFILE_KEY));
   const expected = { ...ra.last, ...rb.last };
   const actual = (prefs) => Object.fromEntries(Object.keys(expected).map((f) => [f, f.startsWith('categories.') ? (prefs.categories[f.slice(11)] ?? 0) : prefs[f]]));
