@@ -177,7 +177,10 @@ fn interesting(rng: &mut Rng) -> Value {
             let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
             serde_json::from_str(&text).unwrap_or(Value::Null)
         }
-        _ => serde_json::from_str(rng.pick(VALUES)).unwrap_or(Value::Null),
+        _ => {
+            let text: &str = rng.pick(VALUES);
+            serde_json::from_str(text).unwrap_or(Value::Null)
+        }
     }
 }
 
@@ -226,7 +229,10 @@ fn change(rng: &mut Rng, node: &mut Value, donor: Option<Value>) {
             *node = serde_json::Number::from_f64(y).map_or(Value::Null, Value::Number);
         }
         Value::String(s) if rng.chance(2) => match rng.below(4) {
-            0 => s.push_str(rng.pick(&["x", " ", "é", "\u{301}", "\u{200b}"])),
+            0 => {
+                let tail: &str = rng.pick(&["x", " ", "é", "\u{301}", "\u{200b}"]);
+                s.push_str(tail);
+            }
             1 => s.clear(),
             2 => *s = s.repeat(rng.size(1000)),
             _ => *s = rng.pick(&["m1", "m2", "m3", "a", "sci-fi", "drama", "health", "view", "like"]).to_string(),
