@@ -178,7 +178,7 @@ fn interesting(rng: &mut Rng) -> Value {
             serde_json::from_str(&text).unwrap_or(Value::Null)
         }
         _ => {
-            let text: &str = rng.pick(VALUES);
+            let text: &&str = rng.pick(VALUES);
             serde_json::from_str(text).unwrap_or(Value::Null)
         }
     }
@@ -230,7 +230,7 @@ fn change(rng: &mut Rng, node: &mut Value, donor: Option<Value>) {
         }
         Value::String(s) if rng.chance(2) => match rng.below(4) {
             0 => {
-                let tail: &str = rng.pick(&["x", " ", "é", "\u{301}", "\u{200b}"]);
+                let tail: &&str = rng.pick(&["x", " ", "é", "\u{301}", "\u{200b}"]);
                 s.push_str(tail);
             }
             1 => s.clear(),
