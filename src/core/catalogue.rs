@@ -671,7 +671,16 @@ impl<'a> RawCatalogue<'a> {
     fn build(&self) -> Result<(Catalogue, Vec<Warning>)> {
         let version = self.version.map_or("null", |v| self.text(v));
         if version != "1" {
-            return Err(Error::invalid("catalogue.version", format!("{version} is not supported; supported: {CATALOGUE_VERSION}")));
+            // The value as written (`2`, `"1"`), cut if it is long.
+            let mut end = version.len().min(60);
+            while !version.is_char_boundary(end) {
+                end -= 1;
+            }
+            let shown = match version.get(..end) {
+                Some(cut) if end < version.len() => format!("{cut}… ({} bytes)", version.len()),
+                _ => version.to_string(),
+            };
+            return Err(Error::invalid("catalogue.version", format!("{shown} is not supported; supported: {CATALOGUE_VERSION}")));
         }
         let n = self.ids.len();
         let mut b = Builder::new(self.categories.len(), n);

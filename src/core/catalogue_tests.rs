@@ -72,6 +72,16 @@ fn errors_name_the_path() {
 }
 
 #[test]
+fn a_long_version_is_cut_in_the_message() {
+    let mut v = fixtures::films();
+    v["version"] = json!("x".repeat(100_000));
+    let e = load(&v).unwrap_err();
+    assert_eq!(e.path(), "catalogue.version");
+    assert!(e.to_string().len() < 200, "{e}");
+    assert!(e.to_string().contains("(100002 bytes) is not supported"), "{e}");
+}
+
+#[test]
 fn unknown_category_message_lists_known_ones() {
     let mut v = fixtures::films();
     v["items"][41 % 6]["categories"][0] = json!("scifi");

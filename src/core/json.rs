@@ -517,7 +517,7 @@ impl<'a> Reader<'a> {
                 return Err(if self.peek_byte().is_none() { self.error("EOF while parsing an object") } else { self.error("expected `:`") });
             }
             self.pos += 1;
-            field(self, &key).map_err(|e| e.in_key(&key))?;
+            field(self, &key).map_err(|e| e.in_key(shortened(&key)))?;
             match self.peek_byte() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => break,
@@ -580,6 +580,20 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A key as shown in paths and messages: a hostile megabyte key is cut (at a
+/// character boundary) so that an error stays readable.
+fn shortened(key: &str) -> &str {
+    const SHOWN: usize = 64;
+    if key.len() <= SHOWN {
+        return key;
+    }
+    let mut end = SHOWN;
+    while !key.is_char_boundary(end) {
+        end -= 1;
+    }
+    key.get(..end).unwrap_or("")
+}
+
 /// Which of an object's fields were seen, for `missing field` and
 /// `duplicate field` (at most 32 fields per object).
 pub struct Fields {
@@ -608,7 +622,7 @@ impl Fields {
     pub fn see_known(&mut self, r: &Reader, key: &str) -> JsonResult<usize> {
         match self.see(r, key)? {
             Some(i) => Ok(i),
-            None => Err(r.error(format!("unknown field `{key}`, expected {}", self.one_of()))),
+            None => Err(r.error(format!("unknown field `{}`, expected {}", shortened(key), self.one_of()))),
         }
     }
 

@@ -112,6 +112,8 @@ fn fields_report_missing_duplicate_and_unknown() {
     assert!(run(r#"{"itemId": "a", "kind": "view"}"#).is_ok());
     assert!(run(r#"{"itemId": "a"}"#).unwrap_err().message().starts_with("missing field `kind`"));
     assert!(run(r#"{"itemId": "a", "itemId": "b"}"#).unwrap_err().message().starts_with("duplicate field `itemId`"));
+    let long = format!(r#"{{"{}": 1}}"#, "k".repeat(100_000));
+    assert!(run(&long).unwrap_err().message().len() < 300);
     let e = run(r#"{"user": 1}"#).unwrap_err();
     assert_eq!(e.path(), "user");
     assert!(e.message().starts_with("unknown field `user`, expected one of `itemId`, `kind`, `at`"), "{}", e.message());
