@@ -193,8 +193,15 @@ impl<S: Store> Session<S> {
         let key = self.quarantine.clone();
         match self.store.save(&key, text) {
             Ok(()) => {
-                self.notice("quarantined", format!("the stored profile could not be read ({err}); it was moved to the key \"{key}\" and the profile starts clean"));
-                self.profile = Profile::default();
+                // A tab that already holds a valid profile keeps it and writes
+                // it back (something overwrote storage while it was open); a
+                // tab that is just opening starts clean.
+                let kept = self.last_seen.is_some();
+                let what = if kept { "this page's profile was kept and written back" } else { "the profile starts clean" };
+                self.notice("quarantined", format!("the stored profile could not be read ({err}); it was moved to the key \"{key}\" and {what}"));
+                if !kept {
+                    self.profile = Profile::default();
+                }
                 self.last_seen = Some(text.to_string());
                 self.persist(now, None);
             }

@@ -144,3 +144,20 @@ fn a_write_from_a_stale_read_does_not_lose_this_tabs_change() {
     };
     assert_eq!(stored.preferences, a.profile.preferences);
 }
+
+#[test]
+fn garbage_written_while_a_tab_is_open_does_not_cost_it_its_profile() {
+    let mut s = Session::open(MemoryStore::default(), "p", NOW);
+    s.profile = with_history(3);
+    s.persist(NOW, None);
+    s.store_mut().map.insert(profile_key("p"), "{\"version\":2,\"preferences\":".into());
+    assert!(s.sync(NOW, None));
+    assert_eq!(s.profile.history.events.len(), 3);
+    assert_eq!(s.profile.preferences.slider("drama"), 0.7);
+    assert!(s.notices().iter().any(|n| n.code == "quarantined" && n.message.contains("kept")), "{:?}", s.notices());
+    assert_eq!(s.store().map[&quarantine_key("p")], "{\"version\":2,\"preferences\":");
+    match Profile::decode(&s.store().map[&profile_key("p")]) {
+        Decoded::Ok(p) => assert_eq!(p.history.events.len(), 3),
+        other => panic!("{other:?}"),
+    }
+}
