@@ -204,9 +204,12 @@ fn change(rng: &mut Rng, node: &mut Value, donor: Option<Value>) {
                     a.remove(i);
                 }
                 1 => {
-                    // Grow a list past its limit now and then.
+                    // Grow a list past its limit now and then, but not past
+                    // what survives the cut to MAX_INPUT (a 60 KB string
+                    // repeated 10,001 times is 600 MB of mutator garbage).
                     let copy = a[i].clone();
-                    let n = *rng.pick(&[1usize, 2, 15, 16, 17, 99, 100, 101, 255, 256, 257, 2001, 10_001]);
+                    let size = copy.to_string().len() + 1;
+                    let n = (*rng.pick(&[1usize, 2, 15, 16, 17, 99, 100, 101, 255, 256, 257, 2001, 10_001])).min(MAX_INPUT / size + 1);
                     for _ in 0..n {
                         a.push(copy.clone());
                     }
@@ -234,7 +237,7 @@ fn change(rng: &mut Rng, node: &mut Value, donor: Option<Value>) {
                 s.push_str(tail);
             }
             1 => s.clear(),
-            2 => *s = s.repeat(rng.size(1000)),
+            2 => *s = s.repeat(rng.size(1000).min(MAX_INPUT / (s.len() + 1) + 1)),
             _ => *s = rng.pick(&["m1", "m2", "m3", "a", "sci-fi", "drama", "health", "view", "like"]).to_string(),
         },
         _ => *node = if rng.chance(8) { Value::Object(Map::new()) } else { interesting(rng) },
