@@ -19,8 +19,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// An invalid-input error. Messages are capped at `MAX_MESSAGE_BYTES`:
+    /// a value quoted from hostile input (a megabyte string) must not become
+    /// a megabyte error or storage notice.
     pub fn invalid(path: impl fmt::Display, message: impl fmt::Display) -> Self {
-        Error::Invalid { path: path.to_string(), message: message.to_string() }
+        Error::Invalid { path: cap(path.to_string(), MAX_MESSAGE_BYTES), message: cap(message.to_string(), MAX_MESSAGE_BYTES) }
     }
 
     /// The field path this error is about, for UIs that highlight a control.
@@ -61,6 +64,24 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Longest path or message of an error, in bytes.
+pub const MAX_MESSAGE_BYTES: usize = 600;
+
+/// `text` cut to at most `max` bytes on a character boundary, saying how long it was.
+fn cap(mut text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let len = text.len();
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push_str(&format!("… ({len} bytes in all)"));
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +92,13 @@ mod tests {
         assert_eq!(join_path("rank", "."), "rank");
         assert_eq!(join_path("ids", "[2]"), "ids[2]");
         assert_eq!(join_path("", "limit"), "limit");
+    }
+
+    #[test]
+    fn messages_from_hostile_values_stay_short() {
+        let e = Error::invalid("import.data.history.events[0]", format!("invalid type: string {:?}", "é".repeat(500_000)));
+        assert!(e.to_string().len() < 2 * MAX_MESSAGE_BYTES, "{}", e.to_string().len());
+        assert!(e.to_string().ends_with("(1000023 bytes in all)"), "{}", &e.to_string()[e.to_string().len() - 40..]);
     }
 
     #[test]
