@@ -69,18 +69,8 @@ impl BuildError {
 pub type Result<T, E = BuildError> = std::result::Result<T, E>;
 
 /// A value shown in an error, shortened so a 1 MB cell does not become a
-/// 1 MB message (same rule as the core's `quote`).
-pub fn quote(s: &str) -> String {
-    const SHOWN: usize = 60;
-    if s.len() <= SHOWN {
-        return format!("{s:?}");
-    }
-    let mut end = SHOWN;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{:?}… ({} bytes)", s.get(..end).unwrap_or(""), s.len())
-}
+/// 1 MB message: the core's own rule.
+pub use ondevice::core::limits::quote;
 
 #[cfg(test)]
 mod tests {
