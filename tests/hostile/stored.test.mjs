@@ -186,3 +186,16 @@ test('an unreadable value written while a tab is open: quarantined, and the tab 
   await assertClean(ctx);
   await ctx.context.close();
 });
+
+test('stored events far in the future or the past are dropped on load; the rest is kept', async () => {
+  const text = JSON.stringify({ version: 1, preferences: { historyConsent: true }, history: { events: [
+    { item: 'm1', kind: 'view', at: 0 },
+    { item: 'm2', kind: 'like', at: NOW - DAY },
+    { item: 'm3', kind: 'view', at: NOW + 3650 * DAY },
+  ] } });
+  const r = await openWith(text);
+  assert.equal(r.thrown, null);
+  assert.equal(r.quarantined, null);
+  const stored = JSON.parse(r.storedAfterWrite);
+  assert.deepEqual(stored.history.events.map((e) => e.item), ['m2', 'm2'], 'the 1970 and the 2036 events are gone; m2 kept (and m2 recorded by the test)');
+});
