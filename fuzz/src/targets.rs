@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use ondevice::core::json::ToJson;
 use ondevice::core::profile::{Decoded, Profile};
 use ondevice::core::store::{profile_key, quarantine_key, MemoryStore};
 use ondevice::core::{Catalogue, Error, Personalizer};
@@ -135,6 +136,11 @@ fn same_document(a: &Value, b: &Value, what: &str) {
     panic!("property: {what} differs in the last bits of a number (float print/parse round trip): {a} vs {b}");
 }
 
+/// A profile's stored document, as a JSON value to compare.
+fn doc(p: &Profile) -> Value {
+    serde_json::from_str(&p.to_json()).unwrap_or_else(|e| panic!("property: a profile's stored form is not JSON: {e}"))
+}
+
 fn close(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
@@ -180,12 +186,13 @@ fn open_with(stored: Option<&str>) -> Personalizer<MemoryStore> {
 
 /// Everything a page could observe about a personalizer's state.
 fn snapshot(p: &Personalizer<MemoryStore>) -> (Value, BTreeMap<String, String>, Option<(usize, String)>) {
-    let mut export = p.export_data(NOW);
+    let mut export: Value = serde_json::from_str(&p.export_data(NOW)).unwrap_or_else(|e| panic!("property: an export is not JSON: {e}"));
     if let Some(o) = export.as_object_mut() {
         o.remove("exportedAt");
     }
     let cat = p.catalogue().map(|c| (c.len(), format!("{:?}|{}|{}", c.categories(), c.id(0), c.id(c.len().saturating_sub(1) as u32))));
-    (export, p.session().store().map.clone(), cat)
+    let stored = p.session().store().map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    (export, stored, cat)
 }
 
 /// Uses a personalizer the way a page does, read-only.
@@ -207,8 +214,10 @@ fn profile(text: &str) -> Outcome {
     let outcome = match &decoded {
         Decoded::Ok(profile) => {
             match Profile::decode(&profile.to_json()) {
-                Decoded::Ok(again) => same_document(&profile.to_value(), &again.to_value(), "a decoded profile, encoded and decoded again"),
-                other => panic!("property: ondevice cannot read back the profile it encoded: {other:?}"),
+                Decoded::Ok(again) => same_document(&doc(profile), &doc(&again), "a decoded profile, encoded and decoded again"),
+                other => {
+                    panic!("property: ondevice cannot read back the profile it encoded: {other:?}")
+                }
             }
             Outcome::ok("ok")
         }
@@ -235,8 +244,8 @@ fn import(text: &str) -> Outcome {
     let before = snapshot(&p);
     match Profile::import(text) {
         Ok(profile) => {
-            match Profile::import(&profile.export(PROFILE, NOW).to_string()) {
-                Ok(again) => same_document(&profile.to_value(), &again.to_value(), "an imported profile, exported and imported again"),
+            match Profile::import(&profile.export(PROFILE, NOW).to_json()) {
+                Ok(again) => same_document(&doc(&profile), &doc(&again), "an imported profile, exported and imported again"),
                 Err(e) => panic!("property: ondevice cannot import its own export: {e}"),
             }
             // importData also knows the time: it refuses events more than a

@@ -33,32 +33,15 @@ impl Error {
             Error::Refused(_) => "",
         }
     }
-
-    /// A serde_json error reading the document `root` (a free-form value,
-    /// so the root is the path).
-    pub(crate) fn from_json_text(root: &str, err: &serde_json::Error) -> Self {
-        Error::invalid(root, describe_json_error(err))
-    }
 }
 
-/// `root` + serde_path_to_error's path (`items[3].id`, or `.` for the root).
+/// `root` + a path below it (`items[3].id`, or `.`/empty for the root).
 pub(crate) fn join_path(root: &str, sub: &str) -> String {
     match sub {
         "" | "." | "?" => root.to_string(),
         s if s.starts_with('[') => format!("{root}{s}"),
         s if root.is_empty() => s.to_string(),
         s => format!("{root}.{s}"),
-    }
-}
-
-fn describe_json_error(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    // serde_json appends " at line L column C"; keep it, it helps with files.
-    if text.contains("invalid type: null") {
-        // JSON.stringify turns NaN and Infinity into null: say so.
-        format!("{text} (NaN and Infinity are not allowed; JSON turns them into null)")
-    } else {
-        text
     }
 }
 

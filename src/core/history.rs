@@ -3,19 +3,18 @@
 //! exponential decay, see `Folded`); events past the retention window are
 //! dropped.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+use litemap::LiteMap;
 
 use super::catalogue::Catalogue;
+use super::fields::{map, whole};
+use super::json::{Fields, JsonResult, Reader, ToJson, Writer};
 use super::limits::{MAX_EVENTS, MAX_IMPRESSION_ITEMS};
 
 pub const DAY_MS: i64 = 86_400_000;
 /// Half-life of learned interest: an event this old counts half as much.
 pub const INTEREST_HALF_LIFE_DAYS: f64 = 30.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     View,
     Click,
@@ -74,8 +73,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub item: String,
     pub kind: Kind,
@@ -85,34 +83,27 @@ pub struct Event {
 
 /// Decayed interest of folded events, kept as a sum valid at time `at`:
 /// decay is multiplicative, so sum(w·2^-(t-aᵢ)/h) = 2^-(t-at)/h · sum(w·2^-(at-aᵢ)/h).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Folded {
     pub weight: f64,
     pub at: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Impressions {
     /// Day number (ms / DAY_MS) these counts are for.
     pub day: i64,
-    pub counts: BTreeMap<String, u32>,
+    pub counts: LiteMap<String, u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     /// Oldest first.
-    #[serde(default)]
     pub events: Vec<Event>,
     /// Category id -> folded interest.
-    #[serde(default)]
-    pub folded: BTreeMap<String, Folded>,
+    pub folded: LiteMap<String, Folded>,
     /// Events folded or dropped for length, by kind (for the summary).
-    #[serde(default)]
-    pub folded_counts: BTreeMap<Kind, u64>,
-    #[serde(default)]
+    pub folded_counts: LiteMap<Kind, u64>,
     pub impressions: Impressions,
 }
 
@@ -161,7 +152,9 @@ impl History {
         let Some(cat) = catalogue else { return };
         let Some(i) = cat.item(&e.item) else { return };
         for &c in cat.item_categories(i) {
-            let Some(category) = cat.category_at(c) else { continue };
+            let Some(category) = cat.category_at(c) else {
+                continue;
+            };
             if category.sensitive {
                 continue;
             }
@@ -177,7 +170,7 @@ impl History {
     pub fn impress(&mut self, id: &str, now: i64) -> bool {
         let day = now.div_euclid(DAY_MS);
         if self.impressions.day != day {
-            self.impressions = Impressions { day, counts: BTreeMap::new() };
+            self.impressions = Impressions { day, counts: LiteMap::new() };
         }
         if let Some(n) = self.impressions.counts.get_mut(id) {
             *n = n.saturating_add(1);
@@ -230,7 +223,7 @@ impl History {
     }
 
     /// Event counts by kind, folded ones included.
-    pub fn counts(&self) -> BTreeMap<Kind, u64> {
+    pub fn counts(&self) -> LiteMap<Kind, u64> {
         let mut counts = self.folded_counts.clone();
         for e in &self.events {
             let n = counts.entry(e.kind).or_insert(0);
@@ -250,6 +243,127 @@ impl History {
 
     pub fn is_empty(&self) -> bool {
         self.events.is_empty() && self.folded.is_empty() && self.folded_counts.is_empty() && self.impressions.counts.is_empty()
+    }
+}
+
+/// Stored form (keys in alphabetical order, as the profile has always been
+/// written): `{"events":[{"at","item","kind"}],"folded":{id:{"at","weight"}},
+/// "foldedCounts":{kind:n},"impressions":{"counts":{id:n},"day"}}`.
+impl ToJson for History {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("events").array(&self.events, |w, e| {
+            w.raw("{").key("at").integer(e.at).key("item").string(&e.item).key("kind").string(e.kind.name()).raw("}");
+        });
+        w.key("folded").raw("{");
+        for (id, f) in self.folded.iter() {
+            w.key(id).raw("{").key("at").integer(f.at).key("weight").number(f.weight).raw("}");
+        }
+        w.raw("}").key("foldedCounts").raw("{");
+        let mut counts: Vec<(&str, u64)> = self.folded_counts.iter().map(|(k, n)| (k.name(), *n)).collect();
+        counts.sort_unstable();
+        for (kind, n) in counts {
+            w.key(kind).integer(n as i64);
+        }
+        w.raw("}").key("impressions").raw("{").key("counts").raw("{");
+        for (id, n) in self.impressions.counts.iter() {
+            w.key(id).integer(i64::from(*n));
+        }
+        w.raw("}").key("day").integer(self.impressions.day).raw("}}");
+    }
+}
+
+const KINDS: &str = "`view`, `click`, `purchase`, `like`, `dislike`, `dismiss`";
+
+/// Bounds while reading: the profile's byte limit bounds everything, these
+/// bound allocation per collection before that.
+const MAX_STORED_EVENTS: usize = 1_000_000;
+const MAX_STORED_FOLDED: usize = 100_000;
+
+impl Kind {
+    fn read(r: &mut Reader) -> JsonResult<Kind> {
+        let name = r.string()?;
+        Kind::parse(&name).ok_or_else(|| r.error(format!("unknown variant `{}`, expected one of {KINDS}", name.get(..64).unwrap_or(&name))))
+    }
+}
+
+impl History {
+    /// Reads the stored form; every field is optional, unknown ones refused.
+    pub fn read(r: &mut Reader) -> JsonResult<History> {
+        let mut h = History::default();
+        let mut fields = Fields::new(&["events", "folded", "foldedCounts", "impressions"]);
+        r.object("struct History", |r, key| match fields.see_known(r, key)? {
+            0 => r.array(MAX_STORED_EVENTS, "a sequence", |r, _| {
+                h.events.push(Event::read(r)?);
+                Ok(())
+            }),
+            1 => map(r, MAX_STORED_FOLDED, |r, id| {
+                let f = Folded::read(r)?;
+                h.folded.insert(id.to_string(), f);
+                Ok(())
+            }),
+            2 => r.object("a map", |r, kind| {
+                let Some(k) = Kind::parse(kind) else {
+                    return Err(r.error(format!("unknown variant `{}`, expected one of {KINDS}", kind.get(..64).unwrap_or(kind))));
+                };
+                h.folded_counts.insert(k, whole(r, "u64")?);
+                Ok(())
+            }),
+            _ => {
+                h.impressions = Impressions::read(r)?;
+                Ok(())
+            }
+        })?;
+        Ok(h)
+    }
+}
+
+impl Event {
+    fn read(r: &mut Reader) -> JsonResult<Event> {
+        let (mut item, mut kind, mut at) = (String::new(), Kind::View, 0);
+        let mut fields = Fields::new(&["item", "kind", "at"]);
+        r.object("struct Event", |r, key| {
+            match fields.see_known(r, key)? {
+                0 => item = r.string()?.into_owned(),
+                1 => kind = Kind::read(r)?,
+                _ => at = whole(r, "i64")?,
+            }
+            Ok(())
+        })?;
+        fields.require(r, &["item", "kind", "at"])?;
+        Ok(Event { item, kind, at })
+    }
+}
+
+impl Folded {
+    fn read(r: &mut Reader) -> JsonResult<Folded> {
+        let (mut weight, mut at) = (0.0, 0);
+        let mut fields = Fields::new(&["weight", "at"]);
+        r.object("struct Folded", |r, key| {
+            match fields.see_known(r, key)? {
+                0 => weight = r.number()?,
+                _ => at = whole(r, "i64")?,
+            }
+            Ok(())
+        })?;
+        fields.require(r, &["weight", "at"])?;
+        Ok(Folded { weight, at })
+    }
+}
+
+impl Impressions {
+    fn read(r: &mut Reader) -> JsonResult<Impressions> {
+        let mut out = Impressions::default();
+        let mut fields = Fields::new(&["day", "counts"]);
+        r.object("struct Impressions", |r, key| match fields.see_known(r, key)? {
+            0 => whole(r, "i64").map(|d| out.day = d),
+            _ => map(r, MAX_IMPRESSION_ITEMS, |r, id| {
+                let n = whole(r, "u32")?;
+                out.counts.insert(id.to_string(), n);
+                Ok(())
+            }),
+        })?;
+        fields.require(r, &["day", "counts"])?;
+        Ok(out)
     }
 }
 

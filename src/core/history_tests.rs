@@ -55,7 +55,7 @@ fn folding_is_exact_under_decay() {
     h.compact(Some(&cat));
     h.compact(Some(&cat));
     assert!(h.events.is_empty());
-    let f = &h.folded["sci-fi"];
+    let f = &h.folded.get("sci-fi").unwrap();
     let got = f.weight * decay(NOW - f.at, INTEREST_HALF_LIFE_DAYS);
     assert!((got - expected).abs() < 1e-9, "{got} vs {expected}");
 }

@@ -4,6 +4,9 @@
 pub mod catalogue;
 pub mod error;
 pub mod explain;
+mod fields;
+#[cfg(test)]
+pub mod fixtures;
 pub mod history;
 mod inputs;
 pub mod json;
@@ -16,8 +19,6 @@ pub mod rank;
 mod results;
 pub mod signals;
 pub mod store;
-#[cfg(test)]
-pub mod fixtures;
 
 pub use catalogue::{Catalogue, Warning};
 pub use error::{Error, Result};

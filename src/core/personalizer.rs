@@ -3,17 +3,12 @@
 //! change anything. `now` (ms since epoch) is always passed in: the core
 //! never reads a clock.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
-use serde_json::Value;
-
 use super::catalogue::{Catalogue, Warning};
 use super::error::{Error, Result};
 use super::explain::{Explanation, Reason, Wording};
 use super::history::{Event, Kind, DAY_MS};
 use super::inputs::{read_ids, RankInput, RecordInput};
-use super::json::display_f64;
+use super::json::{display_f64, ToJson, Writer};
 use super::limits::{check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES};
 use super::preferences::Preferences;
 use super::privacy::{self, BudgetSummary, Report};
@@ -28,14 +23,16 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const FUTURE_TOLERANCE_MS: i64 = DAY_MS;
 
 /// One ranked item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Ranked {
     pub id: String,
     pub score: f64,
     pub reasons: Vec<Reason>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Interest {
     pub category: String,
     pub label: String,
@@ -44,12 +41,13 @@ pub struct Interest {
 }
 
 /// What the module knows and keeps, for the "your data" view.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Summary {
     pub profile: String,
     pub interests: Vec<Interest>,
-    pub events: BTreeMap<&'static str, u64>,
+    /// Count per kind of event, by kind name in alphabetical order.
+    pub events: Vec<(&'static str, u64)>,
     pub total_events: u64,
     pub oldest_event: Option<i64>,
     pub history_consent: bool,
@@ -60,6 +58,33 @@ pub struct Summary {
     pub storage_keys: Vec<String>,
     pub notices: Vec<Notice>,
     pub privacy: BudgetSummary,
+}
+
+impl ToJson for Summary {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("profile").string(&self.profile).key("interests").array(&self.interests, |w, i| {
+            w.raw("{").key("category").string(&i.category).key("label").string(&i.label).key("weight").number(i.weight).raw("}");
+        });
+        w.key("events").raw("{");
+        for (kind, n) in &self.events {
+            w.key(kind).integer(*n as i64);
+        }
+        w.raw("}").key("totalEvents").integer(self.total_events as i64).key("oldestEvent");
+        match self.oldest_event {
+            Some(t) => w.integer(t),
+            None => w.raw("null"),
+        };
+        w.key("historyConsent").boolean(self.history_consent).key("retentionDays").integer(i64::from(self.retention_days));
+        w.key("bytesStored").integer(self.bytes_stored as i64).key("persistent").boolean(self.persistent);
+        w.key("storageKeys").array(&self.storage_keys, |w, k| {
+            w.string(k);
+        });
+        w.key("notices");
+        self.notices.write_json(w);
+        w.key("privacy");
+        self.privacy.write_json(w);
+        w.raw("}");
+    }
 }
 
 pub struct Personalizer<S: Store> {
@@ -111,9 +136,8 @@ impl<S: Store> Personalizer<S> {
 
     /// Applies a partial preferences object; all fields or none.
     pub fn set_preferences(&mut self, patch: &str, now: i64) -> Result<()> {
-        let patch: Value = serde_json::from_str(patch).map_err(|e| Error::from_json_text("preferences", &e))?;
         self.session.sync(now, self.catalogue.as_ref());
-        let next = self.session.profile.preferences.patched(&patch, "preferences", self.catalogue.as_ref())?;
+        let next = self.session.profile.preferences.patched_text(patch, "preferences", self.catalogue.as_ref())?;
         let retention_changed = next.retention_days != self.session.profile.preferences.retention_days;
         let profile = &mut self.session.profile;
         super::preferences::stamp_changes(&profile.preferences, &next, &mut profile.changed, now);
@@ -173,9 +197,7 @@ impl<S: Store> Personalizer<S> {
     fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
         let context = match &input.context {
             None => None,
-            Some(c) => Some(cat.item(c).ok_or_else(|| {
-                Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(c)))
-            })?),
+            Some(c) => Some(cat.item(c).ok_or_else(|| Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(c))))?),
         };
         // Unknown ids in `exclude` are ignored: sites may pass stale ids.
         let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
@@ -241,11 +263,12 @@ impl<S: Store> Personalizer<S> {
                 .collect(),
         };
         let counts = profile.history.counts();
-        let events: BTreeMap<&'static str, u64> = Kind::ALL.iter().map(|k| (k.name(), counts.get(k).copied().unwrap_or(0))).collect();
+        let mut events: Vec<(&'static str, u64)> = Kind::ALL.iter().map(|k| (k.name(), counts.get(k).copied().unwrap_or(0))).collect();
+        events.sort_unstable();
         Summary {
             profile: self.name.clone(),
             interests,
-            total_events: events.values().sum(),
+            total_events: events.iter().map(|(_, n)| n).sum(),
             events,
             oldest_event: profile.history.oldest(),
             history_consent: profile.preferences.history_consent,
@@ -297,8 +320,9 @@ impl<S: Store> Personalizer<S> {
         Ok(report)
     }
 
-    pub fn export_data(&self, now: i64) -> Value {
-        self.session.profile.export(&self.name, now)
+    /// The export file, as JSON text.
+    pub fn export_data(&self, now: i64) -> String {
+        self.session.profile.export(&self.name, now).to_json()
     }
 
     /// Replaces everything stored with an export file; all or nothing.

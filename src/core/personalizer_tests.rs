@@ -210,8 +210,7 @@ fn export_forget_import_round_trips() {
     assert_eq!(p.preferences(), &Preferences::default());
     assert_eq!(p.summary(NOW).total_events, 0);
     p.import_data(&file, NOW).unwrap();
-    let file: serde_json::Value = serde_json::from_str(&file).unwrap();
-    assert_eq!(fixtures::person_data(p.export_data(NOW)), fixtures::person_data(file));
+    assert_eq!(fixtures::person_data(&p.export_data(NOW)), fixtures::person_data(&file));
     assert_eq!(ids(&mut p, json!({})), before);
 }
 
@@ -222,8 +221,8 @@ fn summary_reports_what_is_kept() {
     p.record(&json!({ "itemId": "m3", "kind": "view", "at": NOW - 5 * DAY_MS }).to_string(), NOW).unwrap();
     record(&mut p, "m4", "dislike");
     let s = p.summary(NOW);
-    assert_eq!(s.events["view"], 1);
-    assert_eq!(s.events["dislike"], 1);
+    assert!(s.events.contains(&("view", 1)));
+    assert!(s.events.contains(&("dislike", 1)));
     assert_eq!(s.total_events, 2);
     assert_eq!(s.oldest_event, Some(NOW - 5 * DAY_MS));
     assert!(s.persistent && s.history_consent);

@@ -2,13 +2,12 @@
 //! objects; each field is checked and the whole patch is applied only if every
 //! field is valid, so a bad value changes nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde::Serialize;
-use serde_json::{Map, Value};
+use litemap::LiteMap;
 
 use super::catalogue::Catalogue;
 use super::error::{Error, Result};
+use super::fields::{describe, Checked};
+use super::json::{JsonResult, Kind, Reader, ToJson, Writer};
 use super::limits::{check_id, quote, MAX_CATEGORIES};
 
 pub const DEFAULT_PERSONALIZATION: f64 = 1.0;
@@ -20,17 +19,16 @@ pub const MAX_RETENTION_DAYS: u32 = 365;
 
 const FIELDS: &str = "personalization, categories, blocked, sensitive, variety, frequencyCap, historyConsent, retentionDays, shareStatistics";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Preferences {
     /// 0..1: how strongly to personalize; 0 is exactly the site's own order.
     pub personalization: f64,
     /// Category id -> -1 ("less") .. +1 ("more"). Zero entries are not kept.
-    pub categories: BTreeMap<String, f64>,
-    /// Categories never shown.
-    pub blocked: BTreeSet<String>,
-    /// Sensitive categories the person explicitly turned on.
-    pub sensitive: BTreeSet<String>,
+    pub categories: LiteMap<String, f64>,
+    /// Categories never shown (sorted, no repeats).
+    pub blocked: Vec<String>,
+    /// Sensitive categories the person explicitly turned on (sorted, no repeats).
+    pub sensitive: Vec<String>,
     /// 0..1: how much the top of the list is diversified across categories.
     pub variety: f64,
     /// Times one item may be shown per day before it is pushed down.
@@ -47,9 +45,9 @@ impl Default for Preferences {
     fn default() -> Self {
         Preferences {
             personalization: DEFAULT_PERSONALIZATION,
-            categories: BTreeMap::new(),
-            blocked: BTreeSet::new(),
-            sensitive: BTreeSet::new(),
+            categories: LiteMap::new(),
+            blocked: Vec::new(),
+            sensitive: Vec::new(),
             variety: DEFAULT_VARIETY,
             frequency_cap: DEFAULT_FREQUENCY_CAP,
             history_consent: false,
@@ -60,30 +58,43 @@ impl Default for Preferences {
 }
 
 impl Preferences {
-    /// Returns these preferences with `patch` applied, or the first invalid
-    /// field. `root` prefixes paths in errors (`preferences`, or
-    /// `profile.preferences` when reading storage). With a catalogue, category
-    /// references are checked against it.
-    pub fn patched(&self, patch: &Value, root: &str, catalogue: Option<&Catalogue>) -> Result<Preferences> {
-        let Value::Object(fields) = patch else {
-            return Err(Error::invalid(root, format!("expected an object, found {}", kind_of(patch))));
-        };
-        let mut next = self.clone();
-        for (key, value) in fields {
-            let path = format!("{root}.{key}");
-            match key.as_str() {
-                "personalization" => next.personalization = unit(&path, value, 0.0)?,
-                "variety" => next.variety = unit(&path, value, 0.0)?,
-                "categories" => patch_sliders(&mut next.categories, &path, value, catalogue)?,
-                "blocked" => next.blocked = category_set(&path, value, catalogue, false)?,
-                "sensitive" => next.sensitive = category_set(&path, value, catalogue, true)?,
-                "frequencyCap" => next.frequency_cap = whole(&path, value, 1, MAX_FREQUENCY_CAP)?,
-                "retentionDays" => next.retention_days = whole(&path, value, 1, MAX_RETENTION_DAYS)?,
-                "historyConsent" => next.history_consent = flag(&path, value)?,
-                "shareStatistics" => next.share_statistics = flag(&path, value)?,
-                _ => return Err(Error::invalid(path, format!("unknown field; known: {FIELDS}"))),
-            }
+    /// Returns these preferences with the patch in `text` (a JSON object)
+    /// applied, or the first invalid field. `root` prefixes paths in errors
+    /// (`preferences`, or `profile.preferences` when reading storage). With a
+    /// catalogue, category references are checked against it.
+    pub fn patched_text(&self, text: &str, root: &str, catalogue: Option<&Catalogue>) -> Result<Preferences> {
+        let mut r = Reader::new(text);
+        let next = self.patched(&mut r, root, catalogue)?;
+        r.finish().map_err(|e| e.into_error(root))?;
+        Ok(next)
+    }
+
+    /// Like `patched_text`, reading the object at the reader's cursor.
+    pub fn patched(&self, r: &mut Reader, root: &str, catalogue: Option<&Catalogue>) -> Result<Preferences> {
+        if r.peek().map_err(|e| e.into_error(root))? != Kind::Object {
+            let found = describe(r).map_err(|e| e.into_error(root))?;
+            return Err(Error::invalid(root, format!("expected an object, found {found}")));
         }
+        let mut next = self.clone();
+        let mut checked = Checked::default();
+        let read = r.object("an object", |r, key| {
+            let path = format!("{root}.{key}");
+            let p = &mut next;
+            let outcome = match key {
+                "personalization" => unit(r, &path)?.map(|x| p.personalization = x),
+                "variety" => unit(r, &path)?.map(|x| p.variety = x),
+                "categories" => patch_sliders(r, &mut p.categories, &path, catalogue)?,
+                "blocked" => category_set(r, &path, catalogue, false)?.map(|s| p.blocked = s),
+                "sensitive" => category_set(r, &path, catalogue, true)?.map(|s| p.sensitive = s),
+                "frequencyCap" => whole(r, &path, 1, MAX_FREQUENCY_CAP)?.map(|x| p.frequency_cap = x),
+                "retentionDays" => whole(r, &path, 1, MAX_RETENTION_DAYS)?.map(|x| p.retention_days = x),
+                "historyConsent" => flag(r, &path)?.map(|x| p.history_consent = x),
+                "shareStatistics" => flag(r, &path)?.map(|x| p.share_statistics = x),
+                _ => Err(Error::invalid(path, format!("unknown field; known: {FIELDS}"))),
+            };
+            outcome.map_err(|e| checked.fail(e))
+        });
+        checked.finish(read, root)?;
         Ok(next)
     }
 
@@ -93,35 +104,65 @@ impl Preferences {
     }
 }
 
-fn kind_of(v: &Value) -> String {
-    match v {
-        Value::Null => "null (NaN and Infinity become null in JSON)".into(),
-        Value::Bool(b) => format!("{b}"),
-        Value::Number(n) => format!("{n}"),
-        Value::String(s) => quote(s),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
+/// What the preferences panel and storage see (keys in alphabetical order,
+/// as they have always been stored).
+impl ToJson for Preferences {
+    fn write_json(&self, w: &mut Writer) {
+        let list = |w: &mut Writer, ids: &[String]| {
+            w.array(ids, |w, id| {
+                w.string(id);
+            });
+        };
+        w.raw("{").key("blocked");
+        list(w, &self.blocked);
+        w.key("categories").raw("{");
+        for (id, x) in self.categories.iter() {
+            w.key(id).number(*x);
+        }
+        w.raw("}").key("frequencyCap").integer(i64::from(self.frequency_cap));
+        w.key("historyConsent").boolean(self.history_consent).key("personalization").number(self.personalization);
+        w.key("retentionDays").integer(i64::from(self.retention_days)).key("sensitive");
+        list(w, &self.sensitive);
+        w.key("shareStatistics").boolean(self.share_statistics).key("variety").number(self.variety).raw("}");
     }
 }
 
-/// A number in `low..=1`.
-fn unit(path: &str, v: &Value, low: f64) -> Result<f64> {
-    match v.as_f64() {
-        Some(x) if (low..=1.0).contains(&x) => Ok(x + 0.0),
-        _ => Err(Error::invalid(path, format!("{} is not allowed; allowed: a number from {low} to 1", kind_of(v)))),
+/// A field's value, or why it is not allowed. The outer result is the
+/// reader's (malformed JSON), the inner one the field's check.
+type Checked1<T> = JsonResult<Result<T>>;
+
+/// A number: its value and how it was written, or a description of
+/// whatever else was there.
+fn number(r: &mut Reader) -> JsonResult<Result<(f64, String), String>> {
+    if r.peek()? != Kind::Number {
+        return describe(r).map(Err);
     }
+    let start = r.offset();
+    let x = r.number()?;
+    Ok(Ok((x, r.source(start, r.offset()).trim_start().to_string())))
 }
 
-fn whole(path: &str, v: &Value, low: u32, high: u32) -> Result<u32> {
-    let ok = v.as_f64().filter(|x| x.fract() == 0.0 && *x >= f64::from(low) && *x <= f64::from(high));
-    match ok {
-        Some(x) => Ok(x as u32),
-        None => Err(Error::invalid(path, format!("{} is not allowed; allowed: a whole number from {low} to {high}", kind_of(v)))),
-    }
+/// A number in `0..=1`.
+fn unit(r: &mut Reader, path: &str) -> Checked1<f64> {
+    Ok(match number(r)? {
+        Ok((x, _)) if (0.0..=1.0).contains(&x) => Ok(x + 0.0),
+        Ok((_, raw)) | Err(raw) => Err(Error::invalid(path, format!("{raw} is not allowed; allowed: a number from 0 to 1"))),
+    })
 }
 
-fn flag(path: &str, v: &Value) -> Result<bool> {
-    v.as_bool().ok_or_else(|| Error::invalid(path, format!("{} is not allowed; allowed: true or false", kind_of(v))))
+fn whole(r: &mut Reader, path: &str, low: u32, high: u32) -> Checked1<u32> {
+    Ok(match number(r)? {
+        Ok((x, _)) if x.fract() == 0.0 && x >= f64::from(low) && x <= f64::from(high) => Ok(x as u32),
+        Ok((_, raw)) | Err(raw) => Err(Error::invalid(path, format!("{raw} is not allowed; allowed: a whole number from {low} to {high}"))),
+    })
+}
+
+fn flag(r: &mut Reader, path: &str) -> Checked1<bool> {
+    if r.peek()? == Kind::Bool {
+        return r.boolean().map(Ok);
+    }
+    let found = describe(r)?;
+    Ok(Err(Error::invalid(path, format!("{found} is not allowed; allowed: true or false"))))
 }
 
 fn check_category(path: &str, id: &str, catalogue: Option<&Catalogue>, sensitive_only: bool) -> Result<()> {
@@ -136,53 +177,75 @@ fn check_category(path: &str, id: &str, catalogue: Option<&Catalogue>, sensitive
     Ok(())
 }
 
-fn patch_sliders(sliders: &mut BTreeMap<String, f64>, path: &str, v: &Value, catalogue: Option<&Catalogue>) -> Result<()> {
-    let Value::Object(map) = v else {
-        return Err(Error::invalid(path, format!("expected an object of category id -> number from -1 to 1, found {}", kind_of(v))));
-    };
+fn patch_sliders(r: &mut Reader, sliders: &mut LiteMap<String, f64>, path: &str, catalogue: Option<&Catalogue>) -> Checked1<()> {
+    if r.peek()? != Kind::Object {
+        let found = describe(r)?;
+        return Ok(Err(Error::invalid(path, format!("expected an object of category id -> number from -1 to 1, found {found}"))));
+    }
     let mut next = sliders.clone();
-    for (id, x) in map {
+    let mut failure = None;
+    r.object("a map", |r, id| {
         let p = format!("{path}[{}]", quote(id));
-        check_category(&p, id, catalogue, false)?;
-        let value = match x.as_f64() {
-            Some(x) if (-1.0..=1.0).contains(&x) => x + 0.0,
-            _ => return Err(Error::invalid(p, format!("{} is not allowed; allowed: a number from -1 to 1", kind_of(x)))),
-        };
-        if value == 0.0 {
-            next.remove(id);
-        } else {
-            next.insert(id.clone(), value);
+        let checked = check_category(&p, id, catalogue, false).and(match number(r)? {
+            Ok((x, _)) if (-1.0..=1.0).contains(&x) => Ok(x + 0.0),
+            Ok((_, raw)) | Err(raw) => Err(Error::invalid(&p, format!("{raw} is not allowed; allowed: a number from -1 to 1"))),
+        });
+        match checked {
+            Ok(0.0) => {
+                next.remove(id);
+            }
+            Ok(x) => {
+                next.insert(id.to_string(), x);
+            }
+            Err(e) if failure.is_none() => failure = Some(e),
+            Err(_) => {}
         }
+        Ok(())
+    })?;
+    if let Some(e) = failure {
+        return Ok(Err(e));
     }
     if next.len() > MAX_CATEGORIES {
-        return Err(Error::invalid(path, format!("{} sliders; allowed: at most {MAX_CATEGORIES}", next.len())));
+        return Ok(Err(Error::invalid(path, format!("{} sliders; allowed: at most {MAX_CATEGORIES}", next.len()))));
     }
     *sliders = next;
-    Ok(())
+    Ok(Ok(()))
 }
 
-fn category_set(path: &str, v: &Value, catalogue: Option<&Catalogue>, sensitive_only: bool) -> Result<BTreeSet<String>> {
-    let Value::Array(ids) = v else {
-        return Err(Error::invalid(path, format!("expected an array of category ids, found {}", kind_of(v))));
-    };
-    if ids.len() > MAX_CATEGORIES {
-        return Err(Error::invalid(path, format!("{} entries; allowed: at most {MAX_CATEGORIES}", ids.len())));
+fn category_set(r: &mut Reader, path: &str, catalogue: Option<&Catalogue>, sensitive_only: bool) -> Checked1<Vec<String>> {
+    if r.peek()? != Kind::Array {
+        let found = describe(r)?;
+        return Ok(Err(Error::invalid(path, format!("expected an array of category ids, found {found}"))));
     }
-    let mut out = BTreeSet::new();
-    for (i, id) in ids.iter().enumerate() {
+    let mut out = Vec::new();
+    let mut failure = None;
+    r.array(MAX_CATEGORIES, "an array", |r, i| {
         let p = format!("{path}[{i}]");
-        let Value::String(id) = id else {
-            return Err(Error::invalid(p, format!("expected a category id, found {}", kind_of(id))));
+        let checked = if r.peek()? == Kind::String {
+            let id = r.string()?;
+            check_category(&p, &id, catalogue, sensitive_only).map(|()| id.into_owned())
+        } else {
+            let found = describe(r)?;
+            Err(Error::invalid(p, format!("expected a category id, found {found}")))
         };
-        check_category(&p, id, catalogue, sensitive_only)?;
-        out.insert(id.clone());
+        match checked {
+            Ok(id) => out.push(id),
+            Err(e) if failure.is_none() => failure = Some(e),
+            Err(_) => {}
+        }
+        Ok(())
+    })?;
+    if let Some(e) = failure {
+        return Ok(Err(e));
     }
-    Ok(out)
+    out.sort_unstable();
+    out.dedup();
+    Ok(Ok(out))
 }
 
 /// Change-time keys: one per field, and one per category slider
 /// (`categories.<id>`), so that two tabs changing different sliders merge.
-pub type ChangeTimes = BTreeMap<String, i64>;
+pub type ChangeTimes = LiteMap<String, i64>;
 
 /// Records `now` for every field (and slider) that differs between `old` and `new`.
 pub fn stamp_changes(old: &Preferences, new: &Preferences, changed: &mut ChangeTimes, now: i64) {
@@ -254,9 +317,24 @@ pub fn merge(ours: (&Preferences, &ChangeTimes), theirs: (&Preferences, &ChangeT
     (out, changed)
 }
 
-/// The preferences as a JSON object (for storage and export).
-pub fn to_value(p: &Preferences) -> Value {
-    serde_json::to_value(p).unwrap_or_else(|_| Value::Object(Map::new()))
+/// Stored form of the change times: `{"field": ms, "categories.<id>": ms}`.
+pub fn write_changes(changed: &ChangeTimes, w: &mut Writer) {
+    w.raw("{");
+    for (k, t) in changed.iter() {
+        w.key(k).integer(*t);
+    }
+    w.raw("}");
+}
+
+/// Reads the stored change times (at most one per preference and slider).
+pub fn read_changes(r: &mut Reader) -> JsonResult<ChangeTimes> {
+    let mut out = ChangeTimes::new();
+    super::fields::map(r, 2 * MAX_CATEGORIES + 16, |r, k| {
+        let t = super::fields::whole(r, "i64")?;
+        out.insert(k.to_string(), t);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -277,9 +355,10 @@ mod tests {
     #[test]
     fn patch_applies_every_field() {
         let p = Preferences::default()
-            .patched(
+            .patched_text(
                 &json!({"personalization": 0.5, "variety": 0, "categories": {"sci-fi": 0.5}, "blocked": ["horror"],
-                        "frequencyCap": 5, "historyConsent": true, "retentionDays": 30, "shareStatistics": true}),
+                        "frequencyCap": 5, "historyConsent": true, "retentionDays": 30, "shareStatistics": true})
+                .to_string(),
                 "preferences",
                 None,
             )
@@ -287,15 +366,15 @@ mod tests {
         assert_eq!(p.personalization, 0.5);
         assert_eq!(p.variety, 0.0);
         assert_eq!(p.slider("sci-fi"), 0.5);
-        assert!(p.blocked.contains("horror"));
+        assert_eq!(p.blocked, ["horror"]);
         assert_eq!((p.frequency_cap, p.retention_days), (5, 30));
         assert!(p.history_consent && p.share_statistics);
     }
 
     #[test]
     fn slider_patch_merges_and_zero_removes() {
-        let p = Preferences::default().patched(&json!({"categories": {"a": 0.5, "b": -1}}), "p", None).unwrap();
-        let p = p.patched(&json!({"categories": {"a": 0}}), "p", None).unwrap();
+        let p = Preferences::default().patched_text(&json!({"categories": {"a": 0.5, "b": -1}}).to_string(), "p", None).unwrap();
+        let p = p.patched_text(&json!({"categories": {"a": 0}}).to_string(), "p", None).unwrap();
         assert_eq!(p.categories.len(), 1);
         assert_eq!(p.slider("b"), -1.0);
     }
@@ -319,7 +398,7 @@ mod tests {
             (json!({"personalization": 0.2, "colour": "red"}), "preferences.colour"),
         ];
         for (patch, path) in cases {
-            let err = before.patched(&patch, "preferences", None).unwrap_err();
+            let err = before.patched_text(&patch.to_string(), "preferences", None).unwrap_err();
             assert_eq!(err.path(), path, "{err}");
         }
         assert_eq!(before, Preferences::default());
@@ -330,28 +409,48 @@ mod tests {
         let base = Preferences::default();
         let mut ca = ChangeTimes::new();
         let mut cb = ChangeTimes::new();
-        let a = base.patched(&json!({"variety": 0.7, "categories": {"x": 1}}), "p", None).unwrap();
+        let a = base.patched_text(&json!({"variety": 0.7, "categories": {"x": 1}}).to_string(), "p", None).unwrap();
         stamp_changes(&base, &a, &mut ca, 10);
-        let b = base.patched(&json!({"personalization": 0.4, "categories": {"y": -1}}), "p", None).unwrap();
+        let b = base.patched_text(&json!({"personalization": 0.4, "categories": {"y": -1}}).to_string(), "p", None).unwrap();
         stamp_changes(&base, &b, &mut cb, 20);
         let (m, c) = merge((&a, &ca), (&b, &cb));
         assert_eq!((m.variety, m.personalization, m.slider("x"), m.slider("y")), (0.7, 0.4, 1.0, -1.0));
         assert_eq!(c.get("variety"), Some(&10));
         // The same field changed on both sides: the later change wins, from either side.
-        let a2 = a.patched(&json!({"personalization": 0.9}), "p", None).unwrap();
+        let a2 = a.patched_text(&json!({"personalization": 0.9}).to_string(), "p", None).unwrap();
         stamp_changes(&a, &a2, &mut ca, 30);
         assert_eq!(merge((&a2, &ca), (&b, &cb)).0.personalization, 0.9);
         assert_eq!(merge((&b, &cb), (&a2, &ca)).0.personalization, 0.9);
         // A slider set back to 0 (removed) later than the other side's value stays removed.
-        let a3 = a2.patched(&json!({"categories": {"y": 0}}), "p", None).unwrap();
+        let a3 = a2.patched_text(&json!({"categories": {"y": 0}}).to_string(), "p", None).unwrap();
         let mut ca3 = ca.clone();
         stamp_changes(&b, &a3, &mut ca3, 40);
         assert_eq!(merge((&a3, &ca3), (&b, &cb)).0.slider("y"), 0.0);
     }
 
     #[test]
+    fn sets_are_sorted_without_repeats_and_written_as_stored_before() {
+        let p = Preferences::default().patched_text(r#"{"blocked": ["b", "a", "b"], "categories": {"z": 0.5, "a": -1}}"#, "p", None).unwrap();
+        assert_eq!(p.blocked, ["a", "b"]);
+        assert_eq!(
+            p.to_json(),
+            r#"{"blocked":["a","b"],"categories":{"a":-1.0,"z":0.5},"frequencyCap":3,"historyConsent":false,"personalization":1.0,"retentionDays":90,"sensitive":[],"shareStatistics":false,"variety":0.2}"#
+        );
+    }
+
+    #[test]
+    fn malformed_json_and_bad_values_inside_lists_name_the_field() {
+        let e = Preferences::default().patched_text(r#"{"variety": 0.5,"#, "preferences", None).unwrap_err();
+        assert_eq!(e.path(), "preferences");
+        let e = Preferences::default().patched_text(r#"{"blocked": ["a", "b c", 7]}"#, "preferences", None).unwrap_err();
+        assert_eq!(e.path(), "preferences.blocked[1]", "{e}");
+        let e = Preferences::default().patched_text(r#"{"categories": {"a": 0.5, "b": "x"}}"#, "preferences", None).unwrap_err();
+        assert_eq!((e.path(), e.to_string().contains("\"x\" is not allowed")), ("preferences.categories[\"b\"]", true), "{e}");
+    }
+
+    #[test]
     fn non_object_patch_is_refused() {
-        let err = Preferences::default().patched(&json!([1]), "preferences", None).unwrap_err();
+        let err = Preferences::default().patched_text(&json!([1]).to_string(), "preferences", None).unwrap_err();
         assert!(err.to_string().contains("expected an object"), "{err}");
     }
 }

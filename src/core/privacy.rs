@@ -22,10 +22,10 @@
 //! the period renews. Randomness comes from `getrandom` (the operating
 //! system's or the browser's cryptographic source), never from a seed.
 
-use serde::{Deserialize, Serialize};
-
 use super::error::{Error, Result};
+use super::fields::whole;
 use super::history::DAY_MS;
+use super::json::{display_f64, Fields, JsonResult, Reader, ToJson, Writer};
 use super::limits::MAX_CATEGORIES;
 
 /// How many top interests one report encodes (K).
@@ -52,8 +52,10 @@ pub fn q() -> f64 {
     1.0 / (EPSILON_PER_BIT.exp() + 1.0)
 }
 
-/// A locally randomized report: what a site may collect, if the person opts in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A locally randomized report: what a site may collect, if the person opts
+/// in. (serde's derives serve the site-side estimator in the aggregates
+/// builder; the wasm module reads and writes it with `json`.)
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Report {
     pub format: String,
@@ -69,30 +71,25 @@ pub struct Report {
 }
 
 /// The budget and memo, kept in the profile (exported, reset by `forget`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Budget {
     /// Start of the current budget period (ms since epoch), if a report was made.
-    #[serde(default)]
     pub period_start: Option<i64>,
     /// Epsilon spent in the current period.
-    #[serde(default)]
     pub spent: f64,
     /// Fresh reports of this period, each with the input set it encodes.
-    #[serde(default)]
     pub memo: Vec<Memo>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Memo {
     pub input: Vec<String>,
     pub report: Report,
 }
 
 /// The budget as `profileSummary().privacy` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct BudgetSummary {
     pub share_statistics: bool,
     pub epsilon_per_report: f64,
@@ -106,7 +103,7 @@ pub struct BudgetSummary {
 impl Budget {
     pub fn validated(self, root: &str) -> Result<Budget> {
         if !self.spent.is_finite() || self.spent < 0.0 {
-            return Err(Error::invalid(format!("{root}.spent"), format!("{} is not allowed; allowed: a finite number ≥ 0", self.spent)));
+            return Err(Error::invalid(format!("{root}.spent"), format!("{} is not allowed; allowed: a finite number ≥ 0", display_f64(self.spent))));
         }
         if self.period_start.is_some_and(|t| !(0..=8_640_000_000_000_000).contains(&t)) {
             return Err(Error::invalid(format!("{root}.periodStart"), "is not a valid time"));
@@ -138,13 +135,7 @@ impl Budget {
     /// The report for `input` over `domain`: the memoized one for this
     /// period, or a fresh one if the budget allows. `random` fills bytes from
     /// a cryptographic source.
-    pub fn report(
-        &mut self,
-        domain: &[String],
-        input: &[String],
-        now: i64,
-        random: &mut dyn FnMut(&mut [u8]) -> Result<()>,
-    ) -> Result<Report> {
+    pub fn report(&mut self, domain: &[String], input: &[String], now: i64, random: &mut dyn FnMut(&mut [u8]) -> Result<()>) -> Result<Report> {
         self.renew(now);
         if let Some(m) = self.memo.iter().find(|m| m.input == input && m.report.categories == domain) {
             return Ok(m.report.clone());
@@ -153,21 +144,13 @@ impl Budget {
             let renews = self.period_start.map_or(now, |s| s.saturating_add(PERIOD_DAYS * DAY_MS));
             return Err(Error::Refused(format!(
                 "privateReport: the privacy budget of this period is spent (ε {} of {}); it renews at {renews} (ms since epoch)",
-                self.spent, BUDGET_PER_PERIOD
+                display_f64(self.spent),
+                display_f64(BUDGET_PER_PERIOD)
             )));
         }
         let truth: Vec<bool> = domain.iter().map(|c| input.contains(c)).collect();
         let bits = perturb(&truth, q(), random)?;
-        let report = Report {
-            format: REPORT_FORMAT.into(),
-            version: 1,
-            mechanism: "oue".into(),
-            epsilon: EPSILON_PER_REPORT,
-            p: P,
-            q: q(),
-            categories: domain.to_vec(),
-            bits,
-        };
+        let report = Report { format: REPORT_FORMAT.into(), version: 1, mechanism: "oue".into(), epsilon: EPSILON_PER_REPORT, p: P, q: q(), categories: domain.to_vec(), bits };
         self.period_start.get_or_insert(now);
         self.spent += EPSILON_PER_REPORT;
         self.memo.push(Memo { input: input.to_vec(), report: report.clone() });
@@ -202,11 +185,13 @@ pub fn perturb(truth: &[bool], q: f64, random: &mut dyn FnMut(&mut [u8]) -> Resu
 
 /// Randomness for reports: the platform's cryptographic source.
 pub fn system_random(buf: &mut [u8]) -> Result<()> {
-    getrandom::fill(buf).map_err(|e| Error::Refused(format!("privateReport: no cryptographic randomness available ({e})")))
+    // The error's text is not quoted: its Display pulls every OS error
+    // message into the wasm module, and the browser has one source anyway.
+    getrandom::fill(buf).map_err(|_| Error::Refused("privateReport: no cryptographic randomness available (crypto.getRandomValues failed)".into()))
 }
 
 /// One category's estimated share of people interested in it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Estimate {
     pub category: String,
@@ -267,6 +252,121 @@ pub fn normal_quantile(prob: f64) -> f64 {
     let tail = (1.0 - prob).clamp(1e-300, 0.5);
     let t = (-2.0 * tail.ln()).sqrt();
     t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
+}
+
+/// Keys in alphabetical order, as the profile has always stored them.
+impl ToJson for Report {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("bits").array(&self.bits, |w, b| {
+            w.integer(i64::from(*b));
+        });
+        w.key("categories").array(&self.categories, |w, c| {
+            w.string(c);
+        });
+        w.key("epsilon").number(self.epsilon).key("format").string(&self.format).key("mechanism").string(&self.mechanism);
+        w.key("p").number(self.p).key("q").number(self.q).key("version").integer(i64::from(self.version)).raw("}");
+    }
+}
+
+/// Stored form: `{"memo":[{"input":[..],"report":{..}}],"periodStart":t|null,"spent":x}`.
+impl ToJson for Budget {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("memo").array(&self.memo, |w, m| {
+            w.raw("{").key("input").array(&m.input, |w, c| {
+                w.string(c);
+            });
+            w.key("report");
+            m.report.write_json(w);
+            w.raw("}");
+        });
+        w.key("periodStart");
+        match self.period_start {
+            Some(t) => w.integer(t),
+            None => w.raw("null"),
+        };
+        w.key("spent").number(self.spent).raw("}");
+    }
+}
+
+impl ToJson for BudgetSummary {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("shareStatistics").boolean(self.share_statistics).key("epsilonPerReport").number(self.epsilon_per_report);
+        w.key("budgetPerPeriod").number(self.budget_per_period).key("periodDays").integer(self.period_days).key("spent").number(self.spent);
+        w.key("renewsAt");
+        match self.renews_at {
+            Some(t) => w.integer(t),
+            None => w.raw("null"),
+        };
+        w.raw("}");
+    }
+}
+
+fn strings(r: &mut Reader, limit: usize) -> JsonResult<Vec<String>> {
+    let mut out = Vec::new();
+    r.array(limit, "a sequence", |r, _| {
+        out.push(r.string()?.into_owned());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+impl Report {
+    fn read(r: &mut Reader) -> JsonResult<Report> {
+        const NAMES: [&str; 8] = ["format", "version", "mechanism", "epsilon", "p", "q", "categories", "bits"];
+        let mut out = Report { format: String::new(), version: 0, mechanism: String::new(), epsilon: 0.0, p: 0.0, q: 0.0, categories: Vec::new(), bits: Vec::new() };
+        let mut fields = Fields::new(&NAMES);
+        r.object("struct Report", |r, key| {
+            match fields.see_known(r, key)? {
+                0 => out.format = r.string()?.into_owned(),
+                1 => out.version = whole(r, "u32")?,
+                2 => out.mechanism = r.string()?.into_owned(),
+                3 => out.epsilon = r.number()?,
+                4 => out.p = r.number()?,
+                5 => out.q = r.number()?,
+                6 => out.categories = strings(r, MAX_CATEGORIES)?,
+                _ => r.array(MAX_CATEGORIES, "a sequence", |r, _| {
+                    out.bits.push(whole(r, "u8")?);
+                    Ok(())
+                })?,
+            }
+            Ok(())
+        })?;
+        fields.require(r, &NAMES)?;
+        Ok(out)
+    }
+}
+
+impl Budget {
+    /// Reads the stored form (every field optional) and checks it.
+    pub fn read(r: &mut Reader, root: &str) -> Result<Budget> {
+        let mut b = Budget::default();
+        let mut fields = Fields::new(&["periodStart", "spent", "memo"]);
+        r.object("struct Budget", |r, key| {
+            match fields.see_known(r, key)? {
+                0 => b.period_start = if r.null()? { None } else { Some(whole(r, "i64")?) },
+                1 => b.spent = r.number()?,
+                _ => r.array(16, "a sequence", |r, _| {
+                    let (mut input, mut report) = (None, None);
+                    let mut fields = Fields::new(&["input", "report"]);
+                    r.object("struct Memo", |r, key| {
+                        match fields.see_known(r, key)? {
+                            0 => input = Some(strings(r, MAX_CATEGORIES)?),
+                            _ => report = Some(Report::read(r)?),
+                        }
+                        Ok(())
+                    })?;
+                    fields.require(r, &["input", "report"])?;
+                    if let (Some(input), Some(report)) = (input, report) {
+                        b.memo.push(Memo { input, report });
+                    }
+                    Ok(())
+                })?,
+            }
+            Ok(())
+        })
+        .map_err(|e| e.into_error(root))?;
+        b.validated(root)
+    }
 }
 
 #[cfg(test)]

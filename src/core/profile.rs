@@ -9,10 +9,10 @@
 //!   writes merge per field. Version 1 documents are migrated on read: no
 //!   change times (every field loses a tie to the other tab) and epoch 0.
 
-use serde_json::{json, Value};
-
-use super::error::{join_path, Error, Result};
+use super::error::{Error, Result};
+use super::fields::{whole, Checked};
 use super::history::History;
+use super::json::{JsonError, Kind, Reader, ToJson, Writer};
 use super::limits::{check_id, quote, MAX_PROFILE_BYTES, MAX_TIMESTAMP_MS};
 use super::preferences::{self, ChangeTimes, Preferences};
 use super::privacy::Budget;
@@ -46,18 +46,39 @@ pub enum Decoded {
     Corrupt(Error),
 }
 
-impl Profile {
-    pub fn to_value(&self) -> Value {
-        json!({
-            "version": PROFILE_VERSION,
-            "preferences": preferences::to_value(&self.preferences),
-            "history": serde_json::to_value(&self.history).unwrap_or(Value::Null),
-            "privacy": serde_json::to_value(&self.budget).unwrap_or(Value::Null),
-            "changedAt": serde_json::to_value(&self.changed).unwrap_or(Value::Null),
-            "epoch": self.epoch,
-        })
+/// The stored document: `{"changedAt","epoch","history","preferences",
+/// "privacy","version"}` (alphabetical, as it has always been written).
+impl ToJson for Profile {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("changedAt");
+        preferences::write_changes(&self.changed, w);
+        w.key("epoch").integer(self.epoch).key("history");
+        self.history.write_json(w);
+        w.key("preferences");
+        self.preferences.write_json(w);
+        w.key("privacy");
+        self.budget.write_json(w);
+        w.key("version").integer(PROFILE_VERSION as i64).raw("}");
     }
+}
 
+/// An export file: the stored document wrapped with what it is.
+pub struct Export<'a> {
+    pub profile: &'a Profile,
+    pub name: &'a str,
+    pub now: i64,
+}
+
+impl ToJson for Export<'_> {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("data");
+        self.profile.write_json(w);
+        w.key("exportedAt").integer(self.now).key("format").string(EXPORT_FORMAT);
+        w.key("profile").string(self.name).key("version").integer(PROFILE_VERSION as i64).raw("}");
+    }
+}
+
+impl Profile {
     /// Combines this tab's profile with what another tab stored. The epoch
     /// (time of the last forget or import) is a cutoff: on the side with the
     /// older epoch, preference changes and events from before the newer
@@ -88,23 +109,38 @@ impl Profile {
         Profile { preferences, history, budget: Default::default(), changed, epoch: cutoff }
     }
 
-    pub fn to_json(&self) -> String {
-        self.to_value().to_string()
-    }
-
     /// Reads a stored document. Never panics; anything unexpected is `Corrupt`.
     pub fn decode(json: &str) -> Decoded {
         if json.len() > MAX_PROFILE_BYTES {
             return Decoded::Corrupt(Error::invalid("profile", format!("is {} bytes; allowed: at most {MAX_PROFILE_BYTES}", json.len())));
         }
-        match serde_json::from_str::<Value>(json) {
-            Ok(v) => Self::decode_value(&v, "profile"),
-            Err(e) => Decoded::Corrupt(Error::invalid("profile", format!("is not valid JSON: {e}"))),
-        }
+        Self::decode_in(json, "profile")
     }
 
-    pub fn decode_value(v: &Value, root: &str) -> Decoded {
-        let Some(version) = v.get("version").and_then(Value::as_u64) else {
+    /// Reads the document `text` (stored, or an export's `data`), naming
+    /// fields under `root`. The version is read first, in a pass of its own:
+    /// a newer version's document may have any shape and is not parsed.
+    fn decode_in(text: &str, root: &str) -> Decoded {
+        let mut version: Option<Option<u64>> = None;
+        let mut r = Reader::new(text);
+        let scan = if r.peek().is_ok_and(|k| k != Kind::Object) {
+            r.skip().and_then(|()| r.finish())
+        } else {
+            r.object("an object", |r, key| {
+                if key != "version" {
+                    return r.skip();
+                }
+                let start = r.offset();
+                r.skip()?;
+                version = Some(r.source(start, r.offset()).trim_start().parse::<u64>().ok());
+                Ok(())
+            })
+            .and_then(|()| r.finish())
+        };
+        if let Err(e) = scan {
+            return Decoded::Corrupt(Error::invalid(root, format!("is not valid JSON: {}", e.message())));
+        }
+        let Some(Some(version)) = version else {
             return Decoded::Corrupt(Error::invalid(format!("{root}.version"), "missing or not a whole number"));
         };
         if version > PROFILE_VERSION {
@@ -113,7 +149,7 @@ impl Profile {
         if version < 1 {
             return Decoded::Corrupt(Error::invalid(format!("{root}.version"), format!("{version} is not a known version; known: 1, 2")));
         }
-        match Self::decode_fields(v, root, version) {
+        match Self::decode_fields(text, root, version) {
             Ok(p) => Decoded::Ok(p),
             Err(e) => Decoded::Corrupt(e),
         }
@@ -121,26 +157,39 @@ impl Profile {
 
     /// Reads version 1 or 2; version 1 lacks `changedAt` and `epoch`, which
     /// migrate to "never changed" and 0.
-    fn decode_fields(v: &Value, root: &str, version: u64) -> Result<Profile> {
-        let Value::Object(fields) = v else {
-            return Err(Error::invalid(root, "expected an object"));
-        };
-        let known = |k: &str| match version {
-            1 => matches!(k, "version" | "preferences" | "history" | "privacy"),
-            _ => matches!(k, "version" | "preferences" | "history" | "privacy" | "changedAt" | "epoch"),
-        };
-        if let Some(k) = fields.keys().find(|k| !known(k)) {
-            let list = if version == 1 { "version, preferences, history, privacy" } else { "version, preferences, history, privacy, changedAt, epoch" };
-            return Err(Error::invalid(format!("{root}.{k}"), format!("unknown field in version {version}; known: {list}")));
-        }
-        let preferences = match fields.get("preferences") {
-            Some(p) => Preferences::default().patched(p, &format!("{root}.preferences"), None)?,
-            None => Preferences::default(),
-        };
-        let history: History = match fields.get("history") {
-            Some(h) => from_value(h, &format!("{root}.history"))?,
-            None => History::default(),
-        };
+    fn decode_fields(text: &str, root: &str, version: u64) -> Result<Profile> {
+        let mut p = Profile::default();
+        let mut checked = Checked::default();
+        let mut r = Reader::new(text);
+        let read = r.object("an object", |r, key| {
+            let path = format!("{root}.{key}");
+            let known = match version {
+                1 => matches!(key, "version" | "preferences" | "history" | "privacy"),
+                _ => matches!(key, "version" | "preferences" | "history" | "privacy" | "changedAt" | "epoch"),
+            };
+            if !known {
+                let list = if version == 1 { "version, preferences, history, privacy" } else { "version, preferences, history, privacy, changedAt, epoch" };
+                return Err(checked.fail(Error::invalid(path, format!("unknown field in version {version}; known: {list}"))));
+            }
+            let sub = |e: JsonError| e.into_error(&path);
+            let outcome = match key {
+                "version" => return r.skip(),
+                "preferences" => Preferences::default().patched(r, &path, None).map(|x| p.preferences = x),
+                "history" => History::read(r).map(|h| p.history = h).map_err(sub),
+                "privacy" => Budget::read(r, &path).map(|b| p.budget = b),
+                "changedAt" => preferences::read_changes(r).map(|c| p.changed = c).map_err(sub),
+                _ => match whole::<i64>(r, "i64") {
+                    Ok(t) if t >= 0 => {
+                        p.epoch = t;
+                        Ok(())
+                    }
+                    _ => Err(Error::invalid(&path, "expected a time in ms")),
+                },
+            };
+            outcome.map_err(|e| checked.fail(e))
+        });
+        checked.finish(read, root)?;
+        let history = &p.history;
         for (i, e) in history.events.iter().enumerate() {
             let path = format!("{root}.history.events[{i}]");
             check_id(&e.item).map_err(|m| Error::invalid(format!("{path}.item"), m))?;
@@ -151,48 +200,22 @@ impl Profile {
                 return Err(Error::invalid(format!("{path}.at"), "events are not in time order"));
             }
         }
-        for (kind, &n) in &history.folded_counts {
+        for (kind, &n) in history.folded_counts.iter() {
             if n > MAX_SAFE_INTEGER {
                 return Err(Error::invalid(format!("{root}.history.foldedCounts.{}", kind.name()), format!("{n} is not a count; allowed: at most {MAX_SAFE_INTEGER}")));
             }
         }
-        for (id, &n) in &history.impressions.counts {
-            if u64::from(n) > MAX_SAFE_INTEGER {
-                return Err(Error::invalid(format!("{root}.history.impressions.counts[{}]", quote(id)), "is not a count"));
-            }
-        }
-        for (id, f) in &history.folded {
+        for (id, f) in history.folded.iter() {
             if !f.weight.is_finite() {
                 return Err(Error::invalid(format!("{root}.history.folded[{}].weight", quote(id)), "is not a finite number"));
             }
         }
-        let budget = match fields.get("privacy") {
-            Some(b) => from_value::<Budget>(b, &format!("{root}.privacy"))?.validated(&format!("{root}.privacy"))?,
-            None => Budget::default(),
-        };
-        let changed: ChangeTimes = match fields.get("changedAt") {
-            Some(c) => from_value(c, &format!("{root}.changedAt"))?,
-            None => ChangeTimes::new(),
-        };
-        if changed.len() > 2 * super::limits::MAX_CATEGORIES {
-            return Err(Error::invalid(format!("{root}.changedAt"), "has more entries than there are preferences"));
-        }
-        let epoch = match fields.get("epoch") {
-            None => 0,
-            Some(e) => e.as_i64().filter(|t| *t >= 0).ok_or_else(|| Error::invalid(format!("{root}.epoch"), "expected a time in ms"))?,
-        };
-        Ok(Profile { preferences, history, budget, changed, epoch })
+        Ok(p)
     }
 
     /// A versioned export of everything stored for this profile.
-    pub fn export(&self, profile_name: &str, now: i64) -> Value {
-        json!({
-            "format": EXPORT_FORMAT,
-            "version": PROFILE_VERSION,
-            "profile": profile_name,
-            "exportedAt": now,
-            "data": self.to_value(),
-        })
+    pub fn export<'a>(&'a self, profile_name: &'a str, now: i64) -> Export<'a> {
+        Export { profile: self, name: profile_name, now }
     }
 
     /// Reads an export file. Refuses anything that is not one, naming why.
@@ -200,21 +223,38 @@ impl Profile {
         if json.len() > MAX_PROFILE_BYTES {
             return Err(Error::invalid("import", format!("is {} bytes; allowed: at most {MAX_PROFILE_BYTES}", json.len())));
         }
-        let v: Value = serde_json::from_str(json).map_err(|e| Error::invalid("import", format!("is not valid JSON: {e}")))?;
-        if v.get("format").and_then(Value::as_str) != Some(EXPORT_FORMAT) {
+        // One pass for the format tag and where `data` is; `data` is read
+        // only once the file is known to be an export.
+        let (mut format_ok, mut data) = (false, None);
+        let mut r = Reader::new(json);
+        let scan = if r.peek().is_ok_and(|k| k != Kind::Object) {
+            r.skip().and_then(|()| r.finish())
+        } else {
+            r.object("an object", |r, key| {
+                let start = r.offset();
+                match key {
+                    "format" if r.peek()? == Kind::String => format_ok = r.string()? == EXPORT_FORMAT,
+                    "data" => {
+                        r.skip()?;
+                        data = Some((start, r.offset()));
+                    }
+                    _ => r.skip()?,
+                }
+                Ok(())
+            })
+            .and_then(|()| r.finish())
+        };
+        scan.map_err(|e| Error::invalid("import", format!("is not valid JSON: {}", e.message())))?;
+        if !format_ok {
             return Err(Error::invalid("import.format", format!("expected \"{EXPORT_FORMAT}\"; this is not an ondevice export")));
         }
-        let data = v.get("data").ok_or_else(|| Error::invalid("import.data", "missing"))?;
-        match Self::decode_value(data, "import.data") {
+        let (start, end) = data.ok_or_else(|| Error::invalid("import.data", "missing"))?;
+        match Self::decode_in(json.get(start..end).unwrap_or(""), "import.data") {
             Decoded::Ok(p) => Ok(p),
             Decoded::Future(n) => Err(Error::invalid("import.data.version", format!("{n} is newer than this version of ondevice understands ({PROFILE_VERSION})"))),
             Decoded::Corrupt(e) => Err(e),
         }
     }
-}
-
-fn from_value<T: serde::de::DeserializeOwned>(v: &Value, root: &str) -> Result<T> {
-    serde_path_to_error::deserialize(v).map_err(|e| Error::invalid(join_path(root, &e.path().to_string()), e.inner()))
 }
 
 #[cfg(test)]
@@ -239,8 +279,86 @@ mod tests {
     #[test]
     fn export_import_round_trips() {
         let p = sample();
-        let file = p.export("default", 5).to_string();
+        let file = p.export("default", 5).to_json();
         assert_eq!(Profile::import(&file).unwrap(), p);
+    }
+
+    /// Written by the serde-based code this replaced (commit 48ddb7e), from
+    /// the profile `full()` builds: stored profiles and exports stay
+    /// byte-for-byte what they were, and read back to the same profile.
+    const STORED_BY_SERDE: &str = r#"{"changedAt":{"categories.drama":98,"variety":99},"epoch":42,"history":{"events":[{"at":1000,"item":"m1","kind":"like"},{"at":2000,"item":"q\"x","kind":"dismiss"}],"folded":{"drama":{"at":500,"weight":1.25e-7}},"foldedCounts":{"purchase":3,"view":7},"impressions":{"counts":{"m2":4},"day":20000}},"preferences":{"blocked":["horror"],"categories":{"drama":-1.0,"sci-fi":0.5},"frequencyCap":3,"historyConsent":true,"personalization":1.0,"retentionDays":90,"sensitive":["health"],"shareStatistics":false,"variety":0.35},"privacy":{"memo":[{"input":["a"],"report":{"bits":[1,0],"categories":["a","b"],"epsilon":2.0,"format":"ondevice-ldp-report","mechanism":"oue","p":0.5,"q":0.2689414213699951,"version":1}}],"periodStart":123,"spent":2.0},"version":2}"#;
+
+    fn full() -> Profile {
+        use crate::core::history::Folded;
+        use crate::core::privacy::{Memo, Report};
+        let mut p = Profile::default();
+        p.preferences.history_consent = true;
+        p.preferences.categories.insert("sci-fi".into(), 0.5);
+        p.preferences.categories.insert("drama".into(), -1.0);
+        p.preferences.blocked = vec!["horror".into()];
+        p.preferences.sensitive = vec!["health".into()];
+        p.preferences.variety = 0.35;
+        p.history.events.push(Event { item: "m1".into(), kind: Kind::Like, at: 1_000 });
+        p.history.events.push(Event { item: "q\"x".into(), kind: Kind::Dismiss, at: 2_000 });
+        p.history.folded.insert("drama".into(), Folded { weight: 1.25e-7, at: 500 });
+        p.history.folded_counts.insert(Kind::Purchase, 3);
+        p.history.folded_counts.insert(Kind::View, 7);
+        p.history.impressions.day = 20_000;
+        p.history.impressions.counts.insert("m2".into(), 4);
+        p.budget.period_start = Some(123);
+        p.budget.spent = 2.0;
+        let report = Report {
+            format: "ondevice-ldp-report".into(),
+            version: 1,
+            mechanism: "oue".into(),
+            epsilon: 2.0,
+            p: 0.5,
+            q: 0.2689414213699951,
+            categories: vec!["a".into(), "b".into()],
+            bits: vec![1, 0],
+        };
+        p.budget.memo.push(Memo { input: vec!["a".into()], report });
+        p.changed.insert("variety".into(), 99);
+        p.changed.insert("categories.drama".into(), 98);
+        p.epoch = 42;
+        p
+    }
+
+    #[test]
+    fn stored_form_is_what_the_serde_code_wrote() {
+        assert_eq!(full().to_json(), STORED_BY_SERDE);
+        assert_eq!(Profile::decode(STORED_BY_SERDE), Decoded::Ok(full()));
+        let export = full().export("default", 5).to_json();
+        assert_eq!(export, format!(r#"{{"data":{STORED_BY_SERDE},"exportedAt":5,"format":"ondevice-export","profile":"default","version":2}}"#));
+        assert_eq!(Profile::import(&export), Ok(full()));
+    }
+
+    #[test]
+    fn every_field_of_the_stored_form_is_checked() {
+        let cases = [
+            (r#"{"version":2,"history":{"events":[{"item":"m1","kind":"view","at":1.5}]}}"#, "profile.history.events[0].at"),
+            (r#"{"version":2,"history":{"events":[{"item":"m1","kind":"view"}]}}"#, "profile.history.events[0].at"),
+            (r#"{"version":2,"history":{"folded":{"drama":{"weight":"x","at":1}}}}"#, "profile.history.folded.drama.weight"),
+            (r#"{"version":2,"history":{"foldedCounts":{"stare":1}}}"#, "profile.history.foldedCounts.stare"),
+            (r#"{"version":2,"history":{"impressions":{"day":1,"counts":{"m1":-1}}}}"#, "profile.history.impressions.counts.m1"),
+            (r#"{"version":2,"history":{"impressions":{"day":1}}}"#, "profile.history.impressions.counts"),
+            (r#"{"version":2,"history":{"extra":[]}}"#, "profile.history.extra"),
+            (r#"{"version":2,"privacy":{"spent":-1}}"#, "profile.privacy.spent"),
+            (r#"{"version":2,"privacy":{"memo":[{"input":[]}]}}"#, "profile.privacy.memo[0].report"),
+            (r#"{"version":2,"privacy":{"memo":[{"input":[],"report":{"bits":[2]}}]}}"#, "profile.privacy.memo[0].report.format"),
+            (r#"{"version":2,"privacy":{"periodStart":"soon"}}"#, "profile.privacy.periodStart"),
+            (r#"{"version":2,"changedAt":{"variety":"now"}}"#, "profile.changedAt.variety"),
+            (r#"{"version":2,"epoch":-3}"#, "profile.epoch"),
+            (r#"{"version":2,"preferences":{"blocked":[3]}}"#, "profile.preferences.blocked[0]"),
+            (r#"{"version":2.0}"#, "profile.version"),
+            (r#"[1,"#, "profile"),
+        ];
+        for (doc, path) in cases {
+            match Profile::decode(doc) {
+                Decoded::Corrupt(e) => assert_eq!(e.path(), path, "{doc}: {e}"),
+                other => panic!("{doc}: {other:?}"),
+            }
+        }
     }
 
     #[test]

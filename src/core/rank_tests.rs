@@ -135,8 +135,7 @@ proptest! {
         p.forget(NOW).unwrap();
         prop_assert!(p.session().store().map.is_empty());
         p.import_data(&file, NOW).unwrap();
-        let file: serde_json::Value = serde_json::from_str(&file).unwrap();
-        prop_assert_eq!(fixtures::person_data(p.export_data(NOW)), fixtures::person_data(file));
+        prop_assert_eq!(fixtures::person_data(&p.export_data(NOW)), fixtures::person_data(&file));
         prop_assert_eq!(ranked(&mut p, 20), order);
     }
 

@@ -7,11 +7,10 @@
 //! stored value is moved to a quarantine key before anything overwrites it; a
 //! value from a newer version is left untouched.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+use litemap::LiteMap;
 
 use super::catalogue::Catalogue;
+use super::json::{ToJson, Writer};
 use super::profile::{Decoded, Profile};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +34,7 @@ pub trait Store {
 /// it also stands in for a full or missing browser storage in tests.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
-    pub map: BTreeMap<String, String>,
+    pub map: LiteMap<String, String>,
     /// Total bytes of keys + values allowed.
     pub quota: Option<usize>,
     pub unavailable: bool,
@@ -73,10 +72,17 @@ impl Store for MemoryStore {
 }
 
 /// Something that went wrong with storage, reported in `profileSummary`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Notice {
     pub code: &'static str,
     pub message: String,
+}
+
+impl ToJson for Notice {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("code").string(self.code).key("message").string(&self.message).raw("}");
+    }
 }
 
 const MAX_NOTICES: usize = 10;
@@ -105,16 +111,7 @@ pub struct Session<S: Store> {
 
 impl<S: Store> Session<S> {
     pub fn open(store: S, name: &str, now: i64) -> Self {
-        let mut s = Session {
-            store,
-            key: profile_key(name),
-            quarantine: quarantine_key(name),
-            profile: Profile::default(),
-            last_seen: None,
-            persistent: true,
-            read_only: false,
-            notices: Vec::new(),
-        };
+        let mut s = Session { store, key: profile_key(name), quarantine: quarantine_key(name), profile: Profile::default(), last_seen: None, persistent: true, read_only: false, notices: Vec::new() };
         s.sync(now, None);
         s
     }
@@ -179,10 +176,7 @@ impl<S: Store> Session<S> {
             }
             Decoded::Future(v) => {
                 self.read_only = true;
-                self.notice(
-                    "futureVersion",
-                    format!("the stored profile has schema version {v}, newer than this version understands (1); it is left untouched and this page works in memory only"),
-                );
+                self.notice("futureVersion", format!("the stored profile has schema version {v}, newer than this version understands (1); it is left untouched and this page works in memory only"));
             }
             Decoded::Corrupt(err) => self.quarantine(&text, &err, now),
         }
@@ -208,10 +202,7 @@ impl<S: Store> Session<S> {
             Err(e) => {
                 // Overwriting would lose the only copy: keep it, work in memory.
                 self.read_only = true;
-                self.notice(
-                    "unreadable",
-                    format!("the stored profile could not be read ({err}) nor copied aside ({}); it is left untouched and this page works in memory only", describe(&e)),
-                );
+                self.notice("unreadable", format!("the stored profile could not be read ({err}) nor copied aside ({}); it is left untouched and this page works in memory only", describe(&e)));
             }
         }
     }

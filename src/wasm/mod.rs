@@ -50,15 +50,3 @@ pub(crate) fn options_text(value: &JsValue, path: &str) -> Result<String, Error>
 pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     JSON::parse(&value.to_json())
 }
-
-/// A `serde_json::Value` of the profile layer (preferences, exports) as a JS value.
-pub(crate) fn value_to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
-    JSON::parse(&value.to_string())
-}
-
-/// A value of the profile and privacy layer (summary, report), which
-/// serializes with serde, as a JS value.
-pub(crate) fn serde_to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| error::to_js(Error::invalid("result", e)))?;
-    JSON::parse(&text)
-}

@@ -5,12 +5,13 @@
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
+use js_sys::JSON;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::json::{Fields, Reader};
 use crate::core::store::{profile_key, MemoryStore};
-use crate::core::{self, preferences, Error};
+use crate::core::{self, Error};
 
 use super::error::to_js;
 use super::local_storage::{AnyStore, LocalStorage};
@@ -138,7 +139,7 @@ impl Personalizer {
     /// The current preferences.
     #[wasm_bindgen(unchecked_return_type = "Preferences")]
     pub fn preferences(&self) -> Result<JsValue, JsValue> {
-        super::value_to_js(&preferences::to_value(self.core()?.preferences()))
+        super::to_js(self.core()?.preferences())
     }
 
     /// Changes some preferences; every field is checked first and a bad one
@@ -211,13 +212,13 @@ impl Personalizer {
         if self.memory {
             s.persistent = false;
         }
-        super::serde_to_js(&s)
+        super::to_js(&s)
     }
 
     /// A versioned document of everything stored for this profile.
     #[wasm_bindgen(js_name = exportData, unchecked_return_type = "ExportDocument")]
     pub fn export_data(&self) -> Result<JsValue, JsValue> {
-        super::value_to_js(&self.core()?.export_data(now()))
+        JSON::parse(&self.core()?.export_data(now()))
     }
 
     /// Replaces everything stored with an export (object or JSON string).
@@ -247,7 +248,7 @@ impl Personalizer {
     #[wasm_bindgen(js_name = privateReport, unchecked_return_type = "PrivateReport")]
     pub fn private_report(&self) -> Result<JsValue, JsValue> {
         let report = self.core()?.private_report(now()).map_err(throw)?;
-        super::serde_to_js(&report)
+        super::to_js(&report)
     }
 
     /// Re-reads storage; returns true if another tab had changed the profile.
