@@ -152,7 +152,7 @@ impl Wording<'_> {
         ];
         let mut chosen: Vec<(&'static str, f64)> = parts.into_iter().filter(|(_, w)| w.abs() >= REASON_MIN).collect();
         // Largest magnitude first; the fixed order above breaks ties.
-        chosen.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        super::sort::sort_by(&mut chosen, |a, b| a.1.abs() > b.1.abs());
         chosen.truncate(MAX_REASONS);
         if chosen.is_empty() {
             chosen.push(("siteOrder", b.total()));

@@ -205,8 +205,22 @@ impl History {
     /// once), folded sums and counts from the side that folded more, today's
     /// impressions as the larger count per item.
     pub fn merge(ours: &History, theirs: &History) -> History {
-        let mut events: Vec<Event> = ours.events.iter().chain(&theirs.events).cloned().collect();
-        events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.item.cmp(&b.item)).then(a.kind.cmp(&b.kind)));
+        // Both lists are in time order: merge them by time, then order each
+        // run of equal times by item and kind so that duplicates are adjacent.
+        let (a, b) = (&ours.events, &theirs.events);
+        let mut events: Vec<Event> = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+            if y.at < x.at {
+                events.push(y.clone());
+                j += 1;
+            } else {
+                events.push(x.clone());
+                i += 1;
+            }
+        }
+        events.extend(a.iter().skip(i).chain(b.iter().skip(j)).cloned());
+        super::sort::sort_by(&mut events, |x, y| (x.at, &x.item, x.kind) < (y.at, &y.item, y.kind));
         events.dedup();
         let folded_total = |h: &History| h.folded_counts.values().fold(0u64, |a, &b| a.saturating_add(b));
         let folded_from = if folded_total(ours) > folded_total(theirs) { ours } else { theirs };
@@ -260,7 +274,7 @@ impl ToJson for History {
         }
         w.raw("}").key("foldedCounts").raw("{");
         let mut counts: Vec<(&str, u64)> = self.folded_counts.iter().map(|(k, n)| (k.name(), *n)).collect();
-        counts.sort_unstable();
+        super::sort::sort_by(&mut counts, |a, b| a.0 < b.0);
         for (kind, n) in counts {
             w.key(kind).integer(n as i64);
         }

@@ -45,23 +45,57 @@ pub fn check_id(id: &str) -> Result<(), String> {
         return Err(format!("is {} bytes long; allowed: at most {MAX_ID_BYTES}", id.len()));
     }
     if let Some(c) = id.chars().find(|c| !c.is_ascii_graphic()) {
-        return Err(format!("{} contains {c:?}; allowed: printable ASCII without spaces", quote(id)));
+        let mut shown = String::from("'");
+        escape_char(c, '\'', &mut shown);
+        shown.push('\'');
+        return Err(format!("{} contains {shown}; allowed: printable ASCII without spaces", quote(id)));
     }
     Ok(())
 }
 
 /// A string shown in an error, shortened so a 1 MB value does not become a
-/// 1 MB message.
+/// 1 MB message: in double quotes, with quotes, backslashes, control and
+/// invisible characters escaped (`\n`, `\u{301}`).
 pub fn quote(s: &str) -> String {
     const SHOWN: usize = 60;
-    if s.len() <= SHOWN {
-        return format!("{s:?}");
-    }
-    let mut end = SHOWN;
+    let mut end = s.len().min(SHOWN);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{:?}… ({} bytes)", &s[..end], s.len())
+    let mut out = String::with_capacity(end + 2);
+    out.push('"');
+    for c in s.get(..end).unwrap_or("").chars() {
+        escape_char(c, '"', &mut out);
+    }
+    out.push('"');
+    if end < s.len() {
+        out.push_str(&format!("… ({} bytes)", s.len()));
+    }
+    out
+}
+
+/// Like Rust's `{:?}` of a char, without its Unicode tables (which are
+/// kilobytes of wasm): controls and the invisible characters that make two
+/// ids look alike (combining marks, zero-width and direction marks, soft
+/// hyphen, variation selectors, byte order mark, tags) are escaped as
+/// `\u{..}`; other characters are shown as they are.
+fn escape_char(c: char, quote: char, out: &mut String) {
+    let invisible = matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F | 0x0300..=0x036F | 0x200B..=0x200F
+        | 0x2028..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB | 0xE0000..=0xE0FFF);
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\0' => out.push_str("\\0"),
+        '\\' => out.push_str("\\\\"),
+        c if c == quote => {
+            out.push('\\');
+            out.push(c);
+        }
+        c if c.is_control() || invisible => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
 }
 
 #[cfg(test)]
@@ -87,5 +121,14 @@ mod tests {
         assert!(q.len() < 100, "{q}");
         assert!(q.ends_with("(200 bytes)"));
         assert_eq!(quote("ab"), "\"ab\"");
+    }
+
+    #[test]
+    fn quote_escapes_like_debug_formatting() {
+        for s in ["ab", "a\"b", "back\\slash", "line\nbreak\ttab\r", "caf\u{e9}", "cafe\u{301}", "zero\u{200b}width", "bom\u{feff}", "nul\u{0}", "del\u{7f}", "emoji 😀", "rtl\u{202e}"] {
+            assert_eq!(quote(s), format!("{s:?}"), "{s}");
+        }
+        assert_eq!(check_id("cafe\u{301}").unwrap_err(), "\"cafe\\u{301}\" contains '\\u{301}'; allowed: printable ASCII without spaces");
+        assert_eq!(check_id("it's ok").unwrap_err(), "\"it's ok\" contains ' '; allowed: printable ASCII without spaces");
     }
 }

@@ -18,6 +18,7 @@ pub mod profile;
 pub mod rank;
 mod results;
 pub mod signals;
+mod sort;
 pub mod store;
 
 pub use catalogue::{Catalogue, Warning};

@@ -264,7 +264,7 @@ impl<S: Store> Personalizer<S> {
         };
         let counts = profile.history.counts();
         let mut events: Vec<(&'static str, u64)> = Kind::ALL.iter().map(|k| (k.name(), counts.get(k).copied().unwrap_or(0))).collect();
-        events.sort_unstable();
+        super::sort::sort_by(&mut events, |a, b| a.0 < b.0);
         Summary {
             profile: self.name.clone(),
             interests,
@@ -311,9 +311,9 @@ impl<S: Store> Personalizer<S> {
             .map(|(i, c)| (learned.get(i).copied().unwrap_or(0.0) + profile.preferences.slider(&c.id), i, c.id.as_str()))
             .filter(|(w, _, _)| *w >= privacy::MIN_INTEREST)
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        super::sort::sort_by(&mut scored, |a, b| a.0 > b.0);
         let mut input: Vec<String> = scored.iter().take(privacy::TOP_INTERESTS).map(|(_, _, id)| id.to_string()).collect();
-        input.sort();
+        super::sort::sort_by(&mut input, |a, b| a < b);
         let domain: Vec<String> = cat.categories().iter().filter(|c| !c.sensitive).map(|c| c.id.clone()).collect();
         let report = self.session.profile.budget.report(&domain, &input, now, random)?;
         self.session.persist(now, self.catalogue.as_ref());
@@ -343,7 +343,7 @@ impl<S: Store> Personalizer<S> {
 
     /// Deletes every key this profile wrote and resets it to defaults.
     pub fn forget(&mut self, now: i64) -> Result<()> {
-        self.session.forget(now).map_err(|e| Error::invalid("storage", format!("could not delete stored data: {e:?}")))
+        self.session.forget(now).map_err(|e| Error::invalid("storage", format!("could not delete stored data: {}", super::store::describe(&e))))
     }
 
     /// Re-reads storage (another tab may have written). Returns true if the

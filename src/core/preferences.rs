@@ -238,7 +238,7 @@ fn category_set(r: &mut Reader, path: &str, catalogue: Option<&Catalogue>, sensi
     if let Some(e) = failure {
         return Ok(Err(e));
     }
-    out.sort_unstable();
+    super::sort::sort_by(&mut out, |a, b| a < b);
     out.dedup();
     Ok(Ok(out))
 }

@@ -101,7 +101,8 @@ impl Profile {
             return self.clone();
         }
         let fresh = Profile::default();
-        let changed: ChangeTimes = self.changed.iter().filter(|(_, &t)| t >= cutoff).map(|(k, &t)| (k.clone(), t)).collect();
+        let mut changed = self.changed.clone();
+        changed.retain(|_, t| *t >= cutoff);
         // Start from defaults and take only the fields changed since the cutoff.
         let (preferences, _) = preferences::merge((&self.preferences, &changed), (&fresh.preferences, &ChangeTimes::new()));
         let mut history = History::default();

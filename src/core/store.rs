@@ -271,7 +271,7 @@ impl<S: Store> Session<S> {
     }
 }
 
-fn describe(e: &StoreError) -> String {
+pub fn describe(e: &StoreError) -> String {
     match e {
         StoreError::Unavailable(m) => format!("unavailable: {m}"),
         StoreError::QuotaExceeded => "quota exceeded".into(),

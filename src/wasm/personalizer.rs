@@ -86,7 +86,7 @@ impl Personalizer {
         let memory = match opts.storage.as_deref() {
             None | Some("local") => false,
             Some("memory") => true,
-            Some(other) => return Err(throw(Error::invalid("options.storage", format!("{other:?} is not allowed; allowed: \"local\", \"memory\"")))),
+            Some(other) => return Err(throw(Error::invalid("options.storage", format!("{} is not allowed; allowed: \"local\", \"memory\"", crate::core::limits::quote(other))))),
         };
         let store = if memory { AnyStore::Memory(MemoryStore::default()) } else { AnyStore::Local(LocalStorage::open()) };
         let core = Rc::new(RefCell::new(Core::open(store, &opts.profile, now()).map_err(throw)?));
