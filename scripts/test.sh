@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: native core, aggregates builder, the shell in headless
 # Chromium, the built package as sites use it, the demo end to end, and the
-# size budget. Installs what is missing first (scripts/setup.sh).
+# package size (a ceiling until the 60 KB budget is met). Installs what is missing first (scripts/setup.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,7 @@ stage() {
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 bash scripts/build.sh || { echo "build failed"; exit 1; }
 
+stage "package size (gzip ceiling, bench/perf/sizes.mjs)" node bench/perf/sizes.mjs --ceiling
 stage "core (cargo test)" cargo test -p ondevice
 stage "browser (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p ondevice --test browser

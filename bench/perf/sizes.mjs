@@ -2,10 +2,13 @@
 //
 //   node bench/perf/sizes.mjs           print the sizes
 //   node bench/perf/sizes.mjs --check   also check the budget; exits 1 when over
+//   node bench/perf/sizes.mjs --ceiling also check the ceiling; exits 1 when over
 //
-// (scripts/test.sh runs `bench/perf/size.mjs --check` when that file exists;
-// it is added, as a one-line wrapper of this one, once the build meets the
-// budget, so that the test command does not fail meanwhile.)
+// The test command (scripts/test.sh) runs `--ceiling`: the build is not yet
+// within the budget, so the check that fails it is a ratchet at the size
+// reached so far (CEILING_GZIP_BYTES, lowered as the size comes down, never
+// raised to let growth through). When the build meets the budget, the test
+// command switches to `--check`.
 //
 // Budget (issue 5): ".wasm + JS glue <= 60 KB gzip". Definition used here:
 // 60 KB = 60,000 bytes; gzip = Node's zlib gzip at level 9 of each file on its
@@ -21,6 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BUDGET_GZIP_BYTES = 60_000;
+/** The size reached so far (measured 2026-11-22) + 1,000 bytes of slack. */
+export const CEILING_GZIP_BYTES = 93_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
@@ -73,27 +78,29 @@ export function sizeTable(s) {
   return rows;
 }
 
-function check(s) {
+function check(s, limit = BUDGET_GZIP_BYTES, what = 'budget') {
   const results = [];
   const ok = (name, pass, detail) => results.push({ name, pass, detail });
   if (!s.wasm || !s.glue || !s.loader) {
     ok('package is built', false, 'pkg/ondevice_bg.wasm, pkg/ondevice_bg.js or index.js is missing: run bash scripts/build.sh');
     return results;
   }
-  ok('.wasm + JS glue gzip <= 60,000 bytes', s.budgeted.gzip <= BUDGET_GZIP_BYTES,
+  ok(`.wasm + JS glue gzip <= ${limit.toLocaleString('en')} bytes (${what})`, s.budgeted.gzip <= limit,
     `${s.budgeted.gzip} bytes = ${s.wasm.gzip} (.wasm) + ${s.glue.gzip} (pkg/ondevice_bg.js) + ${s.loader.gzip} (index.js); ` +
-    `budget ${BUDGET_GZIP_BYTES}, ${s.budgeted.gzip <= BUDGET_GZIP_BYTES ? `${BUDGET_GZIP_BYTES - s.budgeted.gzip} to spare` : `${s.budgeted.gzip - BUDGET_GZIP_BYTES} over`}`);
+    `${what} ${limit}, ${s.budgeted.gzip <= limit ? `${limit - s.budgeted.gzip} to spare` : `${s.budgeted.gzip - limit} over`}` +
+    (limit === BUDGET_GZIP_BYTES ? '' : `; the issue's budget is ${BUDGET_GZIP_BYTES} (${Math.max(0, s.budgeted.gzip - BUDGET_GZIP_BYTES)} over)`));
   ok('the embedded module is the measured .wasm', s.embeddedMatches === true,
     s.embeddedMatches ? 'pkg/ondevice_wasm.js decodes to pkg/ondevice_bg.wasm' : 'pkg/ondevice_wasm.js does not hold pkg/ondevice_bg.wasm: rebuild with bash scripts/build.sh');
   return results;
 }
 
-/** `--check`: the budget, "N passed, N failed", exit code 1 when one fails. */
+/** `--check` (the budget) or `--ceiling`: "N passed, N failed", exit code 1 when one fails. */
 export function main(argv) {
   const s = measureSizes();
   for (const [a, b, c] of sizeTable(s)) console.log(`${a.padEnd(56)} ${b.padStart(10)} ${c.padStart(10)}`);
-  if (argv.includes('--check')) {
-    const results = check(s);
+  const ceiling = argv.includes('--ceiling');
+  if (argv.includes('--check') || ceiling) {
+    const results = ceiling ? check(s, CEILING_GZIP_BYTES, 'ceiling') : check(s);
     for (const r of results) console.log(`${r.pass ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
     const failed = results.filter((r) => !r.pass).length;
     console.log(`${results.length - failed} passed, ${failed} failed`);
