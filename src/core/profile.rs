@@ -50,10 +50,18 @@ pub enum Decoded {
 /// "privacy","version"}` (alphabetical, as it has always been written).
 impl ToJson for Profile {
     fn write_json(&self, w: &mut Writer) {
+        self.write_with_history(w, &self.history.to_json());
+    }
+}
+
+impl Profile {
+    /// The stored document with `history` (this profile's history, already
+    /// written) in place: history is most of the bytes and changes less
+    /// often than the rest, so the store keeps it written between saves.
+    pub fn write_with_history(&self, w: &mut Writer, history: &str) {
         w.raw("{").key("changedAt");
         preferences::write_changes(&self.changed, w);
-        w.key("epoch").integer(self.epoch).key("history");
-        self.history.write_json(w);
+        w.key("epoch").integer(self.epoch).key("history").raw(history);
         w.key("preferences");
         self.preferences.write_json(w);
         w.key("privacy");

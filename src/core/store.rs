@@ -11,6 +11,7 @@ use litemap::LiteMap;
 
 use super::catalogue::Catalogue;
 use super::json::{ToJson, Writer};
+use super::history::History;
 use super::profile::{Decoded, Profile};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +104,10 @@ pub struct Session<S: Store> {
     /// The stored string as last read or written: if storage holds something
     /// else, another tab wrote it and we re-read before changing anything.
     last_seen: Option<String>,
+    /// The history last written and its JSON: a save whose history is equal
+    /// (a preference change, most saves) reuses the text instead of writing
+    /// thousands of events again. Equality is checked, so it is never stale.
+    written_history: Option<(History, String)>,
     persistent: bool,
     /// A newer version's value is stored: never overwrite it.
     read_only: bool,
@@ -111,7 +116,7 @@ pub struct Session<S: Store> {
 
 impl<S: Store> Session<S> {
     pub fn open(store: S, name: &str, now: i64) -> Self {
-        let mut s = Session { store, key: profile_key(name), quarantine: quarantine_key(name), profile: Profile::default(), last_seen: None, persistent: true, read_only: false, notices: Vec::new() };
+        let mut s = Session { store, key: profile_key(name), quarantine: quarantine_key(name), profile: Profile::default(), last_seen: None, written_history: None, persistent: true, read_only: false, notices: Vec::new() };
         s.sync(now, None);
         s
     }
@@ -215,7 +220,7 @@ impl<S: Store> Session<S> {
         }
         let mut compactions = 0;
         loop {
-            let text = self.profile.to_json();
+            let text = self.profile_json();
             match self.store.save(&self.key, &text) {
                 Ok(()) => {
                     self.last_seen = Some(text);
@@ -240,6 +245,24 @@ impl<S: Store> Session<S> {
                 }
             }
         }
+    }
+
+    /// The profile's stored form, reusing the last written history's text
+    /// when the history has not changed since.
+    fn profile_json(&mut self) -> String {
+        let history = &self.profile.history;
+        let cached = self.written_history.as_ref().filter(|(h, _)| h == history).map(|(_, json)| json.clone());
+        let json = match cached {
+            Some(json) => json,
+            None => {
+                let json = history.to_json();
+                self.written_history = Some((history.clone(), json.clone()));
+                json
+            }
+        };
+        let mut w = Writer::new();
+        self.profile.write_with_history(&mut w, &json);
+        w.out
     }
 
     /// Deletes every key this session's profile wrote, and resets it. The

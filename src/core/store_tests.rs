@@ -161,3 +161,27 @@ fn garbage_written_while_a_tab_is_open_does_not_cost_it_its_profile() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn every_save_stores_the_whole_current_profile_whether_history_changed_or_not() {
+    use crate::core::json::ToJson;
+    let mut s = Session::open(MemoryStore::default(), "default", NOW);
+    let stored = |s: &Session<MemoryStore>| s.store().map.get(&profile_key("default")).cloned().unwrap_or_default();
+    s.profile = with_history(50);
+    s.persist(NOW, None);
+    assert_eq!(stored(&s), s.profile.to_json());
+    // Preferences only: the written history is reused.
+    s.profile.preferences.variety = 0.9;
+    s.persist(NOW, None);
+    assert_eq!(stored(&s), s.profile.to_json());
+    // History changed in place (same length, one event different): written again.
+    s.profile.history.events[10].kind = Kind::Like;
+    s.persist(NOW, None);
+    assert_eq!(stored(&s), s.profile.to_json());
+    assert!(stored(&s).contains("\"kind\":\"like\""));
+    // And after a reset to an empty history.
+    s.profile.history = Default::default();
+    s.persist(NOW, None);
+    assert_eq!(stored(&s), s.profile.to_json());
+    assert_eq!(Profile::decode(&stored(&s)), Decoded::Ok(s.profile.clone()));
+}
