@@ -255,6 +255,13 @@ impl History {
         }
     }
 
+    /// What `enforce` can change, in numbers: it only drops and folds, so
+    /// equal shapes before and after mean it changed nothing.
+    pub fn shape(&self) -> [u64; 5] {
+        let folded = self.folded_counts.values().fold(0u64, |a, &b| a.saturating_add(b));
+        [self.events.len() as u64, self.folded.len() as u64, folded, self.impressions.counts.len() as u64, self.impressions.day as u64]
+    }
+
     pub fn is_empty(&self) -> bool {
         self.events.is_empty() && self.folded.is_empty() && self.folded_counts.is_empty() && self.impressions.counts.is_empty()
     }

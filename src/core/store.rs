@@ -170,9 +170,21 @@ impl<S: Store> Session<S> {
                 // Another tab wrote (or this is the first read). Merge rather
                 // than adopt: if that tab wrote from a stale read, this tab's
                 // latest changes would otherwise be lost.
-                let mut merged = Profile::merge(&self.profile, &theirs);
-                merged.history.enforce(now, merged.preferences.retention_days, catalogue);
-                let write_back = merged != theirs;
+                let write_back;
+                let mut merged;
+                if self.profile == Profile::default() {
+                    // Nothing here to lose (a tab opening): adopt it as it is,
+                    // without the copies a merge makes, and write back only
+                    // what the retention rules change.
+                    merged = theirs;
+                    let before = merged.history.shape();
+                    merged.history.enforce(now, merged.preferences.retention_days, catalogue);
+                    write_back = merged.history.shape() != before;
+                } else {
+                    merged = Profile::merge(&self.profile, &theirs);
+                    merged.history.enforce(now, merged.preferences.retention_days, catalogue);
+                    write_back = merged != theirs;
+                }
                 self.profile = merged;
                 self.last_seen = Some(text);
                 if write_back {

@@ -185,3 +185,28 @@ fn every_save_stores_the_whole_current_profile_whether_history_changed_or_not() 
     assert_eq!(stored(&s), s.profile.to_json());
     assert_eq!(Profile::decode(&stored(&s)), Decoded::Ok(s.profile.clone()));
 }
+
+#[test]
+fn opening_adopts_the_stored_profile_and_writes_back_only_what_retention_removed() {
+    use crate::core::history::DAY_MS;
+    use crate::core::json::ToJson;
+    let mut fresh = with_history(20);
+    fresh.epoch = 7;
+    let text = fresh.to_json();
+    let mut store = MemoryStore::default();
+    store.map.insert(profile_key("p"), text.clone());
+    let s = Session::open(store, "p", NOW);
+    assert_eq!(s.profile, fresh);
+    assert_eq!(s.store().map.get(&profile_key("p")), Some(&text), "nothing to change: not rewritten");
+    // Two events older than the 90-day window: dropped, and storage rewritten without them.
+    let mut old = with_history(5);
+    old.history.events.insert(0, Event { item: "old-1".into(), kind: Kind::View, at: NOW - 200 * DAY_MS });
+    old.history.events.insert(1, Event { item: "old-2".into(), kind: Kind::Like, at: NOW - 100 * DAY_MS });
+    let mut store = MemoryStore::default();
+    store.map.insert(profile_key("p"), old.to_json());
+    let s = Session::open(store, "p", NOW);
+    assert_eq!(s.profile.history.events.len(), 5);
+    let stored = s.store().map.get(&profile_key("p")).cloned().unwrap_or_default();
+    assert!(!stored.contains("old-1") && !stored.contains("old-2"), "{stored}");
+    assert_eq!(Profile::decode(&stored), Decoded::Ok(s.profile.clone()));
+}
