@@ -17,7 +17,7 @@ pub fn whole<T: std::str::FromStr>(r: &mut Reader, ty: &str) -> JsonResult<T> {
     let start = r.offset();
     r.number()?;
     let raw = r.source(start, r.offset()).trim_start();
-    if raw.contains(['.', 'e', 'E']) {
+    if raw.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
         return Err(r.error(format!("invalid type: floating point `{raw}`, expected {ty}")));
     }
     raw.parse().map_err(|_| r.error(format!("invalid value: integer `{raw}`, expected {ty}")))

@@ -44,6 +44,9 @@ pub fn check_id(id: &str) -> Result<(), String> {
     if id.len() > MAX_ID_BYTES {
         return Err(format!("is {} bytes long; allowed: at most {MAX_ID_BYTES}", id.len()));
     }
+    if id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Ok(());
+    }
     if let Some(c) = id.chars().find(|c| !c.is_ascii_graphic()) {
         let mut shown = String::from("'");
         escape_char(c, '\'', &mut shown);

@@ -70,6 +70,20 @@ impl Profile {
     }
 }
 
+/// `N` when `text` ends with `,"version":N}` or `{"version":N}` (top-level:
+/// the last `}` closes the object that holds the key), without reading the
+/// rest: the stored form writes its version last.
+fn trailing_version(text: &str) -> Option<u64> {
+    let body = text.trim_end().strip_suffix('}')?.trim_end();
+    let digits_at = body.rfind(|c: char| !c.is_ascii_digit())? + 1;
+    let digits = body.get(digits_at..)?;
+    let key = body.get(..digits_at)?.trim_end().strip_suffix(':')?.trim_end().strip_suffix("\"version\"")?;
+    if !key.trim_end().ends_with([',', '{']) || digits.is_empty() || digits.len() > 3 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// An export file: the stored document wrapped with what it is.
 pub struct Export<'a> {
     pub profile: &'a Profile,
@@ -130,6 +144,14 @@ impl Profile {
     /// fields under `root`. The version is read first, in a pass of its own:
     /// a newer version's document may have any shape and is not parsed.
     fn decode_in(text: &str, root: &str) -> Decoded {
+        if let Some(version @ 1..=PROFILE_VERSION) = trailing_version(text) {
+            // As this module writes it: the version is the last key. A
+            // document that is not what it seems still fails in the full read.
+            return match Self::decode_fields(text, root, version) {
+                Ok(p) => Decoded::Ok(p),
+                Err(e) => Decoded::Corrupt(e),
+            };
+        }
         let mut version: Option<Option<u64>> = None;
         let mut r = Reader::new(text);
         let scan = if r.peek().is_ok_and(|k| k != Kind::Object) {
@@ -200,13 +222,13 @@ impl Profile {
         checked.finish(read, root)?;
         let history = &p.history;
         for (i, e) in history.events.iter().enumerate() {
-            let path = format!("{root}.history.events[{i}]");
-            check_id(&e.item).map_err(|m| Error::invalid(format!("{path}.item"), m))?;
+            let path = |field: &str| format!("{root}.history.events[{i}].{field}");
+            check_id(&e.item).map_err(|m| Error::invalid(path("item"), m))?;
             if e.at < 0 || e.at as f64 > MAX_TIMESTAMP_MS {
-                return Err(Error::invalid(format!("{path}.at"), format!("{} is not a valid time", e.at)));
+                return Err(Error::invalid(path("at"), format!("{} is not a valid time", e.at)));
             }
             if i > 0 && history.events.get(i - 1).is_some_and(|prev| prev.at > e.at) {
-                return Err(Error::invalid(format!("{path}.at"), "events are not in time order"));
+                return Err(Error::invalid(path("at"), "events are not in time order"));
             }
         }
         for (kind, &n) in history.folded_counts.iter() {
@@ -368,6 +390,21 @@ mod tests {
                 other => panic!("{doc}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_trailing_version_is_read_only_at_the_top_level() {
+        assert_eq!(trailing_version(r#"{"version":2}"#), Some(2));
+        assert_eq!(trailing_version(" {\"x\":[1], \"version\" : 1 }\n"), Some(1));
+        assert_eq!(trailing_version(r#"{"a":{"version":2}}"#), None);
+        assert_eq!(trailing_version(r#"{"a\"version":2}"#), None);
+        assert_eq!(trailing_version(r#"{"xversion":2}"#), None);
+        assert_eq!(trailing_version(r#"{"version":"2"}"#), None);
+        assert_eq!(trailing_version(r#"["version":2}"#), None);
+        // Whatever the shortcut finds, the document is still read in full.
+        assert!(matches!(Profile::decode(r#"{"history":{"events":[1]},"version":2}"#), Decoded::Corrupt(_)));
+        assert_eq!(Profile::decode(r#"{"preferences":{},"version":9}"#), Decoded::Future(9));
+        assert!(matches!(Profile::decode(r#"{"epoch":1,"version":1}"#), Decoded::Corrupt(e) if e.path() == "profile.epoch"));
     }
 
     #[test]
