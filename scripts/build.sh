@@ -14,4 +14,5 @@ rm -f pkg/ondevice.js pkg/ondevice_bg.wasm.d.ts
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --strip-debug --strip-producers pkg/ondevice_bg.wasm -o pkg/ondevice_bg.wasm
+node scripts/strip-comments.mjs pkg/ondevice_bg.js
 node scripts/embed-wasm.mjs pkg/ondevice_bg.wasm pkg/ondevice_wasm.js

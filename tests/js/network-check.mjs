@@ -130,13 +130,14 @@ export const ALLOWED_IMPORTS = {
   __wbindgen_throw: /throw new Error\(/,
   __wbindgen_is_null: /=== null/,
   __wbindgen_is_undefined: /=== undefined/,
-  __wbindgen_is_function: /typeof\(arg0\) === 'function'/,
-  __wbindgen_is_symbol: /typeof\(arg0\) === 'symbol'/,
-  __wbindgen_string_get: /typeof\(obj\) === 'string'/,
+  __wbindgen_is_function: /typeof ?\(arg0\) === ['"]function['"]/,
+  __wbindgen_is_symbol: /typeof ?\(arg0\) === ['"]symbol['"]/,
+  __wbindgen_string_get: /typeof ?\(obj\) === ['"]string['"]/,
   _wbg_cb_unref: /\._wbg_cb_unref\(\)/,
   __wbindgen_init_externref_table: /__wbindgen_externrefs/,
-  // Casts (closure -> JS function, &str -> JS string).
-  __wbindgen_generic: /Cast intrinsic for[^\n]*\n\s*const ret = (makeMutClosure|makeClosure|getStringFromWasm0)\(/,
+  // Casts (closure -> JS function, &str -> JS string): the whole body is
+  // the cast (the build removes wasm-bindgen's comments from the glue).
+  __wbindgen_generic: /^export function __wbindgen_generic_[0-9a-f]+\(arg0, arg1\) \{\s*const ret = (makeMutClosure\(arg0, arg1, [\w$]+\)|makeClosure\(arg0, arg1, [\w$]+\)|getStringFromWasm0\(arg0, arg1\));\s*return ret;\s*\}\s*$/,
 };
 
 /** `__wbg_getItem_49556a3e59cfb688` -> `getItem`. */
