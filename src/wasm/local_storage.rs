@@ -1,9 +1,22 @@
 //! `Store` over `window.localStorage`. Every failure becomes a `StoreError`;
 //! nothing throws into the page.
 
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
 use crate::core::store::{MemoryStore, Store, StoreError};
 
 use super::error::{describe, name_of};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Storage` with a `getItem` that returns the JS value, so that the
+    /// shell converts it with `rust_string` (see there).
+    #[wasm_bindgen(js_name = Storage)]
+    type StorageValues;
+    #[wasm_bindgen(method, catch, js_name = getItem)]
+    fn get_item_value(this: &StorageValues, key: &str) -> Result<JsValue, JsValue>;
+}
 
 pub struct LocalStorage {
     storage: Result<web_sys::Storage, String>,
@@ -40,7 +53,8 @@ fn failure(e: wasm_bindgen::JsValue) -> StoreError {
 
 impl Store for LocalStorage {
     fn load(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.get()?.get_item(key).map_err(failure)
+        let value = self.get()?.unchecked_ref::<StorageValues>().get_item_value(key).map_err(failure)?;
+        Ok(if value.is_string() { Some(super::rust_string(&value)) } else { None })
     }
 
     fn save(&mut self, key: &str, value: &str) -> Result<(), StoreError> {

@@ -113,8 +113,13 @@ export const ALLOWED_IMPORTS = {
   now: /Date\.now\(\)/,
   // Cryptographic randomness for the opt-in statistics reports (getrandom).
   getRandomValues: /\.getRandomValues\(/,
-  // Error objects: new Error, name, message, error.field, instanceof.
-  new: /new Error\(/,
+  // Error objects: new Error, name, message, error.field, instanceof; and
+  // new TextEncoder, for reading JS strings into wasm (src/wasm/mod.rs).
+  new: /^export function __wbg_new_[0-9a-f]+\([^)]*\) \{\s*const ret = new (Error\(getStringFromWasm0\(arg0, arg1\)\)|TextEncoder\(\));\s*return ret;\s*\}\s*$/,
+  encode: /^export function __wbg_encode_[0-9a-f]+\(arg0, arg1\) \{\s*const ret = arg0\.encode\(arg1\);/,
+  // Copying a Uint8Array into wasm memory (the encoded string).
+  length: /^export function __wbg_length_[0-9a-f]+\(arg0\) \{\s*const ret = arg0\.length;\s*return ret;\s*\}\s*$/,
+  prototypesetcall: /Uint8Array\.prototype\.set\.call\(getArrayU8FromWasm0\(arg0, arg1\), arg2\)/,
   name: /\.name;/,
   message: /\.message;/,
   set_name: /\.name = /,
@@ -132,6 +137,7 @@ export const ALLOWED_IMPORTS = {
   __wbindgen_is_undefined: /=== undefined/,
   __wbindgen_is_function: /typeof ?\(arg0\) === ['"]function['"]/,
   __wbindgen_is_symbol: /typeof ?\(arg0\) === ['"]symbol['"]/,
+  __wbindgen_is_string: /typeof ?\(arg0\) === ['"]string['"]/,
   __wbindgen_string_get: /typeof ?\(obj\) === ['"]string['"]/,
   _wbg_cb_unref: /\._wbg_cb_unref\(\)/,
   __wbindgen_init_externref_table: /__wbindgen_externrefs/,
