@@ -436,13 +436,8 @@ impl Builder {
     /// dropped and counted as warnings.
     pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (Target<'t>, f64)>) -> Result<()> {
         let field = if next { "next" } else { "related" };
-        let me = i as u32;
         let n = self.items;
-        let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
-        if offsets.is_empty() {
-            offsets.push(0);
-        }
-        let start = out.len();
+        let mut list = List::open(&mut self.c, next, i);
         for (j, (target, weight)) in edges.enumerate() {
             let path = || Self::at(i, &format!("{field}[{j}]"));
             let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
@@ -459,19 +454,61 @@ impl Builder {
                     return Err(Error::invalid(format!("{}.target", path()), format!("item index {t} is out of range; there are {n} items")));
                 }
             };
-            // A list has at most 100 entries, and scanning the ones kept so
-            // far is sequential: faster than a per-item stamp array, whose
-            // random accesses miss the cache on large catalogues.
-            if t == me {
-                self.self_refs.add(path());
-            } else if out.get(start..).unwrap_or(&[]).iter().any(|e| e.target == t) {
-                self.repeated.add(path());
-            } else {
-                out.push(Edge { target: t, weight: w as f32 });
-            }
+            list.push(&mut self.c, t, w as f32, &mut self.self_refs, &mut self.repeated, path);
         }
+        list.close(&mut self.c);
+        Ok(())
+    }
+
+    /// Like `edges`, for the compact form's sections (little-endian u32
+    /// targets and f32 weights): the list is copied in one go, then checked
+    /// while it is in the cache, with the same checks and messages; self and
+    /// repeated references are dropped by moving the kept entries down.
+    pub(crate) fn indexed_edges(&mut self, i: usize, next: bool, targets: &[u8], weights: &[u8]) -> Result<()> {
+        let (n, me) = (self.items, i as u32);
+        let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
+        if offsets.is_empty() {
+            offsets.push(0);
+        }
+        let start = out.len();
+        // -0 becomes 0, as `check_number` does for JSON.
+        out.extend(targets.chunks_exact(4).zip(weights.chunks_exact(4)).map(|(t, w)| Edge { target: le32(t), weight: f32::from_bits(le32(w)) + 0.0 }));
+        let list = out.get_mut(start..).unwrap_or(&mut []);
+        let mut write = 0;
+        let mut seen = Seen::default();
+        for read in 0..list.len() {
+            let Some(&e) = list.get(read) else { break };
+            // `check_number` in f64, as for JSON: NaN fails both comparisons.
+            if !(f64::from(e.weight) >= 0.0 && f64::from(e.weight) <= MAX_NUMBER) || e.target >= n {
+                return Err(Self::bad_edge(i, next, read, e, n));
+            }
+            if e.target == me || seen.repeated(e.target, list.get(..write).unwrap_or(&[])) {
+                let counter = if e.target == me { &mut self.self_refs } else { &mut self.repeated };
+                counter.add(Self::at(i, &format!("{}[{read}]", if next { "next" } else { "related" })));
+                continue;
+            }
+            if write != read {
+                if let Some(slot) = list.get_mut(write) {
+                    *slot = e;
+                }
+            }
+            write += 1;
+        }
+        out.truncate(start + write);
         offsets.push(out.len() as u32);
         Ok(())
+    }
+
+    /// The error for entry `j` of a compact list (the weight is checked
+    /// first, as in `edges`).
+    #[cold]
+    #[inline(never)]
+    fn bad_edge(i: usize, next: bool, j: usize, e: Edge, n: u32) -> Error {
+        let path = Self::at(i, &format!("{}[{j}]", if next { "next" } else { "related" }));
+        match check_number(|| format!("{path}.weight"), f64::from(e.weight), MAX_NUMBER) {
+            Err(error) => error,
+            Ok(_) => Error::invalid(format!("{path}.target"), format!("item index {} is out of range; there are {n} items", e.target)),
+        }
     }
 
     pub(crate) fn finish(self) -> (Catalogue, Vec<Warning>) {
@@ -484,6 +521,75 @@ impl Builder {
         }
         (c, warnings)
     }
+}
+
+/// One neighbour list being filled: where it starts in the catalogue's
+/// array, and which targets it holds so far.
+struct List {
+    next: bool,
+    me: u32,
+    start: usize,
+    seen: Seen,
+}
+
+impl List {
+    fn open(c: &mut Catalogue, next: bool, i: usize) -> List {
+        let (out, offsets) = if next { (&c.next, &mut c.next_offsets) } else { (&c.related, &mut c.related_offsets) };
+        if offsets.is_empty() {
+            offsets.push(0);
+        }
+        List { next, me: i as u32, start: out.len(), seen: Seen::default() }
+    }
+
+    /// Keeps `t` unless it is the item itself or already in the list (both
+    /// counted as warnings at `path`).
+    #[inline(always)]
+    fn push(&mut self, c: &mut Catalogue, t: u32, weight: f32, self_refs: &mut WarningCounter, repeated: &mut WarningCounter, path: impl FnOnce() -> String) {
+        let out = if self.next { &mut c.next } else { &mut c.related };
+        if t == self.me {
+            self_refs.add(path());
+        } else if self.seen.repeated(t, out.get(self.start..).unwrap_or(&[])) {
+            repeated.add(path());
+        } else {
+            out.push(Edge { target: t, weight });
+        }
+    }
+
+    fn close(self, c: &mut Catalogue) {
+        let (out, offsets) = if self.next { (&c.next, &mut c.next_offsets) } else { (&c.related, &mut c.related_offsets) };
+        offsets.push(out.len() as u32);
+    }
+}
+
+/// The targets one list holds, as a 256-bit filter in front of a scan of
+/// the list: a list has at most 100 entries, so a scan per entry was
+/// quadratic (a per-item stamp array instead misses the cache on large
+/// catalogues); the filter makes the scan rare.
+#[derive(Default)]
+struct Seen {
+    bits: [u64; 4],
+}
+
+impl Seen {
+    /// Whether `t` is already in `kept`; remembers it otherwise.
+    #[inline(always)]
+    fn repeated(&mut self, t: u32, kept: &[Edge]) -> bool {
+        // Fibonacci hashing: the top 8 bits of t · 2^32/φ.
+        let h = t.wrapping_mul(0x9e37_79b9) >> 24;
+        let bit = 1u64 << (h & 63);
+        let Some(word) = self.bits.get_mut((h >> 6) as usize) else { return kept.iter().any(|e| e.target == t) };
+        if *word & bit != 0 && kept.iter().any(|e| e.target == t) {
+            return true;
+        }
+        *word |= bit;
+        false
+    }
+}
+
+/// A little-endian u32 from 4 bytes (0 if fewer; callers pass `chunks_exact(4)`).
+#[inline(always)]
+pub(crate) fn le32(c: &[u8]) -> u32 {
+    c.try_into().map(u32::from_le_bytes).unwrap_or(0)
 }
 
 /// `x` if it is a finite number from 0 to `max`; `path` is only built for

@@ -26,7 +26,7 @@
 //! f32 whichever form they arrive in. `bench/perf/COMPACT.md` has the same
 //! description with an encoder in JavaScript.
 
-use super::{Builder, Catalogue, Target, Warning, HAS_TITLE, REPEATABLE};
+use super::{le32, Builder, Catalogue, Target, Warning, HAS_TITLE, REPEATABLE};
 use crate::core::error::{Error, Result};
 use crate::core::limits::{MAX_CATALOGUE_BYTES, MAX_CATEGORIES, MAX_ITEMS, MAX_ITEM_CATEGORIES, MAX_NEIGHBOURS};
 
@@ -59,12 +59,6 @@ impl<'a> Sections<'a> {
         let s = self.take(count.saturating_mul(4), what)?;
         Ok(s.chunks_exact(4).map(le32).collect())
     }
-}
-
-/// A little-endian u32 from 4 bytes (0 if fewer, which `chunks_exact` rules out).
-#[inline(always)]
-fn le32(c: &[u8]) -> u32 {
-    c.try_into().map(u32::from_le_bytes).unwrap_or(0)
 }
 
 /// Entry `i` of a section of little-endian f64s.
@@ -157,19 +151,15 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         let popularity = Some(le64(popularity, i));
         let published = Some(le64(published, i)).filter(|_| flags & HAS_PUBLISHED != 0);
         builder.numbers(i, popularity, published, flags & REPEATABLE != 0)?;
-        for (next, ends, targets, weights, total) in [
-            (false, &related_ends, &related_targets, &related_weights, r),
-            (true, &next_ends, &next_targets, &next_weights, x),
-        ] {
+        for (next, ends, total) in [(false, &related_ends, r), (true, &next_ends, x)] {
             let field = if next { "next" } else { "related" };
             let (a, b) = range(ends, i, total, || at(field))?;
             if b - a > MAX_NEIGHBOURS {
                 return Err(Error::invalid(at(field), format!("more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}")));
             }
-            let targets = targets.get(4 * a..4 * b).unwrap_or(&[]);
-            let weights = weights.get(4 * a..4 * b).unwrap_or(&[]);
-            let edges = targets.chunks_exact(4).zip(weights.chunks_exact(4));
-            builder.edges(i, next, edges.map(|(t, w)| (Target::Index(le32(t)), f64::from(f32::from_bits(le32(w))))))?;
+            let targets = if next { next_targets } else { related_targets };
+            let weights = if next { next_weights } else { related_weights };
+            builder.indexed_edges(i, next, targets.get(4 * a..4 * b).unwrap_or(&[]), weights.get(4 * a..4 * b).unwrap_or(&[]))?;
         }
     }
     for (what, ends, total) in [("categories", &category_ends, c), ("related", &related_ends, r), ("next", &next_ends, x), ("strings", &string_ends, strings_len)] {
