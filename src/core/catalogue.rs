@@ -273,6 +273,7 @@ pub(crate) struct Builder {
     dropped: WarningCounter,
     self_refs: WarningCounter,
     repeated: WarningCounter,
+    marks: Marks,
 }
 
 /// Where a neighbour points, before it is resolved.
@@ -309,6 +310,7 @@ impl Builder {
             dropped: WarningCounter::new("unknownReference", "references to items not in the catalogue were dropped"),
             self_refs: WarningCounter::new("selfReference", "items listing themselves as a neighbour were dropped"),
             repeated: WarningCounter::new("duplicateReference", "repeated neighbours in one list were dropped (the first is kept)"),
+            marks: Marks::new(items),
         }
     }
 
@@ -339,7 +341,10 @@ impl Builder {
     /// Item ids come first, all of them, so that neighbours can refer forward.
     pub(crate) fn id(&mut self, i: usize, id: &str) -> Result<()> {
         let path = || format!("catalogue.items[{i}].id");
-        check_id(id).map_err(|m| Error::invalid(path(), m))?;
+        // `check_id`'s rule, byte by byte (the slow path builds the message).
+        if id.is_empty() || id.len() > MAX_ID_BYTES || !id.bytes().all(|b| b.is_ascii_graphic()) {
+            check_id(id).map_err(|m| Error::invalid(path(), m))?;
+        }
         let (ids, offsets) = (&self.c.ids, &self.c.id_offsets);
         // n <= MAX_ITEMS < u32::MAX, so the index fits.
         if let Some(first) = self.c.index.insert(id, i as u32, |j| text(ids, offsets, j)) {
@@ -431,60 +436,69 @@ impl Builder {
         Ok(())
     }
 
-    /// The `related` (`next == false`) or `next` list of item `i`. Weights
-    /// are checked in order; unknown, self and repeated references are
-    /// dropped and counted as warnings.
-    pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (Target<'t>, f64)>) -> Result<()> {
+    /// The `related` (`next == false`) or `next` list of item `i`, by id.
+    /// Weights are checked in order; unknown, self and repeated references
+    /// are dropped and counted as warnings.
+    pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (&'t str, f64)>) -> Result<()> {
         let field = if next { "next" } else { "related" };
-        let n = self.items;
-        let mut list = List::open(&mut self.c, next, i);
-        for (j, (target, weight)) in edges.enumerate() {
-            let path = || Self::at(i, &format!("{field}[{j}]"));
-            let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
-            let t = match target {
-                Target::Id(id) => match self.c.index.find(id, |k| text(&self.c.ids, &self.c.id_offsets, k)) {
-                    Some(t) => t,
-                    None => {
-                        self.dropped.add(format!("{}.id {}", path(), quote(id)));
-                        continue;
-                    }
-                },
-                Target::Index(t) if t < n => t,
-                Target::Index(t) => {
-                    return Err(Error::invalid(format!("{}.target", path()), format!("item index {t} is out of range; there are {n} items")));
-                }
-            };
-            list.push(&mut self.c, t, w as f32, &mut self.self_refs, &mut self.repeated, path);
-        }
-        list.close(&mut self.c);
-        Ok(())
-    }
-
-    /// Like `edges`, for the compact form's sections (little-endian u32
-    /// targets and f32 weights): the list is copied in one go, then checked
-    /// while it is in the cache, with the same checks and messages; self and
-    /// repeated references are dropped by moving the kept entries down.
-    pub(crate) fn indexed_edges(&mut self, i: usize, next: bool, targets: &[u8], weights: &[u8]) -> Result<()> {
-        let (n, me) = (self.items, i as u32);
+        let me = i as u32;
         let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
         if offsets.is_empty() {
             offsets.push(0);
         }
         let start = out.len();
-        // -0 becomes 0, as `check_number` does for JSON.
-        out.extend(targets.chunks_exact(4).zip(weights.chunks_exact(4)).map(|(t, w)| Edge { target: le32(t), weight: f32::from_bits(le32(w)) + 0.0 }));
-        let list = out.get_mut(start..).unwrap_or(&mut []);
+        self.marks.next_list();
+        for (j, (id, weight)) in edges.enumerate() {
+            let path = || Self::at(i, &format!("{field}[{j}]"));
+            let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
+            let Some(t) = self.c.index.find(id, |k| text(&self.c.ids, &self.c.id_offsets, k)) else {
+                self.dropped.add(format!("{}.id {}", path(), quote(id)));
+                continue;
+            };
+            if t == me {
+                self.self_refs.add(path());
+            } else if self.marks.repeated(t, out.get(start..).unwrap_or(&[])) {
+                self.repeated.add(path());
+            } else {
+                out.push(Edge { target: t, weight: w as f32 });
+            }
+        }
+        offsets.push(out.len() as u32);
+        Ok(())
+    }
+
+    /// Installs a whole neighbour array read in bulk (the compact form's
+    /// sections); `indexed_edges` then checks each item's part of it in place.
+    pub(crate) fn bulk_edges(&mut self, next: bool, edges: Vec<Edge>) {
+        *if next { &mut self.c.next } else { &mut self.c.related } = edges;
+    }
+
+    /// Like `edges`, over entries `a..b` of the array that `bulk_edges`
+    /// installed, where targets are item indices: the same checks and
+    /// messages, but an index out of range is an error. Self and repeated
+    /// references are dropped by moving the kept entries down (in place:
+    /// kept entries never move up, and when nothing is dropped nothing moves).
+    pub(crate) fn indexed_edges(&mut self, i: usize, next: bool, a: usize, b: usize) -> Result<()> {
+        let (n, me) = (self.items, i as u32);
+        let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
+        if offsets.is_empty() {
+            offsets.push(0);
+        }
+        // The kept entries so far end at `start`, at or before `a`.
+        let start = offsets.last().copied().unwrap_or(0) as usize;
+        let Some(list) = out.get_mut(start..b) else { return Ok(()) };
+        let skip = a - start.min(a);
         let mut write = 0;
-        let mut seen = Seen::default();
-        for read in 0..list.len() {
+        self.marks.next_list();
+        for read in skip..list.len() {
             let Some(&e) = list.get(read) else { break };
             // `check_number` in f64, as for JSON: NaN fails both comparisons.
             if !(f64::from(e.weight) >= 0.0 && f64::from(e.weight) <= MAX_NUMBER) || e.target >= n {
-                return Err(Self::bad_edge(i, next, read, e, n));
+                return Err(Self::bad_edge(i, next, read - skip, e, n));
             }
-            if e.target == me || seen.repeated(e.target, list.get(..write).unwrap_or(&[])) {
+            if e.target == me || self.marks.repeated(e.target, list.get(..write).unwrap_or(&[])) {
                 let counter = if e.target == me { &mut self.self_refs } else { &mut self.repeated };
-                counter.add(Self::at(i, &format!("{}[{read}]", if next { "next" } else { "related" })));
+                counter.add(Self::at(i, &format!("{}[{}]", if next { "next" } else { "related" }, read - skip)));
                 continue;
             }
             if write != read {
@@ -494,8 +508,7 @@ impl Builder {
             }
             write += 1;
         }
-        out.truncate(start + write);
-        offsets.push(out.len() as u32);
+        offsets.push((start + write) as u32);
         Ok(())
     }
 
@@ -519,70 +532,43 @@ impl Builder {
                 offsets.push(0);
             }
         }
+        // What `indexed_edges` dropped leaves a tail behind the last list.
+        for (edges, offsets) in [(&mut c.related, &c.related_offsets), (&mut c.next, &c.next_offsets)] {
+            edges.truncate(offsets.last().copied().unwrap_or(0) as usize);
+        }
         (c, warnings)
     }
 }
 
-/// One neighbour list being filled: where it starts in the catalogue's
-/// array, and which targets it holds so far.
-struct List {
-    next: bool,
-    me: u32,
-    start: usize,
-    seen: Seen,
+/// Which targets the neighbour list being read holds, to drop repeats: a
+/// byte per item, set to the list's number (mod 255) when the item joins
+/// the list. A mark that matches may be left from a list 255 lists before,
+/// so a match is confirmed by scanning the list (at most 100 entries); a
+/// scan per entry instead was quadratic in the list's length.
+struct Marks {
+    marks: Vec<u8>,
+    list: u8,
 }
 
-impl List {
-    fn open(c: &mut Catalogue, next: bool, i: usize) -> List {
-        let (out, offsets) = if next { (&c.next, &mut c.next_offsets) } else { (&c.related, &mut c.related_offsets) };
-        if offsets.is_empty() {
-            offsets.push(0);
-        }
-        List { next, me: i as u32, start: out.len(), seen: Seen::default() }
+impl Marks {
+    fn new(items: usize) -> Marks {
+        Marks { marks: vec![0; items], list: 0 }
     }
 
-    /// Keeps `t` unless it is the item itself or already in the list (both
-    /// counted as warnings at `path`).
-    #[inline(always)]
-    fn push(&mut self, c: &mut Catalogue, t: u32, weight: f32, self_refs: &mut WarningCounter, repeated: &mut WarningCounter, path: impl FnOnce() -> String) {
-        let out = if self.next { &mut c.next } else { &mut c.related };
-        if t == self.me {
-            self_refs.add(path());
-        } else if self.seen.repeated(t, out.get(self.start..).unwrap_or(&[])) {
-            repeated.add(path());
-        } else {
-            out.push(Edge { target: t, weight });
-        }
+    fn next_list(&mut self) {
+        self.list = self.list.wrapping_add(1).max(1);
     }
 
-    fn close(self, c: &mut Catalogue) {
-        let (out, offsets) = if self.next { (&c.next, &mut c.next_offsets) } else { (&c.related, &mut c.related_offsets) };
-        offsets.push(out.len() as u32);
-    }
-}
-
-/// The targets one list holds, as a 256-bit filter in front of a scan of
-/// the list: a list has at most 100 entries, so a scan per entry was
-/// quadratic (a per-item stamp array instead misses the cache on large
-/// catalogues); the filter makes the scan rare.
-#[derive(Default)]
-struct Seen {
-    bits: [u64; 4],
-}
-
-impl Seen {
-    /// Whether `t` is already in `kept`; remembers it otherwise.
+    /// Whether `t` is already in `kept` (the current list); marks it.
     #[inline(always)]
     fn repeated(&mut self, t: u32, kept: &[Edge]) -> bool {
-        // Fibonacci hashing: the top 8 bits of t · 2^32/φ.
-        let h = t.wrapping_mul(0x9e37_79b9) >> 24;
-        let bit = 1u64 << (h & 63);
-        let Some(word) = self.bits.get_mut((h >> 6) as usize) else { return kept.iter().any(|e| e.target == t) };
-        if *word & bit != 0 && kept.iter().any(|e| e.target == t) {
-            return true;
+        match self.marks.get_mut(t as usize) {
+            Some(m) if *m != self.list => {
+                *m = self.list;
+                false
+            }
+            _ => kept.iter().any(|e| e.target == t),
         }
-        *word |= bit;
-        false
     }
 }
 
@@ -811,7 +797,7 @@ impl<'a> RawCatalogue<'a> {
             b.numbers(i, popularity, published, repeatable)?;
             for (next, list, ends) in [(false, &self.related, &self.related_ends), (true, &self.next, &self.next_ends)] {
                 let edges = list.get(range(ends, i)).unwrap_or(&[]);
-                b.edges(i, next, edges.iter().map(|&(id, w)| (Target::Id(self.text(id)), w)))?;
+                b.edges(i, next, edges.iter().map(|&(id, w)| (self.text(id), w)))?;
             }
         }
         Ok(b.finish())

@@ -319,3 +319,90 @@ fn id_index_probe_lengths() {
     }
     println!("avg probes {}", total as f64 / ids.len() as f64);
 }
+
+/// Neighbour lists full of repeats and self references, over many more
+/// lists than the 255 list numbers the marks cycle through: both forms keep
+/// exactly the first occurrence of each target, in order, and count every
+/// dropped entry, as a plain scan does.
+#[test]
+fn repeats_and_self_references_are_dropped_exactly() {
+    let n = 700usize;
+    let mut state = 12345u64;
+    let mut next = move |m: u64| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    };
+    // Small target ranges so that repeats are frequent; some lists long.
+    let lists: Vec<Vec<u32>> = (0..2 * n).map(|l| (0..next(if l % 7 == 0 { 100 } else { 12 })).map(|_| next(if l % 3 == 0 { 9 } else { n as u64 }) as u32).collect()).collect();
+    let list = |i: usize, next: bool| &lists[2 * i + usize::from(next)];
+    let expected = |i: usize, next: bool| {
+        let mut kept: Vec<u32> = Vec::new();
+        let (mut selfs, mut repeats) = (0, 0);
+        for &t in list(i, next) {
+            if t as usize == i {
+                selfs += 1;
+            } else if kept.contains(&t) {
+                repeats += 1;
+            } else {
+                kept.push(t);
+            }
+        }
+        (kept, selfs, repeats)
+    };
+    let edges = |l: &Vec<u32>| l.iter().enumerate().map(|(j, t)| json!({ "id": format!("i{t}"), "weight": j as f64 / 100.0 })).collect::<Vec<_>>();
+    let items: Vec<_> = (0..n).map(|i| json!({ "id": format!("i{i}"), "related": edges(list(i, false)), "next": edges(list(i, true)) })).collect();
+    let (from_json, json_warnings) = load(&json!({ "version": 1, "categories": [], "items": items })).unwrap();
+
+    // The same lists in the compact form, written by hand (to_compact
+    // never writes repeats): no categories, no strings but the ids.
+    let ids: Vec<String> = (0..n).map(|i| format!("i{i}")).collect();
+    let (r, x): (usize, usize) = ((0..n).map(|i| list(i, false).len()).sum(), (0..n).map(|i| list(i, true).len()).sum());
+    let mut b = b"ODC1".to_vec();
+    let strings: String = ids.concat();
+    for v in [0, n, 0, r, x, strings.len()] {
+        b.extend((v as u32).to_le_bytes());
+    }
+    let mut end = 0;
+    for id in &ids {
+        end += id.len();
+        b.extend((end as u32).to_le_bytes());
+    }
+    for _ in 0..n {
+        b.extend((end as u32).to_le_bytes());
+    }
+    b.extend(std::iter::repeat(0u8).take(n + 16 * n + 4 * n));
+    for next in [false, true] {
+        let mut end = 0;
+        for i in 0..n {
+            end += list(i, next).len();
+            b.extend((end as u32).to_le_bytes());
+        }
+        for i in 0..n {
+            b.extend(list(i, next).iter().flat_map(|t| t.to_le_bytes()));
+        }
+        for i in 0..n {
+            b.extend((0..list(i, next).len()).flat_map(|j| (j as f32 / 100.0).to_le_bytes()));
+        }
+    }
+    b.extend(strings.as_bytes());
+    let (from_compact, compact_warnings) = Catalogue::from_compact(&b).unwrap();
+
+    let (mut selfs, mut repeats) = (0, 0);
+    for i in 0..n {
+        for next in [false, true] {
+            let (kept, s, r) = expected(i, next);
+            selfs += s;
+            repeats += r;
+            for c in [&from_json, &from_compact] {
+                let got = if next { c.next(i as u32) } else { c.related(i as u32) };
+                assert_eq!(got.iter().map(|e| e.target).collect::<Vec<_>>(), kept, "item {i} next {next}");
+            }
+        }
+    }
+    assert!(selfs > 0 && repeats > 1000, "{selfs} {repeats}");
+    for warnings in [&json_warnings, &compact_warnings] {
+        let codes: Vec<(&str, usize)> = warnings.iter().map(|w| (w.code, w.count)).collect();
+        assert_eq!(codes, vec![("selfReference", selfs), ("duplicateReference", repeats)]);
+    }
+    assert_eq!(json_warnings, compact_warnings);
+}

@@ -26,7 +26,7 @@
 //! f32 whichever form they arrive in. `bench/perf/COMPACT.md` has the same
 //! description with an encoder in JavaScript.
 
-use super::{le32, Builder, Catalogue, Target, Warning, HAS_TITLE, REPEATABLE};
+use super::{le32, Builder, Catalogue, Edge, Target, Warning, HAS_TITLE, REPEATABLE};
 use crate::core::error::{Error, Result};
 use crate::core::limits::{MAX_CATALOGUE_BYTES, MAX_CATEGORIES, MAX_ITEMS, MAX_ITEM_CATEGORIES, MAX_NEIGHBOURS};
 
@@ -117,12 +117,21 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
     let next_weights = s.take(4 * x, "the next weights")?;
     let strings = s.take(strings_len, "the strings")?;
 
+    // Valid UTF-8 as a whole and cut at character boundaries is the same as
+    // every string valid on its own; one check instead of 2k + 2n.
+    let all = std::str::from_utf8(strings).ok();
     let string = |i: usize, path: &dyn Fn() -> String| -> Result<&str> {
         let (a, b) = range(&string_ends, i, strings.len(), path)?;
-        std::str::from_utf8(strings.get(a..b).unwrap_or(&[])).map_err(|_| Error::invalid(path(), "is not valid UTF-8"))
+        match all.and_then(|all| all.get(a..b)) {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(strings.get(a..b).unwrap_or(&[])).map_err(|_| Error::invalid(path(), "is not valid UTF-8")),
+        }
     };
     let mut builder = Builder::new(k, n);
-    builder.reserve(c, r, x, strings_len);
+    builder.reserve(c, 0, 0, strings_len);
+    // The neighbour arrays in one pass each, checked item by item below.
+    builder.bulk_edges(false, edges(related_targets, related_weights));
+    builder.bulk_edges(true, edges(next_targets, next_weights));
     for i in 0..k {
         let path = || format!("catalogue.categories[{i}].id");
         let id = string(i, &path)?;
@@ -157,9 +166,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
             if b - a > MAX_NEIGHBOURS {
                 return Err(Error::invalid(at(field), format!("more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}")));
             }
-            let targets = if next { next_targets } else { related_targets };
-            let weights = if next { next_weights } else { related_weights };
-            builder.indexed_edges(i, next, targets.get(4 * a..4 * b).unwrap_or(&[]), weights.get(4 * a..4 * b).unwrap_or(&[]))?;
+            builder.indexed_edges(i, next, a, b)?;
         }
     }
     for (what, ends, total) in [("categories", &category_ends, c), ("related", &related_ends, r), ("next", &next_ends, x), ("strings", &string_ends, strings_len)] {
@@ -169,6 +176,12 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         }
     }
     Ok(builder.finish())
+}
+
+/// Targets and weights as the catalogue keeps them (-0 becomes 0, as
+/// `check_number` does for JSON).
+fn edges(targets: &[u8], weights: &[u8]) -> Vec<Edge> {
+    targets.chunks_exact(4).zip(weights.chunks_exact(4)).map(|(t, w)| Edge { target: le32(t), weight: f32::from_bits(le32(w)) + 0.0 }).collect()
 }
 
 struct Out(Vec<u8>);
