@@ -107,6 +107,7 @@ impl<'a> Reader<'a> {
         Reader { text, pos: 0, depth: 0 }
     }
 
+    #[inline(always)]
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
@@ -129,14 +130,14 @@ impl<'a> Reader<'a> {
         JsonError::new(format!("{message} at line {line} column {column}"))
     }
 
-    #[inline]
+    #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.pos) {
             self.pos += 1;
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek_byte(&mut self) -> Option<u8> {
         self.skip_ws();
         self.bytes().get(self.pos).copied()
@@ -242,6 +243,59 @@ impl<'a> Reader<'a> {
     /// Reads a number token; returns its value and whether it had a fraction
     /// or exponent.
     fn number_token(&mut self) -> JsonResult<(f64, bool)> {
+        match self.plain_number() {
+            Some(x) => Ok(x),
+            None => self.any_number_token(),
+        }
+    }
+
+    /// The common case of `number_token`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`
+    /// with at most 19 digits in all, which fit a u64 exactly; `None` (and
+    /// nothing read) for anything else. Same value as the general path: the
+    /// same mantissa and exponent go to `decimal_to_f64`.
+    #[inline]
+    fn plain_number(&mut self) -> Option<(f64, bool)> {
+        let b = self.bytes();
+        let mut i = self.pos;
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let mut mantissa: u64 = 0;
+        let start = i;
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut fraction = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let first = i;
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                i += 1;
+            }
+            fraction = i - first;
+            if fraction == 0 {
+                return None;
+            }
+        }
+        // More than 19 digits may have wrapped: the general path.
+        if i - start - usize::from(fraction > 0) > 19 || matches!(b.get(i), Some(b'e' | b'E')) {
+            return None;
+        }
+        self.pos = i;
+        let magnitude = decimal_to_f64(mantissa, -(fraction as i64), true);
+        Some((if negative { -magnitude } else { magnitude }, fraction > 0))
+    }
+
+    fn any_number_token(&mut self) -> JsonResult<(f64, bool)> {
         let b = self.bytes();
         let mut i = self.pos;
         let negative = b.get(i) == Some(&b'-');
