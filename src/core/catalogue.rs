@@ -748,6 +748,23 @@ impl<'a> RawCatalogue<'a> {
     }
 
     fn edge(&mut self, r: &mut Reader<'a>) -> JsonResult<(Span, f64)> {
+        // Most of a catalogue is neighbours, as JSON.stringify writes them:
+        // `{"id":"…","weight":…}`, read here without the object machinery.
+        // Anything else (spaces, another order, more fields, escapes, an
+        // error) is read again from the start by the general path below.
+        let start = r.offset();
+        if r.eat(b"{\"id\":") {
+            if let Ok(Ok((a, b))) = r.string_span() {
+                if r.eat(b",\"weight\":") {
+                    if let Ok(weight) = r.number() {
+                        if r.eat(b"}") {
+                            return Ok((Span { start: a as u32, len: (b - a) as u32 }, weight));
+                        }
+                    }
+                }
+            }
+        }
+        r.rewind(start);
         let mut fields = Fields::new(EDGE);
         let (mut id, mut weight) = (Span::default(), 0.0);
         r.object("an object", |r, key| match fields.see(r, key)? {

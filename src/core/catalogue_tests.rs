@@ -406,3 +406,47 @@ fn repeats_and_self_references_are_dropped_exactly() {
     }
     assert_eq!(json_warnings, compact_warnings);
 }
+
+/// Neighbours are read by a fast path when written as JSON.stringify writes
+/// them; every other spelling goes through the general reader and means
+/// the same, and errors name the same fields.
+#[test]
+fn neighbours_read_the_same_however_they_are_written() {
+    let v = fixtures::random(5, 300, 6);
+    let compact = Catalogue::from_json(&v.to_string()).unwrap();
+    let pretty = Catalogue::from_json(&serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    assert_eq!(dump(&compact.0), dump(&pretty.0));
+    assert_eq!(compact.1, pretty.1);
+
+    let with_related = |related: &str| {
+        let mut text = fixtures::films().to_string();
+        let at = text.find("\"related\":[").unwrap() + "\"related\":[".len();
+        let end = at + text[at..].find(']').unwrap();
+        text.replace_range(at..end, related);
+        Catalogue::from_json(&text)
+    };
+    let m1_related = |c: &Catalogue| c.related(c.item("m1").unwrap()).to_vec();
+    let canonical = m1_related(&with_related(r#"{"id":"m2","weight":0.25}"#).unwrap().0);
+    for same in [
+        r#"{ "id": "m2", "weight": 0.25 }"#,
+        r#"{"weight":0.25,"id":"m2"}"#,
+        r#"{"id":"m2","weight":0.25,"note":{"x":[1]}}"#,
+        r#"{"id":"\u006d2","weight":0.25}"#,
+        r#"{"id":"m2","weight":2.5e-1}"#,
+        r#"{"id":"m2","weight":0.250000000000000000000}"#,
+    ] {
+        assert_eq!(m1_related(&with_related(same).unwrap().0), canonical, "{same}");
+    }
+    // The messages, columns included, as the general reader alone wrote them.
+    for (bad, message) in [
+        (r#"{"id":"m2","weight":"heavy"}"#, r#"catalogue.items[0].related[0].weight: invalid type: string "heavy", expected f64 at line 1 column 296"#),
+        (r#"{"id":"m2","weight":1e999}"#, "catalogue.items[0].related[0].weight: number out of range at line 1 column 294"),
+        (r#"{"id":"m2","weight":0.5,"id":"m3"}"#, "catalogue.items[0].related[0].id: duplicate field `id` at line 1 column 298"),
+        (r#"{"id":"m2"}"#, "catalogue.items[0].related[0].weight: missing field `weight` at line 1 column 280"),
+        (r#"{"id":7,"weight":0.5}"#, "catalogue.items[0].related[0].id: invalid type: integer `7`, expected a string at line 1 column 276"),
+        (r#"{"id":"m2","weight":-0.5}"#, "catalogue.items[0].related[0].weight: -0.5 is out of range; allowed: a finite number from 0 to 1000000000000000"),
+        (r#"{"id":"m2","weight":0.5"#, "catalogue.items[0].related[0]: expected `,` or `}` at line 1 column 292"),
+    ] {
+        assert_eq!(with_related(bad).unwrap_err().to_string(), message, "{bad}");
+    }
+}

@@ -117,6 +117,24 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    /// Reads `literal` if the text at the cursor is exactly that (no
+    /// whitespace skipped): for fast paths over the usual compact form of a
+    /// document, which `rewind` and read in full when it does not match.
+    #[inline]
+    pub(crate) fn eat(&mut self, literal: &[u8]) -> bool {
+        let end = self.pos + literal.len();
+        if self.bytes().get(self.pos..end) == Some(literal) {
+            self.pos = end;
+            return true;
+        }
+        false
+    }
+
+    /// Back to an earlier `offset()` (a fast path that did not match).
+    pub(crate) fn rewind(&mut self, offset: usize) {
+        self.pos = offset;
+    }
+
     /// The source text between two offsets.
     pub fn source(&self, start: usize, end: usize) -> &'a str {
         self.text.get(start..end).unwrap_or("")
