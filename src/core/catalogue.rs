@@ -630,6 +630,21 @@ struct Span {
 
 const UNESCAPED: u32 = 1 << 31;
 
+/// `{"id":"…","weight":…}` exactly, the id without escapes and the weight a
+/// plain decimal; `None` otherwise (the caller rewinds).
+#[inline]
+fn plain_edge(r: &mut Reader) -> Option<(Span, f64)> {
+    if !r.eat(b"{\"id\":") {
+        return None;
+    }
+    let (a, b) = r.plain_string()?;
+    if !r.eat(b",\"weight\":") {
+        return None;
+    }
+    let (weight, _) = r.plain_number()?;
+    r.eat(b"}").then_some((Span { start: a as u32, len: (b - a) as u32 }, weight))
+}
+
 /// The first pass over a JSON catalogue: structure and types, into flat
 /// arrays of spans and numbers; no string is copied unless it has escapes.
 #[derive(Default)]
@@ -726,15 +741,7 @@ impl<'a> RawCatalogue<'a> {
             Some(3) => r.number().map(|x| popularity = Some(x)),
             Some(4) => r.number().map(|x| published = Some(x)),
             Some(5) => r.boolean().map(|b| repeatable = b),
-            Some(k @ (6 | 7)) => r.array(MAX_NEIGHBOURS, &format!("an array of at most {MAX_NEIGHBOURS} entries"), |r, _| {
-                let edge = self.edge(r)?;
-                if k == 6 {
-                    self.related.push(edge);
-                } else {
-                    self.next.push(edge);
-                }
-                Ok(())
-            }),
+            Some(k @ (6 | 7)) => self.neighbours(r, k == 7),
             _ => r.skip(),
         })?;
         fields.require(r, &["id"])?;
@@ -747,24 +754,47 @@ impl<'a> RawCatalogue<'a> {
         Ok(())
     }
 
-    fn edge(&mut self, r: &mut Reader<'a>) -> JsonResult<(Span, f64)> {
-        // Most of a catalogue is neighbours, as JSON.stringify writes them:
-        // `{"id":"…","weight":…}`, read here without the object machinery.
-        // Anything else (spaces, another order, more fields, escapes, an
-        // error) is read again from the start by the general path below.
+    /// A `related` or `next` list. Most of a catalogue is these, as
+    /// JSON.stringify writes them (`[{"id":"…","weight":…},…]`), and that
+    /// spelling is read here in one loop without the array and object
+    /// machinery. Anything else (spaces, another key order, more fields,
+    /// escapes, too many entries, an error) is read again from the start by
+    /// the general reader, so results and messages do not depend on the path.
+    fn neighbours(&mut self, r: &mut Reader<'a>, next: bool) -> JsonResult<()> {
         let start = r.offset();
-        if r.eat(b"{\"id\":") {
-            if let Ok(Ok((a, b))) = r.string_span() {
-                if r.eat(b",\"weight\":") {
-                    if let Ok(weight) = r.number() {
-                        if r.eat(b"}") {
-                            return Ok((Span { start: a as u32, len: (b - a) as u32 }, weight));
-                        }
-                    }
+        let list = if next { &mut self.next } else { &mut self.related };
+        let before = list.len();
+        if r.eat(b"[") {
+            if r.eat(b"]") {
+                return Ok(());
+            }
+            while list.len() - before < MAX_NEIGHBOURS {
+                let Some(edge) = plain_edge(r) else { break };
+                list.push(edge);
+                if r.eat(b",") {
+                    continue;
                 }
+                if r.eat(b"]") {
+                    return Ok(());
+                }
+                break;
             }
         }
+        list.truncate(before);
         r.rewind(start);
+        let expected = format!("an array of at most {MAX_NEIGHBOURS} entries");
+        r.array(MAX_NEIGHBOURS, &expected, |r, _| {
+            let edge = self.edge(r)?;
+            if next {
+                self.next.push(edge);
+            } else {
+                self.related.push(edge);
+            }
+            Ok(())
+        })
+    }
+
+    fn edge(&mut self, r: &mut Reader<'a>) -> JsonResult<(Span, f64)> {
         let mut fields = Fields::new(EDGE);
         let (mut id, mut weight) = (Span::default(), 0.0);
         r.object("an object", |r, key| match fields.see(r, key)? {

@@ -437,6 +437,19 @@ fn neighbours_read_the_same_however_they_are_written() {
     ] {
         assert_eq!(m1_related(&with_related(same).unwrap().0), canonical, "{same}");
     }
+    // Lists: empty, mixed spellings, exactly at and just over the limit.
+    assert!(with_related("").unwrap().0.related(0).is_empty());
+    let mixed = m1_related(&with_related(r#"{"id":"m2","weight":0.25}, {"id":"m3","weight":0.5}"#).unwrap().0);
+    assert_eq!(mixed.len(), 2);
+    assert_eq!(mixed[0], canonical[0]);
+    let many = |n: usize| (0..n).map(|j| format!(r#"{{"id":"m{}","weight":{j}}}"#, 2 + j % 5)).collect::<Vec<_>>().join(",");
+    let (c, warnings) = with_related(&many(100)).unwrap();
+    assert_eq!(m1_related(&c).len(), 5);
+    assert_eq!(warnings[0].count, 95);
+    let e = with_related(&many(101)).unwrap_err();
+    assert_eq!(e.path(), "catalogue.items[0].related");
+    assert!(e.to_string().contains("more than 100 entries"), "{e}");
+
     // The messages, columns included, as the general reader alone wrote them.
     for (bad, message) in [
         (r#"{"id":"m2","weight":"heavy"}"#, r#"catalogue.items[0].related[0].weight: invalid type: string "heavy", expected f64 at line 1 column 296"#),

@@ -270,9 +270,10 @@ impl<'a> Reader<'a> {
     /// The common case of `number_token`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`
     /// with at most 19 digits in all, which fit a u64 exactly; `None` (and
     /// nothing read) for anything else. Same value as the general path: the
-    /// same mantissa and exponent go to `decimal_to_f64`.
+    /// same mantissa and exponent go to `decimal_to_f64`. No whitespace is
+    /// skipped (callers outside this file use it as a fast path).
     #[inline]
-    fn plain_number(&mut self) -> Option<(f64, bool)> {
+    pub(crate) fn plain_number(&mut self) -> Option<(f64, bool)> {
         let b = self.bytes();
         let mut i = self.pos;
         let negative = b.get(i) == Some(&b'-');
@@ -309,7 +310,11 @@ impl<'a> Reader<'a> {
             return None;
         }
         self.pos = i;
-        let magnitude = decimal_to_f64(mantissa, -(fraction as i64), true);
+        // decimal_to_f64's first case, inline: both operands exact, one rounding.
+        let magnitude = match POW10.get(fraction) {
+            Some(p) if mantissa < (1 << 53) => mantissa as f64 / p,
+            _ => decimal_to_f64(mantissa, -(fraction as i64), true),
+        };
         Some((if negative { -magnitude } else { magnitude }, fraction > 0))
     }
 
@@ -404,6 +409,30 @@ impl<'a> Reader<'a> {
             return Err(self.invalid_type("a string"));
         }
         self.string_token()
+    }
+
+    /// A string at the cursor (no whitespace skipped) without escapes or
+    /// control characters, as a byte range of the source; `None` (and
+    /// nothing read) for anything else. For fast paths, like `eat`.
+    #[inline]
+    pub(crate) fn plain_string(&mut self) -> Option<(usize, usize)> {
+        let b = self.bytes();
+        if b.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let mut i = start;
+        while let Some(&c) = b.get(i) {
+            if c == b'"' {
+                self.pos = i + 1;
+                return Some((start, i));
+            }
+            if c == b'\\' || c < 0x20 {
+                return None;
+            }
+            i += 1;
+        }
+        None
     }
 
     /// A string value as a byte range of the source when it has no escapes
