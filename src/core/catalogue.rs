@@ -177,7 +177,13 @@ impl Catalogue {
     }
 
     pub fn known_categories(&self) -> String {
-        let mut s: String = self.categories.iter().take(20).map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ");
+        let mut s = String::new();
+        for c in self.categories.iter().take(20) {
+            if !s.is_empty() {
+                s.push_str(", ");
+            }
+            s.push_str(&c.id);
+        }
         if self.categories.len() > 20 {
             s.push_str(&format!(", … ({} in all)", self.categories.len()));
         }
@@ -362,6 +368,12 @@ impl Builder {
         format!("catalogue.items[{i}].{field}")
     }
 
+    /// `catalogue.items[i].related[j]` (or `next`).
+    #[inline(never)]
+    fn edge_path(i: usize, next: bool, j: usize) -> String {
+        format!("catalogue.items[{i}].{}[{j}]", if next { "next" } else { "related" })
+    }
+
     pub(crate) fn title(&mut self, i: usize, title: Option<&str>) -> Result<()> {
         if self.c.title_offsets.is_empty() {
             self.c.title_offsets.push(0);
@@ -440,7 +452,6 @@ impl Builder {
     /// Weights are checked in order; unknown, self and repeated references
     /// are dropped and counted as warnings.
     pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (&'t str, f64)>) -> Result<()> {
-        let field = if next { "next" } else { "related" };
         let me = i as u32;
         let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
         if offsets.is_empty() {
@@ -449,7 +460,7 @@ impl Builder {
         let start = out.len();
         self.marks.next_list();
         for (j, (id, weight)) in edges.enumerate() {
-            let path = || Self::at(i, &format!("{field}[{j}]"));
+            let path = || Self::edge_path(i, next, j);
             let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
             let Some(t) = self.c.index.find(id, |k| text(&self.c.ids, &self.c.id_offsets, k)) else {
                 self.dropped.add(format!("{}.id {}", path(), quote(id)));
@@ -498,7 +509,7 @@ impl Builder {
             }
             if e.target == me || self.marks.repeated(e.target, list.get(..write).unwrap_or(&[])) {
                 let counter = if e.target == me { &mut self.self_refs } else { &mut self.repeated };
-                counter.add(Self::at(i, &format!("{}[{}]", if next { "next" } else { "related" }, read - skip)));
+                counter.add(Self::edge_path(i, next, read - skip));
                 continue;
             }
             if write != read {
@@ -517,7 +528,7 @@ impl Builder {
     #[cold]
     #[inline(never)]
     fn bad_edge(i: usize, next: bool, j: usize, e: Edge, n: u32) -> Error {
-        let path = Self::at(i, &format!("{}[{j}]", if next { "next" } else { "related" }));
+        let path = Self::edge_path(i, next, j);
         match check_number(|| format!("{path}.weight"), f64::from(e.weight), MAX_NUMBER) {
             Err(error) => error,
             Ok(_) => Error::invalid(format!("{path}.target"), format!("item index {} is out of range; there are {n} items", e.target)),
@@ -533,9 +544,8 @@ impl Builder {
             }
         }
         // What `indexed_edges` dropped leaves a tail behind the last list.
-        for (edges, offsets) in [(&mut c.related, &c.related_offsets), (&mut c.next, &c.next_offsets)] {
-            edges.truncate(offsets.last().copied().unwrap_or(0) as usize);
-        }
+        c.related.truncate(c.related_offsets.last().map_or(0, |&e| e as usize));
+        c.next.truncate(c.next_offsets.last().map_or(0, |&e| e as usize));
         (c, warnings)
     }
 }
@@ -585,10 +595,16 @@ fn check_number(path: impl FnOnce() -> String, x: f64, max: f64) -> Result<f64> 
     // The JSON reader never yields NaN or infinities, but the compact form
     // can hold them; keep the check total.
     if !x.is_finite() || x < 0.0 || x > max {
-        return Err(Error::invalid(path(), format!("{} is out of range; allowed: a finite number from 0 to {}", display_f64(x), display_f64(max))));
+        return Err(out_of_range(path(), x, max));
     }
     // -0 is accepted as 0.
     Ok(x + 0.0)
+}
+
+#[cold]
+#[inline(never)]
+fn out_of_range(path: String, x: f64, max: f64) -> Error {
+    Error::invalid(path, format!("{} is out of range; allowed: a finite number from 0 to {}", display_f64(x), display_f64(max)))
 }
 
 struct WarningCounter {

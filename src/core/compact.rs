@@ -38,26 +38,24 @@ fn invalid(message: impl std::fmt::Display) -> Error {
     Error::invalid("catalogue", message)
 }
 
-/// A cursor that hands out the sections in order.
+/// A cursor that hands out the sections in order. The length is checked
+/// against the header before any section is taken, so a section is never
+/// short (if it were, it would come out empty and fail a later check).
 struct Sections<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Sections<'a> {
-    fn take(&mut self, len: usize, what: &str) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(len).filter(|&e| e <= self.bytes.len());
-        let Some(end) = end else {
-            return Err(invalid(format!("compact form ends inside {what} (needs {len} bytes at offset {}, {} left)", self.pos, self.bytes.len() - self.pos)));
-        };
+    fn take(&mut self, len: usize) -> &'a [u8] {
+        let end = self.pos.saturating_add(len);
         let s = self.bytes.get(self.pos..end).unwrap_or(&[]);
         self.pos = end;
-        Ok(s)
+        s
     }
 
-    fn u32s(&mut self, count: usize, what: &str) -> Result<Vec<u32>> {
-        let s = self.take(count.saturating_mul(4), what)?;
-        Ok(s.chunks_exact(4).map(le32).collect())
+    fn u32s(&mut self, count: usize) -> Vec<u32> {
+        self.take(count.saturating_mul(4)).chunks_exact(4).map(le32).collect()
     }
 }
 
@@ -85,7 +83,10 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         return Err(invalid("is not a compact catalogue (it does not start with \"ODC1\"); a JSON catalogue is passed as an object or a string"));
     }
     let mut s = Sections { bytes, pos: 4 };
-    let header = s.u32s(6, "the header")?;
+    if bytes.len() < HEADER {
+        return Err(invalid(format!("compact form ends inside the header (needs {HEADER} bytes, has {})", bytes.len())));
+    }
+    let header = s.u32s(6);
     let count = |i: usize| header.get(i).copied().unwrap_or(0) as usize;
     let (k, n, c, r, x, strings_len) = (count(0), count(1), count(2), count(3), count(4), count(5));
     if k > MAX_CATEGORIES {
@@ -101,21 +102,21 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
     if expected != Some(bytes.len()) {
         return Err(invalid(format!("compact form is {} bytes; its header describes {}", bytes.len(), expected.map_or("more than that".into(), |e| e.to_string()))));
     }
-    let string_ends = s.u32s(2 * k + 2 * n, "the string ends")?;
-    let category_flags = s.take(k, "the category flags")?;
-    let item_flags = s.take(n, "the item flags")?;
-    let popularity = s.take(8 * n, "popularity")?;
-    let published = s.take(8 * n, "publishedAt")?;
-    let category_ends = s.u32s(n, "the category ends")?;
-    let item_categories = s.take(c, "the item categories")?;
-    let related_ends = s.u32s(n, "the related ends")?;
+    let string_ends = s.u32s(2 * k + 2 * n);
+    let category_flags = s.take(k);
+    let item_flags = s.take(n);
+    let popularity = s.take(8 * n);
+    let published = s.take(8 * n);
+    let category_ends = s.u32s(n);
+    let item_categories = s.take(c);
+    let related_ends = s.u32s(n);
     // Neighbours are read in place (no copy of the two largest sections).
-    let related_targets = s.take(4 * r, "the related targets")?;
-    let related_weights = s.take(4 * r, "the related weights")?;
-    let next_ends = s.u32s(n, "the next ends")?;
-    let next_targets = s.take(4 * x, "the next targets")?;
-    let next_weights = s.take(4 * x, "the next weights")?;
-    let strings = s.take(strings_len, "the strings")?;
+    let related_targets = s.take(4 * r);
+    let related_weights = s.take(4 * r);
+    let next_ends = s.u32s(n);
+    let next_targets = s.take(4 * x);
+    let next_weights = s.take(4 * x);
+    let strings = s.take(strings_len);
 
     // Valid UTF-8 as a whole and cut at character boundaries is the same as
     // every string valid on its own; one check instead of 2k + 2n.

@@ -107,7 +107,6 @@ impl<'a> Reader<'a> {
         Reader { text, pos: 0, depth: 0 }
     }
 
-    #[inline(always)]
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
@@ -148,14 +147,14 @@ impl<'a> Reader<'a> {
         JsonError::new(format!("{message} at line {line} column {column}"))
     }
 
-    #[inline(always)]
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.pos) {
             self.pos += 1;
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn peek_byte(&mut self) -> Option<u8> {
         self.skip_ws();
         self.bytes().get(self.pos).copied()
@@ -310,11 +309,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         self.pos = i;
-        // decimal_to_f64's first case, inline: both operands exact, one rounding.
-        let magnitude = match POW10.get(fraction) {
-            Some(p) if mantissa < (1 << 53) => mantissa as f64 / p,
-            _ => decimal_to_f64(mantissa, -(fraction as i64), true),
-        };
+        let magnitude = decimal_to_f64(mantissa, -(fraction as i64), true);
         Some((if negative { -magnitude } else { magnitude }, fraction > 0))
     }
 
