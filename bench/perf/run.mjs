@@ -9,6 +9,8 @@
 //   --runs        samples per operation after warm-up (default 15)
 //   --no-browser  skip headless Chromium; --no-node skip Node
 //   --out         where to write the figures (default bench/perf/results.json)
+//   --loads       only the catalogue loads (JSON string, object, compact), `--runs`
+//                 samples each, no profiles, no startup; for work on loading
 //
 // Needs the built package (bash scripts/build.sh) and, for the browser part,
 // /usr/bin/chromium and the playwright-core dev dependency. The page is served
@@ -27,7 +29,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 function parseArgs(argv) {
-  const args = { quick: false, sizes: null, runs: null, browser: true, node: true, out: path.join(here, 'results.json'), child: null };
+  const args = { quick: false, loads: false, sizes: null, runs: null, browser: true, node: true, out: path.join(here, 'results.json'), child: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -40,6 +42,7 @@ function parseArgs(argv) {
     else if (a.startsWith('--runs')) args.runs = Number(value());
     else if (a === '--no-browser') args.browser = false;
     else if (a === '--no-node') args.node = false;
+    else if (a === '--loads') args.loads = true;
     else if (a.startsWith('--out')) args.out = path.resolve(value());
     else if (a.startsWith('--child')) args.child = JSON.parse(value());
     else throw new Error(`unknown argument ${a}; see the comment at the top of bench/perf/run.mjs`);
@@ -81,11 +84,11 @@ async function nodeRun(args, startupDocs, startupRuns) {
   const sizes = [];
   for (const size of args.sizes) {
     process.stderr.write(`[node] ${size} items\n`);
-    sizes.push(await runChild({ kind: 'size', size, runs: args.runs }));
+    sizes.push(await runChild({ kind: 'size', size, runs: args.runs, loadsOnly: args.loads }));
   }
-  process.stderr.write('[node] startup\n');
   const samples = [];
-  for (const events of [0, 200, 1000]) {
+  if (startupRuns) process.stderr.write('[node] startup\n');
+  for (const events of startupRuns ? [0, 200, 1000] : []) {
     for (let i = 0; i < startupRuns + 2; i++) {
       const s = await runChild({ kind: 'startup', docs: startupDocs, name: `bench-node-${events}` });
       if (i >= 2) samples.push({ ...s, events });
@@ -138,7 +141,7 @@ async function browserRun(args, startupRuns) {
     for (const size of args.sizes) {
       process.stderr.write(`[chromium] ${size} items\n`);
       const page = await open();
-      sizes.push(await page.evaluate((task) => window.suite.runSize(task), { size, runs: args.runs }));
+      sizes.push(await page.evaluate((task) => window.suite.runSize(task), { size, runs: args.runs, loadsOnly: args.loads }));
       await page.close();
     }
     // Startup in fresh pages; the profiles stored by the largest size run
@@ -249,7 +252,7 @@ async function main() {
     console.error('pkg/ is not built: run bash scripts/build.sh first');
     process.exit(2);
   }
-  const startupRuns = args.quick ? 7 : 15;
+  const startupRuns = args.loads ? 0 : args.quick ? 7 : 15;
   const results = {};
   if (args.browser) results.chromium = await browserRun(args, startupRuns);
   if (args.node) {

@@ -106,7 +106,7 @@ async function compactForm(doc) {
  * Everything measured for one catalogue size: loads, memory, then per profile
  * open, rank, rank with context, slider move and record.
  */
-export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warmup = 3, loadRuns = 7 }) {
+export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warmup = 3, loadRuns = 7, loadsOnly = false }) {
   await init();
   const t0 = now();
   const doc = catalogue(size);
@@ -130,7 +130,7 @@ export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warm
   }
   const memoryAfterLoad = wasmMemory();
   const slow = size >= 100_000;
-  const loadOptions = { runs: slow ? Math.min(loadRuns, 5) : loadRuns, warmup: 1, minBatchMs: 0 };
+  const loadOptions = { runs: loadsOnly ? runs : slow ? Math.min(loadRuns, 5) : loadRuns, warmup: 1, minBatchMs: 0 };
   const record = (op, profileEvents, ondevice, js, extra = {}) => out.ops.push({ op, profile: profileEvents, ondevice, js, ...extra });
 
   // Loading: the JS ranker parses the same string / walks the same object.
@@ -142,7 +142,7 @@ export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warm
   }
   loader.free();
   out.memory = { beforeLoad: memoryBefore, afterFirstLoad: memoryAfterLoad, afterLoads: wasmMemory() };
-  if (!loaded) return out;
+  if (!loaded || loadsOnly) return out;
 
   const contextItem = doc.items[Math.floor(size / 3)].id;
   const sliderCategory = doc.categories[3].id;

@@ -177,7 +177,13 @@ impl Catalogue {
     }
 
     pub fn known_categories(&self) -> String {
-        let mut s: String = self.categories.iter().take(20).map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ");
+        let mut s = String::new();
+        for c in self.categories.iter().take(20) {
+            if !s.is_empty() {
+                s.push_str(", ");
+            }
+            s.push_str(&c.id);
+        }
         if self.categories.len() > 20 {
             s.push_str(&format!(", … ({} in all)", self.categories.len()));
         }
@@ -273,6 +279,7 @@ pub(crate) struct Builder {
     dropped: WarningCounter,
     self_refs: WarningCounter,
     repeated: WarningCounter,
+    marks: Marks,
 }
 
 /// Where a neighbour points, before it is resolved.
@@ -309,6 +316,7 @@ impl Builder {
             dropped: WarningCounter::new("unknownReference", "references to items not in the catalogue were dropped"),
             self_refs: WarningCounter::new("selfReference", "items listing themselves as a neighbour were dropped"),
             repeated: WarningCounter::new("duplicateReference", "repeated neighbours in one list were dropped (the first is kept)"),
+            marks: Marks::new(items),
         }
     }
 
@@ -339,7 +347,10 @@ impl Builder {
     /// Item ids come first, all of them, so that neighbours can refer forward.
     pub(crate) fn id(&mut self, i: usize, id: &str) -> Result<()> {
         let path = || format!("catalogue.items[{i}].id");
-        check_id(id).map_err(|m| Error::invalid(path(), m))?;
+        // `check_id`'s rule, byte by byte (the slow path builds the message).
+        if id.is_empty() || id.len() > MAX_ID_BYTES || !id.bytes().all(|b| b.is_ascii_graphic()) {
+            check_id(id).map_err(|m| Error::invalid(path(), m))?;
+        }
         let (ids, offsets) = (&self.c.ids, &self.c.id_offsets);
         // n <= MAX_ITEMS < u32::MAX, so the index fits.
         if let Some(first) = self.c.index.insert(id, i as u32, |j| text(ids, offsets, j)) {
@@ -355,6 +366,12 @@ impl Builder {
 
     fn at(i: usize, field: &str) -> String {
         format!("catalogue.items[{i}].{field}")
+    }
+
+    /// `catalogue.items[i].related[j]` (or `next`).
+    #[inline(never)]
+    fn edge_path(i: usize, next: bool, j: usize) -> String {
+        format!("catalogue.items[{i}].{}[{j}]", if next { "next" } else { "related" })
     }
 
     pub(crate) fn title(&mut self, i: usize, title: Option<&str>) -> Result<()> {
@@ -431,40 +448,27 @@ impl Builder {
         Ok(())
     }
 
-    /// The `related` (`next == false`) or `next` list of item `i`. Weights
-    /// are checked in order; unknown, self and repeated references are
-    /// dropped and counted as warnings.
-    pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (Target<'t>, f64)>) -> Result<()> {
-        let field = if next { "next" } else { "related" };
+    /// The `related` (`next == false`) or `next` list of item `i`, by id.
+    /// Weights are checked in order; unknown, self and repeated references
+    /// are dropped and counted as warnings.
+    pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (&'t str, f64)>) -> Result<()> {
         let me = i as u32;
-        let n = self.items;
         let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
         if offsets.is_empty() {
             offsets.push(0);
         }
         let start = out.len();
-        for (j, (target, weight)) in edges.enumerate() {
-            let path = || Self::at(i, &format!("{field}[{j}]"));
+        self.marks.next_list();
+        for (j, (id, weight)) in edges.enumerate() {
+            let path = || Self::edge_path(i, next, j);
             let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
-            let t = match target {
-                Target::Id(id) => match self.c.index.find(id, |k| text(&self.c.ids, &self.c.id_offsets, k)) {
-                    Some(t) => t,
-                    None => {
-                        self.dropped.add(format!("{}.id {}", path(), quote(id)));
-                        continue;
-                    }
-                },
-                Target::Index(t) if t < n => t,
-                Target::Index(t) => {
-                    return Err(Error::invalid(format!("{}.target", path()), format!("item index {t} is out of range; there are {n} items")));
-                }
+            let Some(t) = self.c.index.find(id, |k| text(&self.c.ids, &self.c.id_offsets, k)) else {
+                self.dropped.add(format!("{}.id {}", path(), quote(id)));
+                continue;
             };
-            // A list has at most 100 entries, and scanning the ones kept so
-            // far is sequential: faster than a per-item stamp array, whose
-            // random accesses miss the cache on large catalogues.
             if t == me {
                 self.self_refs.add(path());
-            } else if out.get(start..).unwrap_or(&[]).iter().any(|e| e.target == t) {
+            } else if self.marks.repeated(t, out.get(start..).unwrap_or(&[])) {
                 self.repeated.add(path());
             } else {
                 out.push(Edge { target: t, weight: w as f32 });
@@ -472,6 +476,63 @@ impl Builder {
         }
         offsets.push(out.len() as u32);
         Ok(())
+    }
+
+    /// Installs a whole neighbour array read in bulk (the compact form's
+    /// sections); `indexed_edges` then checks each item's part of it in place.
+    pub(crate) fn bulk_edges(&mut self, next: bool, edges: Vec<Edge>) {
+        *if next { &mut self.c.next } else { &mut self.c.related } = edges;
+    }
+
+    /// Like `edges`, over entries `a..b` of the array that `bulk_edges`
+    /// installed, where targets are item indices: the same checks and
+    /// messages, but an index out of range is an error. Self and repeated
+    /// references are dropped by moving the kept entries down (in place:
+    /// kept entries never move up, and when nothing is dropped nothing moves).
+    pub(crate) fn indexed_edges(&mut self, i: usize, next: bool, a: usize, b: usize) -> Result<()> {
+        let (n, me) = (self.items, i as u32);
+        let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
+        if offsets.is_empty() {
+            offsets.push(0);
+        }
+        // The kept entries so far end at `start`, at or before `a`.
+        let start = offsets.last().copied().unwrap_or(0) as usize;
+        let Some(list) = out.get_mut(start..b) else { return Ok(()) };
+        let skip = a - start.min(a);
+        let mut write = 0;
+        self.marks.next_list();
+        for read in skip..list.len() {
+            let Some(&e) = list.get(read) else { break };
+            // `check_number` in f64, as for JSON: NaN fails both comparisons.
+            if !(f64::from(e.weight) >= 0.0 && f64::from(e.weight) <= MAX_NUMBER) || e.target >= n {
+                return Err(Self::bad_edge(i, next, read - skip, e, n));
+            }
+            if e.target == me || self.marks.repeated(e.target, list.get(..write).unwrap_or(&[])) {
+                let counter = if e.target == me { &mut self.self_refs } else { &mut self.repeated };
+                counter.add(Self::edge_path(i, next, read - skip));
+                continue;
+            }
+            if write != read {
+                if let Some(slot) = list.get_mut(write) {
+                    *slot = e;
+                }
+            }
+            write += 1;
+        }
+        offsets.push((start + write) as u32);
+        Ok(())
+    }
+
+    /// The error for entry `j` of a compact list (the weight is checked
+    /// first, as in `edges`).
+    #[cold]
+    #[inline(never)]
+    fn bad_edge(i: usize, next: bool, j: usize, e: Edge, n: u32) -> Error {
+        let path = Self::edge_path(i, next, j);
+        match check_number(|| format!("{path}.weight"), f64::from(e.weight), MAX_NUMBER) {
+            Err(error) => error,
+            Ok(_) => Error::invalid(format!("{path}.target"), format!("item index {} is out of range; there are {n} items", e.target)),
+        }
     }
 
     pub(crate) fn finish(self) -> (Catalogue, Vec<Warning>) {
@@ -482,8 +543,49 @@ impl Builder {
                 offsets.push(0);
             }
         }
+        // What `indexed_edges` dropped leaves a tail behind the last list.
+        c.related.truncate(c.related_offsets.last().map_or(0, |&e| e as usize));
+        c.next.truncate(c.next_offsets.last().map_or(0, |&e| e as usize));
         (c, warnings)
     }
+}
+
+/// Which targets the neighbour list being read holds, to drop repeats: a
+/// byte per item, set to the list's number (mod 255) when the item joins
+/// the list. A mark that matches may be left from a list 255 lists before,
+/// so a match is confirmed by scanning the list (at most 100 entries); a
+/// scan per entry instead was quadratic in the list's length.
+struct Marks {
+    marks: Vec<u8>,
+    list: u8,
+}
+
+impl Marks {
+    fn new(items: usize) -> Marks {
+        Marks { marks: vec![0; items], list: 0 }
+    }
+
+    fn next_list(&mut self) {
+        self.list = self.list.wrapping_add(1).max(1);
+    }
+
+    /// Whether `t` is already in `kept` (the current list); marks it.
+    #[inline(always)]
+    fn repeated(&mut self, t: u32, kept: &[Edge]) -> bool {
+        match self.marks.get_mut(t as usize) {
+            Some(m) if *m != self.list => {
+                *m = self.list;
+                false
+            }
+            _ => kept.iter().any(|e| e.target == t),
+        }
+    }
+}
+
+/// A little-endian u32 from 4 bytes (0 if fewer; callers pass `chunks_exact(4)`).
+#[inline(always)]
+pub(crate) fn le32(c: &[u8]) -> u32 {
+    c.try_into().map(u32::from_le_bytes).unwrap_or(0)
 }
 
 /// `x` if it is a finite number from 0 to `max`; `path` is only built for
@@ -493,10 +595,16 @@ fn check_number(path: impl FnOnce() -> String, x: f64, max: f64) -> Result<f64> 
     // The JSON reader never yields NaN or infinities, but the compact form
     // can hold them; keep the check total.
     if !x.is_finite() || x < 0.0 || x > max {
-        return Err(Error::invalid(path(), format!("{} is out of range; allowed: a finite number from 0 to {}", display_f64(x), display_f64(max))));
+        return Err(out_of_range(path(), x, max));
     }
     // -0 is accepted as 0.
     Ok(x + 0.0)
+}
+
+#[cold]
+#[inline(never)]
+fn out_of_range(path: String, x: f64, max: f64) -> Error {
+    Error::invalid(path, format!("{} is out of range; allowed: a finite number from 0 to {}", display_f64(x), display_f64(max)))
 }
 
 struct WarningCounter {
@@ -537,6 +645,21 @@ struct Span {
 }
 
 const UNESCAPED: u32 = 1 << 31;
+
+/// `{"id":"…","weight":…}` exactly, the id without escapes and the weight a
+/// plain decimal; `None` otherwise (the caller rewinds).
+#[inline]
+fn plain_edge(r: &mut Reader) -> Option<(Span, f64)> {
+    if !r.eat(b"{\"id\":") {
+        return None;
+    }
+    let (a, b) = r.plain_string()?;
+    if !r.eat(b",\"weight\":") {
+        return None;
+    }
+    let (weight, _) = r.plain_number()?;
+    r.eat(b"}").then_some((Span { start: a as u32, len: (b - a) as u32 }, weight))
+}
 
 /// The first pass over a JSON catalogue: structure and types, into flat
 /// arrays of spans and numbers; no string is copied unless it has escapes.
@@ -634,15 +757,7 @@ impl<'a> RawCatalogue<'a> {
             Some(3) => r.number().map(|x| popularity = Some(x)),
             Some(4) => r.number().map(|x| published = Some(x)),
             Some(5) => r.boolean().map(|b| repeatable = b),
-            Some(k @ (6 | 7)) => r.array(MAX_NEIGHBOURS, &format!("an array of at most {MAX_NEIGHBOURS} entries"), |r, _| {
-                let edge = self.edge(r)?;
-                if k == 6 {
-                    self.related.push(edge);
-                } else {
-                    self.next.push(edge);
-                }
-                Ok(())
-            }),
+            Some(k @ (6 | 7)) => self.neighbours(r, k == 7),
             _ => r.skip(),
         })?;
         fields.require(r, &["id"])?;
@@ -653,6 +768,46 @@ impl<'a> RawCatalogue<'a> {
         self.related_ends.push(self.related.len() as u32);
         self.next_ends.push(self.next.len() as u32);
         Ok(())
+    }
+
+    /// A `related` or `next` list. Most of a catalogue is these, as
+    /// JSON.stringify writes them (`[{"id":"…","weight":…},…]`), and that
+    /// spelling is read here in one loop without the array and object
+    /// machinery. Anything else (spaces, another key order, more fields,
+    /// escapes, too many entries, an error) is read again from the start by
+    /// the general reader, so results and messages do not depend on the path.
+    fn neighbours(&mut self, r: &mut Reader<'a>, next: bool) -> JsonResult<()> {
+        let start = r.offset();
+        let list = if next { &mut self.next } else { &mut self.related };
+        let before = list.len();
+        if r.eat(b"[") {
+            if r.eat(b"]") {
+                return Ok(());
+            }
+            while list.len() - before < MAX_NEIGHBOURS {
+                let Some(edge) = plain_edge(r) else { break };
+                list.push(edge);
+                if r.eat(b",") {
+                    continue;
+                }
+                if r.eat(b"]") {
+                    return Ok(());
+                }
+                break;
+            }
+        }
+        list.truncate(before);
+        r.rewind(start);
+        let expected = format!("an array of at most {MAX_NEIGHBOURS} entries");
+        r.array(MAX_NEIGHBOURS, &expected, |r, _| {
+            let edge = self.edge(r)?;
+            if next {
+                self.next.push(edge);
+            } else {
+                self.related.push(edge);
+            }
+            Ok(())
+        })
     }
 
     fn edge(&mut self, r: &mut Reader<'a>) -> JsonResult<(Span, f64)> {
@@ -705,7 +860,7 @@ impl<'a> RawCatalogue<'a> {
             b.numbers(i, popularity, published, repeatable)?;
             for (next, list, ends) in [(false, &self.related, &self.related_ends), (true, &self.next, &self.next_ends)] {
                 let edges = list.get(range(ends, i)).unwrap_or(&[]);
-                b.edges(i, next, edges.iter().map(|&(id, w)| (Target::Id(self.text(id)), w)))?;
+                b.edges(i, next, edges.iter().map(|&(id, w)| (self.text(id), w)))?;
             }
         }
         Ok(b.finish())

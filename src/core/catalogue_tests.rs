@@ -319,3 +319,147 @@ fn id_index_probe_lengths() {
     }
     println!("avg probes {}", total as f64 / ids.len() as f64);
 }
+
+/// Neighbour lists full of repeats and self references, over many more
+/// lists than the 255 list numbers the marks cycle through: both forms keep
+/// exactly the first occurrence of each target, in order, and count every
+/// dropped entry, as a plain scan does.
+#[test]
+fn repeats_and_self_references_are_dropped_exactly() {
+    let n = 700usize;
+    let mut state = 12345u64;
+    let mut next = move |m: u64| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    };
+    // Small target ranges so that repeats are frequent; some lists long.
+    let lists: Vec<Vec<u32>> = (0..2 * n).map(|l| (0..next(if l % 7 == 0 { 100 } else { 12 })).map(|_| next(if l % 3 == 0 { 9 } else { n as u64 }) as u32).collect()).collect();
+    let list = |i: usize, next: bool| &lists[2 * i + usize::from(next)];
+    let expected = |i: usize, next: bool| {
+        let mut kept: Vec<u32> = Vec::new();
+        let (mut selfs, mut repeats) = (0, 0);
+        for &t in list(i, next) {
+            if t as usize == i {
+                selfs += 1;
+            } else if kept.contains(&t) {
+                repeats += 1;
+            } else {
+                kept.push(t);
+            }
+        }
+        (kept, selfs, repeats)
+    };
+    let edges = |l: &Vec<u32>| l.iter().enumerate().map(|(j, t)| json!({ "id": format!("i{t}"), "weight": j as f64 / 100.0 })).collect::<Vec<_>>();
+    let items: Vec<_> = (0..n).map(|i| json!({ "id": format!("i{i}"), "related": edges(list(i, false)), "next": edges(list(i, true)) })).collect();
+    let (from_json, json_warnings) = load(&json!({ "version": 1, "categories": [], "items": items })).unwrap();
+
+    // The same lists in the compact form, written by hand (to_compact
+    // never writes repeats): no categories, no strings but the ids.
+    let ids: Vec<String> = (0..n).map(|i| format!("i{i}")).collect();
+    let (r, x): (usize, usize) = ((0..n).map(|i| list(i, false).len()).sum(), (0..n).map(|i| list(i, true).len()).sum());
+    let mut b = b"ODC1".to_vec();
+    let strings: String = ids.concat();
+    for v in [0, n, 0, r, x, strings.len()] {
+        b.extend((v as u32).to_le_bytes());
+    }
+    let mut end = 0;
+    for id in &ids {
+        end += id.len();
+        b.extend((end as u32).to_le_bytes());
+    }
+    for _ in 0..n {
+        b.extend((end as u32).to_le_bytes());
+    }
+    b.extend(std::iter::repeat(0u8).take(n + 16 * n + 4 * n));
+    for next in [false, true] {
+        let mut end = 0;
+        for i in 0..n {
+            end += list(i, next).len();
+            b.extend((end as u32).to_le_bytes());
+        }
+        for i in 0..n {
+            b.extend(list(i, next).iter().flat_map(|t| t.to_le_bytes()));
+        }
+        for i in 0..n {
+            b.extend((0..list(i, next).len()).flat_map(|j| (j as f32 / 100.0).to_le_bytes()));
+        }
+    }
+    b.extend(strings.as_bytes());
+    let (from_compact, compact_warnings) = Catalogue::from_compact(&b).unwrap();
+
+    let (mut selfs, mut repeats) = (0, 0);
+    for i in 0..n {
+        for next in [false, true] {
+            let (kept, s, r) = expected(i, next);
+            selfs += s;
+            repeats += r;
+            for c in [&from_json, &from_compact] {
+                let got = if next { c.next(i as u32) } else { c.related(i as u32) };
+                assert_eq!(got.iter().map(|e| e.target).collect::<Vec<_>>(), kept, "item {i} next {next}");
+            }
+        }
+    }
+    assert!(selfs > 0 && repeats > 1000, "{selfs} {repeats}");
+    for warnings in [&json_warnings, &compact_warnings] {
+        let codes: Vec<(&str, usize)> = warnings.iter().map(|w| (w.code, w.count)).collect();
+        assert_eq!(codes, vec![("selfReference", selfs), ("duplicateReference", repeats)]);
+    }
+    assert_eq!(json_warnings, compact_warnings);
+}
+
+/// Neighbours are read by a fast path when written as JSON.stringify writes
+/// them; every other spelling goes through the general reader and means
+/// the same, and errors name the same fields.
+#[test]
+fn neighbours_read_the_same_however_they_are_written() {
+    let v = fixtures::random(5, 300, 6);
+    let compact = Catalogue::from_json(&v.to_string()).unwrap();
+    let pretty = Catalogue::from_json(&serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    assert_eq!(dump(&compact.0), dump(&pretty.0));
+    assert_eq!(compact.1, pretty.1);
+
+    let with_related = |related: &str| {
+        let mut text = fixtures::films().to_string();
+        let at = text.find("\"related\":[").unwrap() + "\"related\":[".len();
+        let end = at + text[at..].find(']').unwrap();
+        text.replace_range(at..end, related);
+        Catalogue::from_json(&text)
+    };
+    let m1_related = |c: &Catalogue| c.related(c.item("m1").unwrap()).to_vec();
+    let canonical = m1_related(&with_related(r#"{"id":"m2","weight":0.25}"#).unwrap().0);
+    for same in [
+        r#"{ "id": "m2", "weight": 0.25 }"#,
+        r#"{"weight":0.25,"id":"m2"}"#,
+        r#"{"id":"m2","weight":0.25,"note":{"x":[1]}}"#,
+        r#"{"id":"\u006d2","weight":0.25}"#,
+        r#"{"id":"m2","weight":2.5e-1}"#,
+        r#"{"id":"m2","weight":0.250000000000000000000}"#,
+    ] {
+        assert_eq!(m1_related(&with_related(same).unwrap().0), canonical, "{same}");
+    }
+    // Lists: empty, mixed spellings, exactly at and just over the limit.
+    assert!(with_related("").unwrap().0.related(0).is_empty());
+    let mixed = m1_related(&with_related(r#"{"id":"m2","weight":0.25}, {"id":"m3","weight":0.5}"#).unwrap().0);
+    assert_eq!(mixed.len(), 2);
+    assert_eq!(mixed[0], canonical[0]);
+    let many = |n: usize| (0..n).map(|j| format!(r#"{{"id":"m{}","weight":{j}}}"#, 2 + j % 5)).collect::<Vec<_>>().join(",");
+    let (c, warnings) = with_related(&many(100)).unwrap();
+    assert_eq!(m1_related(&c).len(), 5);
+    assert_eq!(warnings[0].count, 95);
+    let e = with_related(&many(101)).unwrap_err();
+    assert_eq!(e.path(), "catalogue.items[0].related");
+    assert!(e.to_string().contains("more than 100 entries"), "{e}");
+
+    // The messages, columns included, as the general reader alone wrote them.
+    for (bad, message) in [
+        (r#"{"id":"m2","weight":"heavy"}"#, r#"catalogue.items[0].related[0].weight: invalid type: string "heavy", expected f64 at line 1 column 296"#),
+        (r#"{"id":"m2","weight":1e999}"#, "catalogue.items[0].related[0].weight: number out of range at line 1 column 294"),
+        (r#"{"id":"m2","weight":0.5,"id":"m3"}"#, "catalogue.items[0].related[0].id: duplicate field `id` at line 1 column 298"),
+        (r#"{"id":"m2"}"#, "catalogue.items[0].related[0].weight: missing field `weight` at line 1 column 280"),
+        (r#"{"id":7,"weight":0.5}"#, "catalogue.items[0].related[0].id: invalid type: integer `7`, expected a string at line 1 column 276"),
+        (r#"{"id":"m2","weight":-0.5}"#, "catalogue.items[0].related[0].weight: -0.5 is out of range; allowed: a finite number from 0 to 1000000000000000"),
+        (r#"{"id":"m2","weight":0.5"#, "catalogue.items[0].related[0]: expected `,` or `}` at line 1 column 292"),
+    ] {
+        assert_eq!(with_related(bad).unwrap_err().to_string(), message, "{bad}");
+    }
+}

@@ -26,7 +26,7 @@
 //! f32 whichever form they arrive in. `bench/perf/COMPACT.md` has the same
 //! description with an encoder in JavaScript.
 
-use super::{Builder, Catalogue, Target, Warning, HAS_TITLE, REPEATABLE};
+use super::{le32, Builder, Catalogue, Edge, Target, Warning, HAS_TITLE, REPEATABLE};
 use crate::core::error::{Error, Result};
 use crate::core::limits::{MAX_CATALOGUE_BYTES, MAX_CATEGORIES, MAX_ITEMS, MAX_ITEM_CATEGORIES, MAX_NEIGHBOURS};
 
@@ -38,33 +38,25 @@ fn invalid(message: impl std::fmt::Display) -> Error {
     Error::invalid("catalogue", message)
 }
 
-/// A cursor that hands out the sections in order.
+/// A cursor that hands out the sections in order. The length is checked
+/// against the header before any section is taken, so a section is never
+/// short (if it were, it would come out empty and fail a later check).
 struct Sections<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Sections<'a> {
-    fn take(&mut self, len: usize, what: &str) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(len).filter(|&e| e <= self.bytes.len());
-        let Some(end) = end else {
-            return Err(invalid(format!("compact form ends inside {what} (needs {len} bytes at offset {}, {} left)", self.pos, self.bytes.len() - self.pos)));
-        };
+    fn take(&mut self, len: usize) -> &'a [u8] {
+        let end = self.pos.saturating_add(len);
         let s = self.bytes.get(self.pos..end).unwrap_or(&[]);
         self.pos = end;
-        Ok(s)
+        s
     }
 
-    fn u32s(&mut self, count: usize, what: &str) -> Result<Vec<u32>> {
-        let s = self.take(count.saturating_mul(4), what)?;
-        Ok(s.chunks_exact(4).map(le32).collect())
+    fn u32s(&mut self, count: usize) -> Vec<u32> {
+        self.take(count.saturating_mul(4)).chunks_exact(4).map(le32).collect()
     }
-}
-
-/// A little-endian u32 from 4 bytes (0 if fewer, which `chunks_exact` rules out).
-#[inline(always)]
-fn le32(c: &[u8]) -> u32 {
-    c.try_into().map(u32::from_le_bytes).unwrap_or(0)
 }
 
 /// Entry `i` of a section of little-endian f64s.
@@ -91,7 +83,10 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         return Err(invalid("is not a compact catalogue (it does not start with \"ODC1\"); a JSON catalogue is passed as an object or a string"));
     }
     let mut s = Sections { bytes, pos: 4 };
-    let header = s.u32s(6, "the header")?;
+    if bytes.len() < HEADER {
+        return Err(invalid(format!("compact form ends inside the header (needs {HEADER} bytes, has {})", bytes.len())));
+    }
+    let header = s.u32s(6);
     let count = |i: usize| header.get(i).copied().unwrap_or(0) as usize;
     let (k, n, c, r, x, strings_len) = (count(0), count(1), count(2), count(3), count(4), count(5));
     if k > MAX_CATEGORIES {
@@ -107,28 +102,37 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
     if expected != Some(bytes.len()) {
         return Err(invalid(format!("compact form is {} bytes; its header describes {}", bytes.len(), expected.map_or("more than that".into(), |e| e.to_string()))));
     }
-    let string_ends = s.u32s(2 * k + 2 * n, "the string ends")?;
-    let category_flags = s.take(k, "the category flags")?;
-    let item_flags = s.take(n, "the item flags")?;
-    let popularity = s.take(8 * n, "popularity")?;
-    let published = s.take(8 * n, "publishedAt")?;
-    let category_ends = s.u32s(n, "the category ends")?;
-    let item_categories = s.take(c, "the item categories")?;
-    let related_ends = s.u32s(n, "the related ends")?;
+    let string_ends = s.u32s(2 * k + 2 * n);
+    let category_flags = s.take(k);
+    let item_flags = s.take(n);
+    let popularity = s.take(8 * n);
+    let published = s.take(8 * n);
+    let category_ends = s.u32s(n);
+    let item_categories = s.take(c);
+    let related_ends = s.u32s(n);
     // Neighbours are read in place (no copy of the two largest sections).
-    let related_targets = s.take(4 * r, "the related targets")?;
-    let related_weights = s.take(4 * r, "the related weights")?;
-    let next_ends = s.u32s(n, "the next ends")?;
-    let next_targets = s.take(4 * x, "the next targets")?;
-    let next_weights = s.take(4 * x, "the next weights")?;
-    let strings = s.take(strings_len, "the strings")?;
+    let related_targets = s.take(4 * r);
+    let related_weights = s.take(4 * r);
+    let next_ends = s.u32s(n);
+    let next_targets = s.take(4 * x);
+    let next_weights = s.take(4 * x);
+    let strings = s.take(strings_len);
 
+    // Valid UTF-8 as a whole and cut at character boundaries is the same as
+    // every string valid on its own; one check instead of 2k + 2n.
+    let all = std::str::from_utf8(strings).ok();
     let string = |i: usize, path: &dyn Fn() -> String| -> Result<&str> {
         let (a, b) = range(&string_ends, i, strings.len(), path)?;
-        std::str::from_utf8(strings.get(a..b).unwrap_or(&[])).map_err(|_| Error::invalid(path(), "is not valid UTF-8"))
+        match all.and_then(|all| all.get(a..b)) {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(strings.get(a..b).unwrap_or(&[])).map_err(|_| Error::invalid(path(), "is not valid UTF-8")),
+        }
     };
     let mut builder = Builder::new(k, n);
-    builder.reserve(c, r, x, strings_len);
+    builder.reserve(c, 0, 0, strings_len);
+    // The neighbour arrays in one pass each, checked item by item below.
+    builder.bulk_edges(false, edges(related_targets, related_weights));
+    builder.bulk_edges(true, edges(next_targets, next_weights));
     for i in 0..k {
         let path = || format!("catalogue.categories[{i}].id");
         let id = string(i, &path)?;
@@ -157,19 +161,13 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         let popularity = Some(le64(popularity, i));
         let published = Some(le64(published, i)).filter(|_| flags & HAS_PUBLISHED != 0);
         builder.numbers(i, popularity, published, flags & REPEATABLE != 0)?;
-        for (next, ends, targets, weights, total) in [
-            (false, &related_ends, &related_targets, &related_weights, r),
-            (true, &next_ends, &next_targets, &next_weights, x),
-        ] {
+        for (next, ends, total) in [(false, &related_ends, r), (true, &next_ends, x)] {
             let field = if next { "next" } else { "related" };
             let (a, b) = range(ends, i, total, || at(field))?;
             if b - a > MAX_NEIGHBOURS {
                 return Err(Error::invalid(at(field), format!("more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}")));
             }
-            let targets = targets.get(4 * a..4 * b).unwrap_or(&[]);
-            let weights = weights.get(4 * a..4 * b).unwrap_or(&[]);
-            let edges = targets.chunks_exact(4).zip(weights.chunks_exact(4));
-            builder.edges(i, next, edges.map(|(t, w)| (Target::Index(le32(t)), f64::from(f32::from_bits(le32(w))))))?;
+            builder.indexed_edges(i, next, a, b)?;
         }
     }
     for (what, ends, total) in [("categories", &category_ends, c), ("related", &related_ends, r), ("next", &next_ends, x), ("strings", &string_ends, strings_len)] {
@@ -179,6 +177,12 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         }
     }
     Ok(builder.finish())
+}
+
+/// Targets and weights as the catalogue keeps them (-0 becomes 0, as
+/// `check_number` does for JSON).
+fn edges(targets: &[u8], weights: &[u8]) -> Vec<Edge> {
+    targets.chunks_exact(4).zip(weights.chunks_exact(4)).map(|(t, w)| Edge { target: le32(t), weight: f32::from_bits(le32(w)) + 0.0 }).collect()
 }
 
 struct Out(Vec<u8>);

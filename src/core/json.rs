@@ -116,6 +116,24 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    /// Reads `literal` if the text at the cursor is exactly that (no
+    /// whitespace skipped): for fast paths over the usual compact form of a
+    /// document, which `rewind` and read in full when it does not match.
+    #[inline]
+    pub(crate) fn eat(&mut self, literal: &[u8]) -> bool {
+        let end = self.pos + literal.len();
+        if self.bytes().get(self.pos..end) == Some(literal) {
+            self.pos = end;
+            return true;
+        }
+        false
+    }
+
+    /// Back to an earlier `offset()` (a fast path that did not match).
+    pub(crate) fn rewind(&mut self, offset: usize) {
+        self.pos = offset;
+    }
+
     /// The source text between two offsets.
     pub fn source(&self, start: usize, end: usize) -> &'a str {
         self.text.get(start..end).unwrap_or("")
@@ -242,6 +260,60 @@ impl<'a> Reader<'a> {
     /// Reads a number token; returns its value and whether it had a fraction
     /// or exponent.
     fn number_token(&mut self) -> JsonResult<(f64, bool)> {
+        match self.plain_number() {
+            Some(x) => Ok(x),
+            None => self.any_number_token(),
+        }
+    }
+
+    /// The common case of `number_token`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`
+    /// with at most 19 digits in all, which fit a u64 exactly; `None` (and
+    /// nothing read) for anything else. Same value as the general path: the
+    /// same mantissa and exponent go to `decimal_to_f64`. No whitespace is
+    /// skipped (callers outside this file use it as a fast path).
+    #[inline]
+    pub(crate) fn plain_number(&mut self) -> Option<(f64, bool)> {
+        let b = self.bytes();
+        let mut i = self.pos;
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let mut mantissa: u64 = 0;
+        let start = i;
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut fraction = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let first = i;
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                i += 1;
+            }
+            fraction = i - first;
+            if fraction == 0 {
+                return None;
+            }
+        }
+        // More than 19 digits may have wrapped: the general path.
+        if i - start - usize::from(fraction > 0) > 19 || matches!(b.get(i), Some(b'e' | b'E')) {
+            return None;
+        }
+        self.pos = i;
+        let magnitude = decimal_to_f64(mantissa, -(fraction as i64), true);
+        Some((if negative { -magnitude } else { magnitude }, fraction > 0))
+    }
+
+    fn any_number_token(&mut self) -> JsonResult<(f64, bool)> {
         let b = self.bytes();
         let mut i = self.pos;
         let negative = b.get(i) == Some(&b'-');
@@ -332,6 +404,30 @@ impl<'a> Reader<'a> {
             return Err(self.invalid_type("a string"));
         }
         self.string_token()
+    }
+
+    /// A string at the cursor (no whitespace skipped) without escapes or
+    /// control characters, as a byte range of the source; `None` (and
+    /// nothing read) for anything else. For fast paths, like `eat`.
+    #[inline]
+    pub(crate) fn plain_string(&mut self) -> Option<(usize, usize)> {
+        let b = self.bytes();
+        if b.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let mut i = start;
+        while let Some(&c) = b.get(i) {
+            if c == b'"' {
+                self.pos = i + 1;
+                return Some((start, i));
+            }
+            if c == b'\\' || c < 0x20 {
+                return None;
+            }
+            i += 1;
+        }
+        None
     }
 
     /// A string value as a byte range of the source when it has no escapes

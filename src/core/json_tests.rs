@@ -164,3 +164,54 @@ fn display_f64_is_rusts_display() {
         }
     }
 }
+
+/// The plain-number fast path gives exactly what the general path gives
+/// (value bits, float flag, where it stops) whenever it answers, and does
+/// answer for the numbers catalogues are made of.
+#[test]
+fn plain_numbers_read_like_the_general_path() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = move |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    let mut answered = 0;
+    let mut texts: Vec<String> = ["0", "-0", "0.0", "-0.5", "1", "01", "1.", "-", "0.000001", "9007199254740993", "1e5", "1.5E-3", "12345678901234567890", "1234567890123456789", "0.1234567890123456789", "0.12345678901234567891"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for _ in 0..50_000 {
+        let bits = rnd(64).max(1);
+        let int = rnd(1u64 << bits);
+        let digits = rnd(22) as usize;
+        let frac: String = (0..digits).map(|_| char::from(b'0' + rnd(10) as u8)).collect();
+        let sign = if rnd(4) == 0 { "-" } else { "" };
+        texts.push(match rnd(3) {
+            0 => format!("{sign}{int}"),
+            1 => format!("{sign}{int}.{frac}"),
+            _ => format!("{sign}0.{frac}"),
+        });
+    }
+    for text in &texts {
+        for tail in ["", ",", "}"] {
+            let source = format!("{text}{tail}");
+            let mut fast = Reader::new(&source);
+            let mut slow = Reader::new(&source);
+            let general = slow.any_number_token();
+            if let Some((x, float)) = fast.plain_number() {
+                answered += 1;
+                let (y, general_float) = general.unwrap_or_else(|e| panic!("{source}: {e:?}"));
+                assert_eq!((x.to_bits(), float, fast.offset()), (y.to_bits(), general_float, slow.offset()), "{source}");
+            } else {
+                assert_eq!(fast.offset(), 0, "{source}");
+            }
+        }
+    }
+    assert!(answered > texts.len(), "{answered} of {}", 3 * texts.len());
+    // What the benchmark's catalogues hold.
+    for text in ["0.253421", "1782344392268", "65", "0.000001", "1"] {
+        assert!(Reader::new(text).plain_number().is_some(), "{text}");
+    }
+}
