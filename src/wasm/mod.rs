@@ -37,10 +37,10 @@ thread_local! {
 /// one copy into wasm memory. wasm-bindgen's own conversion copies ASCII
 /// text one character at a time in JS, which on a page's first call runs
 /// unoptimized: milliseconds for a stored profile, far more for a catalogue.
-/// (`TextEncoder` writes lone surrogates as U+FFFD, as wasm-bindgen does.)
+/// `TextEncoder` always writes valid UTF-8 (a lone surrogate becomes U+FFFD,
+/// as with wasm-bindgen), so the empty fallback is never taken.
 pub(crate) fn rust_string(text: &JsValue) -> String {
-    let bytes = ENCODER.with(|e| e.encode(text)).to_vec();
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    String::from_utf8(ENCODER.with(|e| e.encode(text)).to_vec()).unwrap_or_default()
 }
 
 /// A JS value as JSON text: strings pass through (they are JSON already),
