@@ -190,15 +190,14 @@ fn patch_sliders(r: &mut Reader, sliders: &mut LiteMap<String, f64>, path: &str,
             Ok((x, _)) if (-1.0..=1.0).contains(&x) => Ok(x + 0.0),
             Ok((_, raw)) | Err(raw) => Err(Error::invalid(&p, format!("{raw} is not allowed; allowed: a number from -1 to 1"))),
         });
-        match checked {
-            Ok(0.0) => {
+        match keep_first(&mut failure, checked) {
+            Some(0.0) => {
                 next.remove(id);
             }
-            Ok(x) => {
+            Some(x) => {
                 next.insert(id.to_string(), x);
             }
-            Err(e) if failure.is_none() => failure = Some(e),
-            Err(_) => {}
+            None => {}
         }
         Ok(())
     })?;
@@ -210,6 +209,18 @@ fn patch_sliders(r: &mut Reader, sliders: &mut LiteMap<String, f64>, path: &str,
     }
     *sliders = next;
     Ok(Ok(()))
+}
+
+/// An entry's value, or `None` with its error kept if it is the list's
+/// first (the list is read to its end, so malformed JSON later still wins).
+fn keep_first<T>(failure: &mut Option<Error>, checked: Result<T>) -> Option<T> {
+    match checked {
+        Ok(value) => Some(value),
+        Err(e) => {
+            failure.get_or_insert(e);
+            None
+        }
+    }
 }
 
 fn category_set(r: &mut Reader, path: &str, catalogue: Option<&Catalogue>, sensitive_only: bool) -> Checked1<Vec<String>> {
@@ -228,11 +239,7 @@ fn category_set(r: &mut Reader, path: &str, catalogue: Option<&Catalogue>, sensi
             let found = describe(r)?;
             Err(Error::invalid(p, format!("expected a category id, found {found}")))
         };
-        match checked {
-            Ok(id) => out.push(id),
-            Err(e) if failure.is_none() => failure = Some(e),
-            Err(_) => {}
-        }
+        out.extend(keep_first(&mut failure, checked));
         Ok(())
     })?;
     if let Some(e) = failure {
