@@ -263,17 +263,13 @@ impl<S: Store> Session<S> {
     /// when the history has not changed since.
     fn profile_json(&mut self) -> String {
         let history = &self.profile.history;
-        let cached = self.written_history.as_ref().filter(|(h, _)| h == history).map(|(_, json)| json.clone());
-        let json = match cached {
-            Some(json) => json,
-            None => {
-                let json = history.to_json();
-                self.written_history = Some((history.clone(), json.clone()));
-                json
-            }
+        let written = match self.written_history.take() {
+            Some((h, json)) if h == *history => (h, json),
+            _ => (history.clone(), history.to_json()),
         };
         let mut w = Writer::new();
-        self.profile.write_with_history(&mut w, &json);
+        self.profile.write_with_history(&mut w, &written.1);
+        self.written_history = Some(written);
         w.out
     }
 
