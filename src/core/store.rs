@@ -12,7 +12,7 @@ use litemap::LiteMap;
 use super::catalogue::Catalogue;
 use super::json::{ToJson, Writer};
 use super::history::History;
-use super::profile::{Decoded, Profile};
+use super::profile::{Decoded, Profile, PROFILE_VERSION};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
@@ -193,7 +193,7 @@ impl<S: Store> Session<S> {
             }
             Decoded::Future(v) => {
                 self.read_only = true;
-                self.notice("futureVersion", format!("the stored profile has schema version {v}, newer than this version understands (1); it is left untouched and this page works in memory only"));
+                self.notice("futureVersion", format!("the stored profile has schema version {v}, newer than this version understands ({PROFILE_VERSION}); it is left untouched and this page works in memory only"));
             }
             Decoded::Corrupt(err) => self.quarantine(&text, &err, now),
         }

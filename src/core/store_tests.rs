@@ -47,6 +47,7 @@ fn future_version_is_never_overwritten() {
     let mut s = Session::open(store, "p", NOW);
     assert!(!s.persistent());
     assert_eq!(s.notices()[0].code, "futureVersion");
+    assert!(s.notices()[0].message.contains("schema version 9, newer than this version understands (2)"), "{:?}", s.notices());
     s.profile.preferences.variety = 0.9;
     s.persist(NOW, None);
     assert_eq!(s.store().map[&profile_key("p")], future);
