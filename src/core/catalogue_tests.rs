@@ -370,7 +370,7 @@ fn repeats_and_self_references_are_dropped_exactly() {
     for _ in 0..n {
         b.extend((end as u32).to_le_bytes());
     }
-    b.extend(std::iter::repeat(0u8).take(n + 16 * n + 4 * n));
+    b.extend(std::iter::repeat_n(0u8, n + 16 * n + 4 * n));
     for next in [false, true] {
         let mut end = 0;
         for i in 0..n {

@@ -956,11 +956,11 @@ pub fn display_f64(x: f64) -> String {
     let mut s = String::from(sign);
     if point <= 0 {
         s.push_str("0.");
-        s.extend(std::iter::repeat('0').take((-point) as usize));
+        s.extend(std::iter::repeat_n('0', (-point) as usize));
         s.push_str(digits);
     } else if point >= n {
         s.push_str(digits);
-        s.extend(std::iter::repeat('0').take((point - n) as usize));
+        s.extend(std::iter::repeat_n('0', (point - n) as usize));
     } else {
         s.push_str(digits.get(..point as usize).unwrap_or(""));
         s.push('.');
