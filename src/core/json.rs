@@ -931,27 +931,39 @@ pub fn display_f64(x: f64) -> String {
         return if x < 0.0 { "-inf".into() } else { "inf".into() };
     }
     let mut buf = zmij::Buffer::new();
-    let text = buf.format_finite(x);
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", text),
+    let text = buf.format_finite(x).as_bytes();
+    // `text` is `-?D+(.D+)?(e[+-]?D+)?`: collect the digits without leading
+    // and trailing zeros, and where the decimal point falls among them.
+    let (sign, rest) = match text.split_first() {
+        Some((b'-', rest)) => ("-", rest),
+        _ => ("", text),
     };
-    let (mantissa, exp) = match rest.find(['e', 'E']) {
-        Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).and_then(|e| e.trim_start_matches('+').parse::<i32>().ok()).unwrap_or(0)),
-        None => (rest, 0),
-    };
-    let (int, frac) = match mantissa.find('.') {
-        Some(i) => (mantissa.get(..i).unwrap_or(""), mantissa.get(i + 1..).unwrap_or("")),
-        None => (mantissa, ""),
-    };
-    // digits · 10^(point - digits.len()): `point` digits before the decimal point.
-    let all = format!("{int}{frac}");
-    let lead = all.len() - all.trim_start_matches('0').len();
-    let digits = all.trim_start_matches('0').trim_end_matches('0');
+    let (mut digits, mut point, mut exp, mut seen_point, mut in_exp, mut exp_negative) = (String::new(), 0i32, 0i32, false, false, false);
+    for &b in rest {
+        match b {
+            b'e' | b'E' => in_exp = true,
+            b'-' if in_exp => exp_negative = true,
+            b'0'..=b'9' if in_exp => exp = exp.saturating_mul(10).saturating_add(i32::from(b - b'0')),
+            b'.' => seen_point = true,
+            b'0'..=b'9' => {
+                if !seen_point {
+                    point += 1;
+                }
+                if b == b'0' && digits.is_empty() {
+                    point -= 1;
+                } else {
+                    digits.push(char::from(b));
+                }
+            }
+            _ => {}
+        }
+    }
+    let digits = digits.trim_end_matches('0');
     if digits.is_empty() {
         return format!("{sign}0");
     }
-    let point = int.len() as i32 + exp - lead as i32;
+    // digits · 10^(point - digits.len()): `point` digits before the decimal point.
+    let point = point + if exp_negative { -exp } else { exp };
     let n = digits.len() as i32;
     let mut s = String::from(sign);
     if point <= 0 {
