@@ -136,6 +136,10 @@ export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warm
   // Loading: the JS ranker parses the same string / walks the same object.
   const plain = new PlainRanker();
   record('load JSON string', null, tryMeasure(() => loader.loadCatalogue(text), loadOptions), measure(() => plain.loadJSON(text), loadOptions));
+  // The JSON file's bytes, as `await response.arrayBuffer()` gives them.
+  const bytes = new TextEncoder().encode(text);
+  const decoder = new TextDecoder();
+  record('load JSON bytes', null, tryMeasure(() => loader.loadCatalogue(bytes), loadOptions), measure(() => plain.loadJSON(decoder.decode(bytes)), loadOptions));
   record('load object', null, tryMeasure(() => loader.loadCatalogue(doc), loadOptions), measure(() => plain.load(doc), loadOptions));
   if (compact) {
     record('load compact', null, tryMeasure(() => loader.loadCompactCatalogue(compact), loadOptions), null, { note: `${compact.byteLength} bytes vs ${text.length} of JSON` });

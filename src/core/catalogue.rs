@@ -869,6 +869,8 @@ impl<'a> RawCatalogue<'a> {
 
 #[path = "compact.rs"]
 mod compact;
+/// The first four bytes of the compact form.
+pub use compact::MAGIC as COMPACT_MAGIC;
 
 #[cfg(test)]
 #[path = "catalogue_tests.rs"]

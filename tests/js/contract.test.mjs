@@ -78,6 +78,22 @@ test('a JSON string catalogue is the same as the object', async () => {
   assert.deepEqual(a.explain('m3'), b.explain('m3'));
 });
 
+test('the JSON file as bytes (UTF-8, with or without a BOM) is the same as the object', async () => {
+  await init();
+  const cat = catalogue();
+  cat.items[0].title = 'Amélie — 😀';
+  const a = new Personalizer({ storage: 'memory' });
+  a.loadCatalogue(cat);
+  const utf8 = new TextEncoder().encode(JSON.stringify(cat));
+  const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]);
+  for (const bytes of [utf8, withBom]) {
+    const b = new Personalizer({ storage: 'memory' });
+    assert.deepEqual(b.loadCatalogue(bytes), a.loadCatalogue(cat));
+    assert.deepEqual(b.rank({ limit: 100 }), a.rank({ limit: 100 }));
+    assert.equal(b.explain(cat.items[0].id).title, 'Amélie — 😀');
+  }
+});
+
 test('explain names the item by its title', async () => {
   await init();
   const p = new Personalizer({ storage: 'memory' });

@@ -117,7 +117,9 @@ export const ALLOWED_IMPORTS = {
   // new TextEncoder, for reading JS strings into wasm (src/wasm/mod.rs).
   new: /^export function __wbg_new_[0-9a-f]+\([^)]*\) \{\s*const ret = new (Error\(getStringFromWasm0\(arg0, arg1\)\)|TextEncoder\(\));\s*return ret;\s*\}\s*$/,
   encode: /^export function __wbg_encode_[0-9a-f]+\(arg0, arg1\) \{\s*const ret = arg0\.encode\(arg1\);/,
-  // Copying a Uint8Array into wasm memory (the encoded string).
+  // Copying a Uint8Array into wasm memory (an encoded string, or the bytes
+  // of a JSON catalogue given to loadCatalogue).
+  instanceof_Uint8Array: /^export function __wbg_instanceof_Uint8Array_[0-9a-f]+\(arg0\) \{\s*let result;\s*try \{\s*result = arg0 instanceof Uint8Array;/,
   length: /^export function __wbg_length_[0-9a-f]+\(arg0\) \{\s*const ret = arg0\.length;\s*return ret;\s*\}\s*$/,
   prototypesetcall: /Uint8Array\.prototype\.set\.call\(getArrayU8FromWasm0\(arg0, arg1\), arg2\)/,
   name: /\.name;/,

@@ -30,6 +30,7 @@ const withDefaults = new Personalizer();
 const warnings: CatalogueWarning[] = p.loadCatalogue(catalogue);
 const codes: ('unknownReference' | 'selfReference' | 'duplicateReference')[] = warnings.map((w) => w.code);
 p.loadCatalogue(JSON.stringify(catalogue));
+p.loadCatalogue(new TextEncoder().encode(JSON.stringify(catalogue)));
 const categories: CategoryInfo[] = p.categories();
 const sensitive: boolean = categories[0]?.sensitive ?? false;
 
