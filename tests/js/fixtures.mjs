@@ -141,7 +141,15 @@ export function assertSameState(p, before, what) {
   }
 }
 
-/** Runs `fn`, which must throw an ondevice `Error` about `field`; returns it. */
+/** A clear message names the field and the problem; it is not an echo of a megabyte of input. */
+export const MAX_MESSAGE = 2048;
+
+/**
+ * `fn` must throw an ondevice Error whose `field` is `field` (a string, or a
+ * RegExp for raw-text syntax errors, whose position is the parser's), whose
+ * message starts with it, says something, matches `pattern` and is at most
+ * MAX_MESSAGE long. Returns the error.
+ */
 export function expectError(fn, field, pattern) {
   let error;
   try {
@@ -150,11 +158,13 @@ export function expectError(fn, field, pattern) {
     error = e;
   }
   assert.ok(error !== undefined, `expected an error about ${field}, nothing was thrown`);
-  assert.ok(error instanceof Error, `expected an Error object, got ${typeof error}: ${error}`);
-  assert.equal(error.name, 'OndeviceError');
-  assert.equal(error.field, field, `field of: ${error.message}`);
-  assert.ok(error.message.startsWith(`${field}: `), `message should start with the field: ${error.message}`);
-  assert.ok(error.message.length > field.length + 4, `message says nothing: ${error.message}`);
+  assert.ok(error instanceof Error, `expected an Error object, got ${typeof error}: ${String(error).slice(0, 200)}`);
+  assert.equal(error.name, 'OndeviceError', `name of: ${error.message.slice(0, 200)}`);
+  if (field instanceof RegExp) assert.match(error.field, field, `field of: ${error.message.slice(0, 200)}`);
+  else assert.equal(error.field, field, `field of: ${error.message.slice(0, 200)}`);
+  assert.ok(error.message.startsWith(`${error.field}: `), `message should start with the field: ${error.message.slice(0, 200)}`);
+  assert.ok(error.message.length > error.field.length + 4, `message says nothing: ${error.message}`);
+  assert.ok(error.message.length <= MAX_MESSAGE, `message of ${error.message.length} characters (allowed: ${MAX_MESSAGE}): ${error.message.slice(0, 160)}…`);
   if (pattern) assert.match(error.message, pattern);
   return error;
 }
