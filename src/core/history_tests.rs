@@ -80,3 +80,50 @@ fn decay_halves_at_the_half_life() {
     assert!((decay(30 * DAY_MS, 30.0) - 0.5).abs() < 1e-12);
     assert_eq!(decay(-5, 30.0), 1.0);
 }
+
+/// Reads one event document with the reader (`Event::read`, fast path
+/// first) and with the general loop alone: the two must agree on the event or
+/// on the error, its position and its path.
+fn both_ways(doc: &str) -> (Result<Event, String>, Result<Event, String>) {
+    let read = |read: fn(&mut Reader) -> JsonResult<Event>| {
+        let mut r = Reader::new(doc);
+        read(&mut r).and_then(|e| r.finish().map(|()| e)).map_err(|e| format!("{} at {}", e.message(), e.path()))
+    };
+    (read(Event::read), read(Event::read_any))
+}
+
+#[test]
+fn events_as_written_read_fast_and_exactly_like_the_general_reader() {
+    let mut written = 0;
+    for (at, item, kind) in [(0, "m1", Kind::View), (1_771_043_052_071, "i123", Kind::Purchase), (-5, "é-ü", Kind::Dismiss), (999_999_999_999_999_999, "x", Kind::Like)] {
+        let doc = History { events: vec![ev(item, kind, at)], ..History::default() }.to_json();
+        let event = &doc[doc.find("[{").unwrap() + 1..doc.find("}]").unwrap() + 1];
+        assert!(Event::read_written(&mut Reader::new(event)).is_some(), "the fast path reads what is written: {event}");
+        let (fast, general) = both_ways(event);
+        assert_eq!(fast, Ok(ev(item, kind, at)));
+        assert_eq!(fast, general);
+        written += 1;
+    }
+    assert_eq!(written, 4);
+    // Not quite the written form: each must give what the general reader gives.
+    for doc in [
+        r#"{"at":1.5,"item":"m1","kind":"view"}"#,
+        r#"{"at":1e3,"item":"m1","kind":"view"}"#,
+        r#"{"at":007,"item":"m1","kind":"view"}"#,
+        r#"{"at":-0,"item":"m1","kind":"view"}"#,
+        r#"{"at":-,"item":"m1","kind":"view"}"#,
+        r#"{"at":9223372036854775807,"item":"m1","kind":"view"}"#,
+        r#"{"at":9223372036854775808,"item":"m1","kind":"view"}"#,
+        r#"{"at":1,"item":"m\"1","kind":"view"}"#,
+        r#"{"at":1,"item":"m\u0031","kind":"view"}"#,
+        r#"{"at":1,"item":"m1","kind":"views"}"#,
+        r#"{"at":1,"item":"m1","kind":"view","at":2}"#,
+        r#"{"at":1,"item":"m1","kind":"view","extra":2}"#,
+        r#"{"at":1,"item":"m1"}"#,
+        r#"{"at":1,"item":7,"kind":"view"}"#,
+        r#"{"at":1,"item":"m1","kind":"view"}x"#,
+    ] {
+        let (fast, general) = both_ways(doc);
+        assert_eq!(fast, general, "{doc}");
+    }
+}
