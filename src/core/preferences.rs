@@ -78,7 +78,7 @@ impl Preferences {
         let mut next = self.clone();
         let mut checked = Checked::default();
         let read = r.object("an object", |r, key| {
-            let path = format!("{root}.{key}");
+            let path = [root, ".", key].concat();
             let p = &mut next;
             let outcome = match key {
                 "personalization" => unit(r, &path)?.map(|x| p.personalization = x),
@@ -165,14 +165,16 @@ fn flag(r: &mut Reader, path: &str) -> Checked1<bool> {
     Ok(Err(Error::invalid(path, format!("{found} is not allowed; allowed: true or false"))))
 }
 
-fn check_category(path: &str, id: &str, catalogue: Option<&Catalogue>, sensitive_only: bool) -> Result<()> {
-    check_id(id).map_err(|m| Error::invalid(path, format!("category id {m}")))?;
+/// Why `id` cannot be listed, if it cannot (the caller names the path, made
+/// only then: reading a stored profile formats nothing).
+fn check_category(id: &str, catalogue: Option<&Catalogue>, sensitive_only: bool) -> std::result::Result<(), String> {
+    check_id(id).map_err(|m| format!("category id {m}"))?;
     let Some(cat) = catalogue else { return Ok(()) };
     let Some(c) = cat.category(id).and_then(|c| cat.category_at(c)) else {
-        return Err(Error::invalid(path, format!("unknown category {}; known: {}", quote(id), cat.known_categories())));
+        return Err(format!("unknown category {}; known: {}", quote(id), cat.known_categories()));
     };
     if sensitive_only && !c.sensitive {
-        return Err(Error::invalid(path, format!("{} is not a sensitive category; only sensitive categories are listed here", quote(id))));
+        return Err(format!("{} is not a sensitive category; only sensitive categories are listed here", quote(id)));
     }
     Ok(())
 }
@@ -185,10 +187,10 @@ fn patch_sliders(r: &mut Reader, sliders: &mut LiteMap<String, f64>, path: &str,
     let mut next = sliders.clone();
     let mut failure = None;
     r.object("a map", |r, id| {
-        let p = format!("{path}[{}]", quote(id));
-        let checked = check_category(&p, id, catalogue, false).and(match number(r)? {
+        let p = || format!("{path}[{}]", quote(id));
+        let checked = check_category(id, catalogue, false).map_err(|m| Error::invalid(p(), m)).and(match number(r)? {
             Ok((x, _)) if (-1.0..=1.0).contains(&x) => Ok(x + 0.0),
-            Ok((_, raw)) | Err(raw) => Err(Error::invalid(&p, format!("{raw} is not allowed; allowed: a number from -1 to 1"))),
+            Ok((_, raw)) | Err(raw) => Err(Error::invalid(p(), format!("{raw} is not allowed; allowed: a number from -1 to 1"))),
         });
         match keep_first(&mut failure, checked) {
             Some(0.0) => {
@@ -231,13 +233,13 @@ fn category_set(r: &mut Reader, path: &str, catalogue: Option<&Catalogue>, sensi
     let mut out = Vec::new();
     let mut failure = None;
     r.array(MAX_CATEGORIES, "an array", |r, i| {
-        let p = format!("{path}[{i}]");
+        let p = || format!("{path}[{i}]");
         let checked = if r.peek()? == Kind::String {
             let id = r.string()?;
-            check_category(&p, &id, catalogue, sensitive_only).map(|()| id.into_owned())
+            check_category(&id, catalogue, sensitive_only).map(|()| id.into_owned()).map_err(|m| Error::invalid(p(), m))
         } else {
             let found = describe(r)?;
-            Err(Error::invalid(p, format!("expected a category id, found {found}")))
+            Err(Error::invalid(p(), format!("expected a category id, found {found}")))
         };
         out.extend(keep_first(&mut failure, checked));
         Ok(())

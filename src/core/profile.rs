@@ -193,7 +193,7 @@ impl Profile {
         let mut checked = Checked::default();
         let mut r = Reader::new(text);
         let read = r.object("an object", |r, key| {
-            let path = format!("{root}.{key}");
+            let path = [root, ".", key].concat();
             let known = match version {
                 1 => matches!(key, "version" | "preferences" | "history" | "privacy"),
                 _ => matches!(key, "version" | "preferences" | "history" | "privacy" | "changedAt" | "epoch"),

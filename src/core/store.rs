@@ -88,12 +88,14 @@ impl ToJson for Notice {
 
 const MAX_NOTICES: usize = 10;
 
+// Concatenated, not `format!`ted: opening a profile runs (so the browser
+// compiles, on that first call) none of the formatting machinery.
 pub fn profile_key(name: &str) -> String {
-    format!("ondevice:profile:{name}")
+    ["ondevice:profile:", name].concat()
 }
 
 pub fn quarantine_key(name: &str) -> String {
-    format!("ondevice:quarantine:{name}")
+    ["ondevice:quarantine:", name].concat()
 }
 
 pub struct Session<S: Store> {
