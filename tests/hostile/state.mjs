@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import init, { Personalizer } from 'ondevice';
+import { someOfEverything } from '../js/fixtures.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const DAY_MS = 86_400_000;
@@ -23,12 +24,7 @@ export async function busy(options = { storage: 'memory' }) {
   await init();
   const p = new Personalizer(options);
   p.loadCatalogue(catalogue());
-  p.setPreferences({ categories: { 'sci-fi': 0.8, comedy: -0.3 }, blocked: ['horror'], historyConsent: true, variety: 0.3 });
-  p.record({ itemId: 'm2', kind: 'like' });
-  p.record({ itemId: 'm3', kind: 'view' });
-  p.record({ itemId: 'm7', kind: 'dismiss' });
-  p.recordImpressions(['m4', 'm6']);
-  return p;
+  return someOfEverything(p);
 }
 
 // Everything observable about a personalizer's state, and the checks on it

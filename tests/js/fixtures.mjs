@@ -83,6 +83,12 @@ export async function open(options = {}) {
 export async function busy() {
   const p = await open();
   p.loadCatalogue(catalogue());
+  return someOfEverything(p);
+}
+
+/** Gives `p` (its catalogue loaded, with items m2-m7 and categories sci-fi,
+ * comedy, horror) sliders, a block, consent, events and impressions. */
+export function someOfEverything(p) {
   p.setPreferences({ categories: { 'sci-fi': 0.8, comedy: -0.3 }, blocked: ['horror'], historyConsent: true, variety: 0.3 });
   p.record({ itemId: 'm2', kind: 'like' });
   p.record({ itemId: 'm3', kind: 'view' });
