@@ -24,8 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BUDGET_GZIP_BYTES = 60_000;
-/** The size reached so far (88,272 bytes, 2026-11-22) + about 600 bytes of slack. */
-export const CEILING_GZIP_BYTES = 88_900;
+/** The size reached so far (88,253 bytes at ea303ed, 2026-11-22) + about 450 bytes of slack. */
+export const CEILING_GZIP_BYTES = 88_700;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
