@@ -13,6 +13,16 @@ pub struct RankInput {
     /// The item on screen (`context.itemId`).
     pub context: Option<String>,
     pub exclude: Vec<String>,
+    /// The time to rank at (`siteOrder` only).
+    pub at: Option<f64>,
+}
+
+/// `recentItems` options.
+#[derive(Debug, Default)]
+pub struct RecentInput {
+    pub limit: Option<f64>,
+    /// Event kinds that count, by name; `None` means the positive ones.
+    pub kinds: Option<Vec<String>>,
 }
 
 /// One `record` event.
@@ -30,15 +40,28 @@ fn whole<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>) -> Json
     Ok(value)
 }
 
+/// The fields of `rank`/`explain` options, and of `siteOrder`'s (which adds `at`).
+const RANK_FIELDS: &[&str] = &["limit", "context", "exclude"];
+const SITE_ORDER_FIELDS: &[&str] = &["limit", "context", "exclude", "at"];
+
 impl RankInput {
-    /// Reads options; an empty text means none.
+    /// Reads `rank`/`explain` options; an empty text means none.
     pub fn read(text: &str) -> Result<RankInput> {
+        Self::read_fields(text, RANK_FIELDS)
+    }
+
+    /// Reads `siteOrder` options: those of `rank`, and `at`.
+    pub fn read_site_order(text: &str) -> Result<RankInput> {
+        Self::read_fields(text, SITE_ORDER_FIELDS)
+    }
+
+    fn read_fields(text: &str, names: &'static [&'static str]) -> Result<RankInput> {
         if text.trim().is_empty() {
             return Ok(RankInput::default());
         }
         let mut input = RankInput::default();
         whole(text, |r| {
-            let mut fields = Fields::new(&["limit", "context", "exclude"]);
+            let mut fields = Fields::new(names);
             r.object("an object", |r, key| match fields.see_known(r, key)? {
                 // Present means a number: `null` is what JSON makes of NaN.
                 0 => r.number().map(|x| input.limit = Some(x)),
@@ -46,6 +69,7 @@ impl RankInput {
                     input.context = if r.null()? { None } else { Some(context(r)?) };
                     Ok(())
                 }
+                3 => r.number().map(|x| input.at = Some(x)),
                 _ => r.array(MAX_IDS_PER_CALL, &format!("an array of at most {MAX_IDS_PER_CALL} entries"), |r, _| {
                     input.exclude.push(r.string()?.into_owned());
                     Ok(())
@@ -87,6 +111,36 @@ impl RecordInput {
         Ok(RecordInput { item_id, kind, at })
     }
 }
+
+impl RecentInput {
+    /// Reads `recentItems` options; an empty text means none.
+    pub fn read(text: &str) -> Result<RecentInput> {
+        let mut input = RecentInput::default();
+        if text.trim().is_empty() {
+            return Ok(input);
+        }
+        whole(text, |r| {
+            let mut fields = Fields::new(&["limit", "kinds"]);
+            r.object("an object", |r, key| match fields.see_known(r, key)? {
+                0 => r.number().map(|x| input.limit = Some(x)),
+                _ => {
+                    let mut kinds = Vec::new();
+                    r.array(MAX_KINDS, "an array of interaction kinds", |r, _| {
+                        kinds.push(r.string()?.into_owned());
+                        Ok(())
+                    })?;
+                    input.kinds = Some(kinds);
+                    Ok(())
+                }
+            })
+        })
+        .map_err(|e| e.into_error("options"))?;
+        Ok(input)
+    }
+}
+
+/// More kinds than exist cannot be meant (there are six).
+const MAX_KINDS: usize = 6;
 
 /// A list of item ids (`recordImpressions`).
 pub fn read_ids(text: &str) -> Result<Vec<String>> {
@@ -136,6 +190,11 @@ mod tests {
         assert_eq!(err(RankInput::read(r#"{"exclude": null}"#)).0, "options.exclude");
         assert_eq!(err(RankInput::read(r#"{"exclude": [1]}"#)).0, "options.exclude[0]");
         assert_eq!(err(RankInput::read("[]")).0, "options");
+        let (path, msg) = err(RankInput::read(r#"{"at": 5}"#));
+        assert_eq!(path, "options.at");
+        assert!(msg.contains("unknown field `at`, expected one of `limit`, `context`, `exclude`"), "{msg}");
+        assert_eq!(RankInput::read_site_order(r#"{"at": 5, "limit": 2}"#).unwrap().at, Some(5.0));
+        assert_eq!(err(RankInput::read_site_order(r#"{"at": "5"}"#)).0, "options.at");
         assert_eq!(err(RankInput::read("{} {}")).0, "options");
     }
 
@@ -154,6 +213,19 @@ mod tests {
         assert_eq!(path, "event.at");
         assert!(msg.contains("NaN"), "{msg}");
         assert_eq!(err(RecordInput::read("[]")).0, "event");
+    }
+
+    #[test]
+    fn recent_options_read_and_refuse() {
+        let o = RecentInput::read(r#"{"limit": 3, "kinds": ["like", "purchase"]}"#).unwrap();
+        assert_eq!((o.limit, o.kinds.as_deref().map(<[String]>::len)), (Some(3.0), Some(2)));
+        assert!(RecentInput::read("").unwrap().kinds.is_none());
+        assert_eq!(err(RecentInput::read(r#"{"kinds": "like"}"#)).0, "options.kinds");
+        assert_eq!(err(RecentInput::read(r#"{"kinds": [1]}"#)).0, "options.kinds[0]");
+        let (path, msg) = err(RecentInput::read(r#"{"kinds": ["a","b","c","d","e","f","g"]}"#));
+        assert_eq!(path, "options.kinds");
+        assert!(msg.contains("more than 6 entries"), "{msg}");
+        assert_eq!(err(RecentInput::read(r#"{"item": "m1"}"#)).0, "options.item");
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub const MAX_IMPRESSION_ITEMS: usize = 5_000;
 pub const MAX_IDS_PER_CALL: usize = 10_000;
 /// Largest `limit` of one `rank` call.
 pub const MAX_LIMIT: usize = 1_000;
+/// Most items `recentItems` returns.
+pub const MAX_RECENT_ITEMS: usize = 100;
 /// Largest stored profile or import document, in bytes of JSON.
 pub const MAX_PROFILE_BYTES: usize = 4 * 1024 * 1024;
 /// Bytes in a profile name (it becomes part of a storage key).

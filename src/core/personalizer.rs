@@ -7,9 +7,9 @@ use super::catalogue::{Catalogue, Warning};
 use super::error::{Error, Result};
 use super::explain::{Explanation, Reason, Wording};
 use super::history::{Event, Kind, DAY_MS};
-use super::inputs::{read_ids, RankInput, RecordInput};
+use super::inputs::{read_ids, RankInput, RecentInput, RecordInput};
 use super::json::{display_f64, ToJson, Writer};
-use super::limits::{check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES};
+use super::limits::{check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES, MAX_RECENT_ITEMS, MAX_TIMESTAMP_MS};
 use super::preferences::Preferences;
 use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
@@ -194,39 +194,68 @@ impl<S: Store> Personalizer<S> {
         Ok(counted)
     }
 
-    fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
-        let context = match &input.context {
-            None => None,
-            Some(c) => Some(cat.item(c).ok_or_else(|| Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(c))))?),
-        };
-        // Unknown ids in `exclude` are ignored: sites may pass stale ids.
-        let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
-        Ok(Request { context, exclude })
-    }
-
     /// The top items for this person, each with the reasons it is shown.
     pub fn rank(&mut self, options: &str, now: i64) -> Result<Vec<Ranked>> {
         let input = RankInput::read(options)?;
-        let limit = match input.limit {
-            None => DEFAULT_LIMIT,
-            Some(l) if l.fract() == 0.0 && (1.0..=MAX_LIMIT as f64).contains(&l) => l as usize,
-            Some(l) => return Err(Error::invalid("options.limit", format!("{} is not allowed; allowed: a whole number from 1 to {MAX_LIMIT}", display_f64(l)))),
-        };
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "rank".into() })?;
-        let request = Self::request(cat, &input)?;
-        let profile = &self.session.profile;
-        let mut scored = std::mem::take(&mut self.scratch.scored);
-        let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
-        let top = rank::top(cat, &signals, limit, effective_variety(profile), &mut scored);
-        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights, recent: &signals.recent };
-        let out = top
-            .iter()
-            .map(|&(Score(score), i)| {
-                let b = rank::breakdown(cat, &signals, i);
-                Ranked { id: cat.id(i).to_string(), score, reasons: wording.reasons(&b, i) }
-            })
-            .collect();
-        self.scratch.scored = scored;
+        ranked(cat, &self.session.profile, &input, &mut self.scratch, self.weights, now)
+    }
+
+    /// The site's own order: what `rank` returns for a visitor the site
+    /// knows nothing about (personalization 0; nothing blocked, dismissed or
+    /// bought; no sensitive category turned on). It depends only on the
+    /// catalogue, the options and the time (`options.at`, default now),
+    /// never on the stored profile, so a server without any personal data
+    /// computes the same list as the browser: what server rendering and
+    /// hydration need.
+    pub fn site_order(&mut self, options: &str, now: i64) -> Result<Vec<Ranked>> {
+        let input = RankInput::read_site_order(options)?;
+        let at = match input.at {
+            None => now,
+            Some(t) if t.is_finite() && (0.0..=MAX_TIMESTAMP_MS).contains(&t) => t.floor() as i64,
+            Some(t) => return Err(Error::invalid("options.at", format!("{} is not allowed; allowed: milliseconds since 1970, from 0 to {}", display_f64(t), display_f64(MAX_TIMESTAMP_MS)))),
+        };
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "siteOrder".into() })?;
+        let mut nobody = Profile::default();
+        nobody.preferences.personalization = 0.0;
+        ranked(cat, &nobody, &input, &mut self.scratch, self.weights, at)
+    }
+
+    /// The latest distinct items the person engaged with (for "Because you
+    /// viewed ..." rows), newest first, each with the kind and time of its
+    /// latest event of the asked kinds (default: view, click, purchase,
+    /// like). Only items of the loaded catalogue; items in a blocked
+    /// category or in a sensitive one the person has not turned on are left
+    /// out, so such a row never puts them on screen.
+    pub fn recent_items(&self, options: &str) -> Result<Vec<Event>> {
+        let input = RecentInput::read(options)?;
+        let limit = read_limit(input.limit, DEFAULT_LIMIT, MAX_RECENT_ITEMS)?;
+        let kinds: Vec<Kind> = match &input.kinds {
+            None => Kind::ALL.into_iter().filter(|k| k.is_positive()).collect(),
+            Some(names) => names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Kind::parse(name).ok_or_else(|| Error::invalid(format!("options.kinds[{i}]"), format!("unknown kind {}; known: view, click, purchase, like, dislike, dismiss", quote(name)))))
+                .collect::<Result<_>>()?,
+        };
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "recentItems".into() })?;
+        let prefs = &self.session.profile.preferences;
+        let hidden = |i: u32| {
+            cat.item_categories(i).iter().filter_map(|&c| cat.categories().get(usize::from(c))).any(|c| prefs.blocked.contains(&c.id) || (c.sensitive && !prefs.sensitive.contains(&c.id)))
+        };
+        let mut out: Vec<Event> = Vec::new();
+        for e in self.session.profile.history.events.iter().rev() {
+            if out.len() == limit {
+                break;
+            }
+            if !kinds.contains(&e.kind) || out.iter().any(|o| o.item == e.item) {
+                continue;
+            }
+            match cat.item(&e.item) {
+                Some(i) if !hidden(i) => out.push(e.clone()),
+                _ => {}
+            }
+        }
         Ok(out)
     }
 
@@ -236,7 +265,7 @@ impl<S: Store> Personalizer<S> {
         let input = RankInput::read(options)?;
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "itemId".into() })?;
         let i = cat.item(item_id).ok_or_else(|| Error::invalid("itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(item_id))))?;
-        let request = Self::request(cat, &input)?;
+        let request = request(cat, &input)?;
         let profile = &self.session.profile;
         let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
         let b = rank::breakdown(cat, &signals, i);
@@ -359,6 +388,45 @@ impl<S: Store> Personalizer<S> {
     pub fn session_mut(&mut self) -> &mut Session<S> {
         &mut self.session
     }
+}
+
+/// `options.limit`: a whole number from 1 to `max`, `default` when absent.
+fn read_limit(limit: Option<f64>, default: usize, max: usize) -> Result<usize> {
+    match limit {
+        None => Ok(default),
+        Some(l) if l.fract() == 0.0 && (1.0..=max as f64).contains(&l) => Ok(l as usize),
+        Some(l) => Err(Error::invalid("options.limit", format!("{} is not allowed; allowed: a whole number from 1 to {max}", display_f64(l)))),
+    }
+}
+
+/// The top items of `cat` for `profile`, with their reasons: `rank` for the
+/// stored profile, `site_order` for an empty one.
+fn ranked(cat: &Catalogue, profile: &Profile, input: &RankInput, scratch: &mut Scratch, weights: Weights, now: i64) -> Result<Vec<Ranked>> {
+    let limit = read_limit(input.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let request = request(cat, input)?;
+    let mut scored = std::mem::take(&mut scratch.scored);
+    let signals = Signals::new(cat, profile, &request, weights, now, scratch);
+    let top = rank::top(cat, &signals, limit, effective_variety(profile), &mut scored);
+    let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights, recent: &signals.recent };
+    let out = top
+        .iter()
+        .map(|&(Score(score), i)| {
+            let b = rank::breakdown(cat, &signals, i);
+            Ranked { id: cat.id(i).to_string(), score, reasons: wording.reasons(&b, i) }
+        })
+        .collect();
+    scratch.scored = scored;
+    Ok(out)
+}
+
+fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
+    let context = match &input.context {
+        None => None,
+        Some(c) => Some(cat.item(c).ok_or_else(|| Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(c))))?),
+    };
+    // Unknown ids in `exclude` are ignored: sites may pass stale ids.
+    let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
+    Ok(Request { context, exclude })
 }
 
 /// Variety re-ranks a personalized list only. At personalization 0, or at

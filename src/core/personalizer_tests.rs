@@ -278,3 +278,76 @@ fn a_null_time_is_refused_not_taken_as_now() {
     assert!(e.to_string().contains("NaN and Infinity"), "{e}");
     assert_eq!(p.summary(NOW).total_events, 0);
 }
+
+#[test]
+fn site_order_is_rank_at_personalization_zero_whatever_the_profile() {
+    let mut p = films();
+    let site = |p: &mut P, o: serde_json::Value| p.site_order(&o.to_string(), NOW).unwrap();
+    let cold = site(&mut p, json!({ "limit": 10 }));
+    assert_eq!(cold, p.rank(r#"{"limit": 10}"#, NOW).unwrap(), "at cold start the site order is what rank returns");
+    consent(&mut p);
+    p.set_preferences(r#"{"categories": {"sci-fi": 1}, "variety": 1}"#, NOW).unwrap();
+    record(&mut p, "m3", "like");
+    record(&mut p, "m1", "view");
+    assert_ne!(ids(&mut p, json!({ "limit": 10 })), cold.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), "the profile is personal");
+    assert_eq!(site(&mut p, json!({ "limit": 10 })), cold, "the profile changes nothing");
+    p.set_preferences(r#"{"personalization": 0}"#, NOW).unwrap();
+    for o in [json!({ "limit": 10 }), json!({ "limit": 3, "context": { "itemId": "m1" } }), json!({ "exclude": ["m4", "nope"] })] {
+        assert_eq!(site(&mut p, o.clone()), p.rank(&o.to_string(), NOW).unwrap(), "{o}");
+    }
+    // Blocking and dismissing are the person's: rank leaves them out, the site order does not.
+    p.set_preferences(r#"{"blocked": ["comedy"]}"#, NOW).unwrap();
+    assert!(!ids(&mut p, json!({})).contains(&"m4".to_string()));
+    assert_eq!(site(&mut p, json!({ "limit": 10 })), cold);
+}
+
+#[test]
+fn site_order_at_a_time_is_deterministic_and_checked() {
+    let mut catalogue = fixtures::films();
+    catalogue["items"][2]["publishedAt"] = json!(NOW - 3_600_000);
+    let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
+    p.load_catalogue(&catalogue.to_string()).unwrap();
+    let at = |p: &mut P, t: i64| p.site_order(&json!({ "at": t }).to_string(), NOW + 999_999).unwrap();
+    assert_eq!(at(&mut p, NOW), p.rank("{}", NOW).unwrap(), "`at` is the time the score is computed at");
+    assert_eq!(at(&mut p, NOW)[0].id, "m3", "new this hour");
+    assert_ne!(at(&mut p, NOW + 60 * DAY_MS)[0].id, "m3", "two months later it is not new");
+    for (bad, what) in [(json!({ "at": -1 }), "-1 is not allowed"), (json!({ "at": 1e16 }), "10000000000000000 is not allowed"), (json!({ "at": "now" }), "invalid type")] {
+        let e = p.site_order(&bad.to_string(), NOW).unwrap_err();
+        assert_eq!(e.path(), "options.at");
+        assert!(e.to_string().contains(what), "{e}");
+    }
+    assert_eq!(p.rank(r#"{"at": 1}"#, NOW).unwrap_err().path(), "options.at", "rank has no `at`");
+    let empty = P::open(MemoryStore::default(), "x", NOW).unwrap().site_order("{}", NOW).unwrap_err();
+    assert_eq!(empty.path(), "siteOrder");
+}
+
+#[test]
+fn recent_items_are_the_latest_distinct_engaged_items() {
+    let mut p = films();
+    let recent = |p: &P, o: serde_json::Value| p.recent_items(&o.to_string()).unwrap().into_iter().map(|e| format!("{}:{}", e.item, e.kind.name())).collect::<Vec<_>>();
+    assert!(recent(&p, json!({})).is_empty());
+    consent(&mut p);
+    for (item, kind, at) in [("m1", "view", 1), ("m2", "like", 2), ("m1", "purchase", 3), ("m3", "dismiss", 4), ("m6", "view", 5), ("m4", "dislike", 6)] {
+        p.record(&json!({ "itemId": item, "kind": kind, "at": NOW - 100 + at }).to_string(), NOW).unwrap();
+    }
+    assert_eq!(recent(&p, json!({})), ["m1:purchase", "m2:like"], "health is sensitive and not turned on; dismissals and dislikes are not engagement");
+    assert_eq!(p.recent_items("{}").unwrap()[0].at, NOW - 97);
+    assert_eq!(recent(&p, json!({ "limit": 1 })), ["m1:purchase"]);
+    assert_eq!(recent(&p, json!({ "kinds": ["view"] })), ["m1:view"]);
+    assert_eq!(recent(&p, json!({ "kinds": ["dismiss", "dislike"] })), ["m4:dislike", "m3:dismiss"]);
+    p.set_preferences(r#"{"sensitive": ["health"], "blocked": ["sci-fi"]}"#, NOW).unwrap();
+    assert_eq!(recent(&p, json!({})), ["m6:view"], "blocked categories stay off screen; a turned-on sensitive one shows");
+    let before = p.export_data(NOW);
+    for (bad, path, what) in [
+        (json!({ "limit": 0 }), "options.limit", "a whole number from 1 to 100"),
+        (json!({ "limit": 101 }), "options.limit", "101 is not allowed"),
+        (json!({ "kinds": ["watch"] }), "options.kinds[0]", "unknown kind \"watch\""),
+        (json!({ "kinds": "view" }), "options.kinds", "invalid type"),
+        (json!({ "since": 1 }), "options.since", "unknown field"),
+    ] {
+        let e = p.recent_items(&bad.to_string()).unwrap_err();
+        assert_eq!(e.path(), path, "{bad}");
+        assert!(e.to_string().contains(what), "{e}");
+    }
+    assert_eq!(p.export_data(NOW), before, "refused options change nothing");
+}

@@ -7,6 +7,7 @@
 
 use super::catalogue::{Category, Warning};
 use super::explain::{Excluded, Explanation, Factor, Reason};
+use super::history::Event;
 use super::json::{ToJson, Writer};
 use super::personalizer::Ranked;
 
@@ -17,6 +18,13 @@ impl ToJson for Warning {
             w.string(e);
         });
         w.raw("}");
+    }
+}
+
+/// An event as `record` takes it (`recentItems`): `{ itemId, kind, at }`.
+impl ToJson for Event {
+    fn write_json(&self, w: &mut Writer) {
+        w.raw("{").key("itemId").string(&self.item).key("kind").string(self.kind.name()).key("at").integer(self.at).raw("}");
     }
 }
 
