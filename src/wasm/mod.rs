@@ -3,6 +3,7 @@
 //! nothing.
 
 mod error;
+mod listeners;
 mod local_storage;
 pub mod personalizer;
 mod types;

@@ -14,6 +14,7 @@ use crate::core::store::{profile_key, MemoryStore};
 use crate::core::{self, Error};
 
 use super::error::to_js;
+use super::listeners::{Cause, Listeners};
 use super::local_storage::{AnyStore, LocalStorage};
 use super::{json_text, now, options_text};
 
@@ -61,7 +62,7 @@ impl Options {
 pub struct Personalizer {
     core: Rc<RefCell<Core>>,
     memory: bool,
-    on_change: Rc<RefCell<Option<js_sys::Function>>>,
+    listeners: Rc<Listeners>,
     listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
 }
 
@@ -100,9 +101,9 @@ impl Personalizer {
         };
         let store = if memory { AnyStore::Memory(MemoryStore::default()) } else { AnyStore::Local(LocalStorage::open()) };
         let core = Rc::new(RefCell::new(Core::open(store, &opts.profile, now()).map_err(throw)?));
-        let on_change: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
-        let listener = if memory { None } else { listen(&core, &on_change, profile_key(&opts.profile)) };
-        Ok(Personalizer { core, memory, on_change, listener })
+        let listeners = Rc::new(Listeners::default());
+        let listener = if memory { None } else { listen(&core, &listeners, profile_key(&opts.profile)) };
+        Ok(Personalizer { core, memory, listeners, listener })
     }
 
     fn core(&self) -> Result<RefMut<'_, Core>, JsValue> {
@@ -133,6 +134,7 @@ impl Personalizer {
             }
         };
         let warnings = self.core()?.load_catalogue(json).map_err(throw)?;
+        self.listeners.announce(Cause::Catalogue);
         super::to_js(&warnings)
     }
 
@@ -148,6 +150,7 @@ impl Personalizer {
     #[wasm_bindgen(js_name = loadCompactCatalogue, unchecked_return_type = "CatalogueWarning[]")]
     pub fn load_compact_catalogue(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let warnings = self.core()?.load_compact_catalogue(bytes).map_err(throw)?;
+        self.listeners.announce(Cause::Catalogue);
         super::to_js(&warnings)
     }
 
@@ -174,7 +177,9 @@ impl Personalizer {
     #[wasm_bindgen(js_name = setPreferences)]
     pub fn set_preferences(&self, #[wasm_bindgen(unchecked_param_type = "Partial<Preferences>")] partial: JsValue) -> Result<(), JsValue> {
         let text = json_text(&partial, "preferences").map_err(throw)?;
-        self.core()?.set_preferences(&text, now()).map_err(throw)
+        self.core()?.set_preferences(&text, now()).map_err(throw)?;
+        self.listeners.announce(Cause::Preferences);
+        Ok(())
     }
 
     /// Records an interaction if the person consented to history; returns
@@ -186,7 +191,11 @@ impl Personalizer {
     /// ```
     pub fn record(&self, #[wasm_bindgen(unchecked_param_type = "InteractionEvent")] event: JsValue) -> Result<bool, JsValue> {
         let text = json_text(&event, "event").map_err(throw)?;
-        self.core()?.record(&text, now()).map_err(throw)
+        let recorded = self.core()?.record(&text, now()).map_err(throw)?;
+        if recorded {
+            self.listeners.announce(Cause::History);
+        }
+        Ok(recorded)
     }
 
     /// Counts that these items were shown today (for the frequency cap).
@@ -194,6 +203,8 @@ impl Personalizer {
     #[wasm_bindgen(js_name = recordImpressions)]
     pub fn record_impressions(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue) -> Result<u32, JsValue> {
         let text = json_text(&ids, "ids").map_err(throw)?;
+        // Not announced: a page counts impressions of the list it has just
+        // shown, and that list should not move because it was seen.
         let n = self.core()?.record_impressions(&text, now()).map_err(throw)?;
         Ok(n as u32)
     }
@@ -248,13 +259,17 @@ impl Personalizer {
     #[wasm_bindgen(js_name = importData)]
     pub fn import_data(&self, #[wasm_bindgen(unchecked_param_type = "ExportDocument | string")] data: JsValue) -> Result<(), JsValue> {
         let text = json_text(&data, "import").map_err(throw)?;
-        self.core()?.import_data(&text, now()).map_err(throw)
+        self.core()?.import_data(&text, now()).map_err(throw)?;
+        self.listeners.announce(Cause::Import);
+        Ok(())
     }
 
     /// Deletes every key this profile wrote (profile and quarantine) and
     /// resets preferences and history to defaults.
     pub fn forget(&self) -> Result<(), JsValue> {
-        self.core()?.forget(now()).map_err(throw)
+        self.core()?.forget(now()).map_err(throw)?;
+        self.listeners.announce(Cause::Forget);
+        Ok(())
     }
 
     /// A locally randomized report of the person's top interests (ε-local
@@ -276,22 +291,89 @@ impl Personalizer {
     /// Re-reads storage; returns true if another tab had changed the profile.
     /// Called automatically on the browser's `storage` event.
     pub fn sync(&self) -> Result<bool, JsValue> {
-        Ok(self.core()?.sync(now()))
+        let changed = self.core()?.sync(now());
+        if changed {
+            self.listeners.announce(Cause::Sync);
+        }
+        Ok(changed)
     }
 
-    /// Calls `callback` after another tab changed this profile and the change
-    /// was adopted (so the page can re-rank). `null` removes it.
-    #[wasm_bindgen(js_name = onChange)]
-    pub fn on_change(&self, #[wasm_bindgen(unchecked_param_type = "(() => void) | null")] callback: JsValue) {
-        *self.on_change.borrow_mut() = callback.dyn_into::<js_sys::Function>().ok();
+    /// Calls `callback(cause)` after every change of what `rank` depends on:
+    /// preferences, history (`record`; not `recordImpressions`, so a list
+    /// does not move because it was shown), the catalogue, an import,
+    /// `forget()`, or another tab's change adopted (`"sync"`). Listeners add up (the page, the panel
+    /// and a React hook can all listen); the returned function removes this
+    /// one. `onChange(null)` removes every listener (it used to remove the
+    /// single one; prefer the returned function).
+    ///
+    /// @example
+    /// ```js
+    /// const off = p.onChange((cause) => render(p.rank({ limit: 10 })));
+    /// off(); // stop listening
+    /// ```
+    #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
+    pub fn on_change(&self, #[wasm_bindgen(unchecked_param_type = "((cause: ChangeCause) => void) | null")] callback: JsValue) -> Result<JsValue, JsValue> {
+        if callback.is_null() || callback.is_undefined() {
+            self.listeners.clear();
+            return Ok(JsValue::UNDEFINED);
+        }
+        let Some(f) = callback.dyn_ref::<js_sys::Function>() else {
+            return Err(throw(Error::invalid("callback", "expected a function, or null to remove every listener")));
+        };
+        let id = self.listeners.add(f.clone());
+        let listeners = Rc::clone(&self.listeners);
+        Ok(Closure::<dyn FnMut()>::new(move || listeners.remove(id)).into_js_value())
+    }
+
+    /// How many changes `onChange` listeners were told of so far: a value
+    /// that changes exactly when a ranking may have (for caches and
+    /// `useSyncExternalStore` snapshots).
+    #[wasm_bindgen(getter)]
+    pub fn revision(&self) -> u32 {
+        self.listeners.revision()
+    }
+
+    /// The site's own order: what `rank` returns to a visitor the site knows
+    /// nothing about (personalization 0, nothing blocked, dismissed or
+    /// bought). It depends only on the catalogue, the options and the time
+    /// (`at`, default now), never on the stored profile, so a server renders
+    /// exactly the list the browser hydrates; then `rank` reorders it.
+    ///
+    /// @example
+    /// ```js
+    /// const first = p.siteOrder({ limit: 10, at: renderedAt }); // server and hydration
+    /// const mine = p.rank({ limit: 10 });                        // after hydration
+    /// ```
+    #[wasm_bindgen(js_name = siteOrder, unchecked_return_type = "RankedItem[]")]
+    pub fn site_order(&self, #[wasm_bindgen(unchecked_optional_param_type = "SiteOrderOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
+        let ranked = self.core()?.site_order(&text, now()).map_err(throw)?;
+        super::to_js(&ranked)
+    }
+
+    /// The latest distinct items the person engaged with, newest first, for
+    /// "Because you viewed ..." rows: `[{ itemId, kind, at }]`. Only items of
+    /// the catalogue, never one in a blocked category or in a sensitive one
+    /// the person has not turned on.
+    ///
+    /// @example
+    /// ```js
+    /// const [last] = p.recentItems({ limit: 1 });
+    /// if (last) render(p.rank({ limit: 5, context: { itemId: last.itemId } }));
+    /// ```
+    #[wasm_bindgen(js_name = recentItems, unchecked_return_type = "RecentItem[]")]
+    pub fn recent_items(&self, #[wasm_bindgen(unchecked_optional_param_type = "RecentItemsOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
+        let items = self.core()?.recent_items(&text).map_err(throw)?;
+        super::to_js(&items)
     }
 }
 
 /// Listens for other tabs writing this profile's key.
-fn listen(core: &Rc<RefCell<Core>>, on_change: &Rc<RefCell<Option<js_sys::Function>>>, key: String) -> Option<Closure<dyn FnMut(web_sys::StorageEvent)>> {
+fn listen(core: &Rc<RefCell<Core>>, listeners: &Rc<Listeners>, key: String) -> Option<Closure<dyn FnMut(web_sys::StorageEvent)>> {
     let window = web_sys::window()?;
     let core = Rc::clone(core);
-    let on_change = Rc::clone(on_change);
+    let listeners = Rc::clone(listeners);
     let closure = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
         // A null key means the other tab cleared all storage.
         if event.key().is_some_and(|k| k != key) {
@@ -302,10 +384,7 @@ fn listen(core: &Rc<RefCell<Core>>, on_change: &Rc<RefCell<Option<js_sys::Functi
             Err(_) => false,
         };
         if changed {
-            let callback = on_change.borrow().clone();
-            if let Some(f) = callback {
-                let _ = f.call0(&JsValue::NULL);
-            }
+            listeners.announce(Cause::Sync);
         }
     });
     window.add_event_listener_with_callback("storage", closure.as_ref().unchecked_ref()).ok()?;

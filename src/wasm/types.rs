@@ -95,6 +95,26 @@ export interface Reason {
   source?: string;
 }
 
+/** Options of `siteOrder`: those of `rank`, and the time to rank at. */
+export interface SiteOrderOptions extends RankOptions {
+  /** Milliseconds since the epoch; default now. Pass the server's render time on both sides so that freshness cannot differ. */
+  at?: number;
+}
+
+/** Options of `recentItems`. */
+export interface RecentItemsOptions {
+  /** 1..100, default 10. */
+  limit?: number;
+  /** Which kinds count; default the engagements: view, click, purchase, like. */
+  kinds?: InteractionKind[];
+}
+
+/** One of `recentItems()`: an item and its latest event of the asked kinds. */
+export interface RecentItem { itemId: string; kind: InteractionKind; at: number; }
+
+/** What `onChange` listeners are told changed. */
+export type ChangeCause = "preferences" | "history" | "catalogue" | "import" | "forget" | "sync";
+
 export interface RankedItem { id: string; score: number; reasons: Reason[]; }
 
 export interface Factor {

@@ -23,23 +23,37 @@ export const NETWORK_WORDS = /fetch|xhr|xmlhttp|http|websocket|socket|beacon|eve
  * reach any global with Reflect.get; it would need the name to do so). */
 export const FORBIDDEN_IN_WASM = /(?<![A-Za-z0-9_$])(fetch|XMLHttpRequest|WebSocket|sendBeacon|EventSource|RTCPeerConnection|importScripts|navigator)(?![A-Za-z0-9_$])/g;
 
-const BASE64_BLOB = /"([A-Za-z0-9+/]{1000,}={0,2})"/g;
+/** A string literal that starts with the wasm magic and holds only
+ * U+0000-U+00FF is an embedded module (scripts/embed-wasm.mjs), one
+ * character per byte; every other literal stays code and is checked as text. */
+const BYTE_STRING = /^\0asm[\u0000-\u00ff]*$/;
 
 /**
  * JS source without comments (a comment saying "no fetch" is not a call),
- * and with long base64 string literals (embedded wasm) taken out and
- * returned apart, so their bytes are checked as wasm, not as text.
+ * and with long byte strings (embedded wasm) taken out and returned apart as
+ * bytes, so they are checked as wasm, not as text.
  */
 export function codeOf(source, fileName = 'file.js') {
-  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
-  const diagnostics = sf.parseDiagnostics ?? [];
-  if (diagnostics.length > 0) throw new Error(`${fileName}: does not parse: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, ' ')}`);
-  const printed = ts.createPrinter({ removeComments: true }).printFile(sf);
+  const parse = (text) => {
+    const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+    const diagnostics = sf.parseDiagnostics ?? [];
+    if (diagnostics.length > 0) throw new Error(`${fileName}: does not parse: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, ' ')}`);
+    return sf;
+  };
+  const sf = parse(source);
   const blobs = [];
-  const code = printed.replace(BASE64_BLOB, (_, b64) => {
-    blobs.push(b64);
-    return '"<base64>"';
-  });
+  const spans = [];
+  const visit = (node) => {
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && BYTE_STRING.test(node.text)) {
+      blobs.push(Buffer.from(node.text, 'latin1'));
+      spans.push([node.getStart(sf), node.getEnd()]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  let text = source;
+  for (const [start, end] of spans.reverse()) text = `${text.slice(0, start)}"<embedded module>"${text.slice(end)}`;
+  const code = ts.createPrinter({ removeComments: true }).printFile(spans.length ? parse(text) : sf);
   return { code, blobs };
 }
 
@@ -104,8 +118,10 @@ export const ALLOWED_IMPORTS = {
   key: /\.key;/,
   addEventListener: /\.addEventListener\(/,
   removeEventListener: /\.removeEventListener\(/,
-  // onChange(callback).
+  // onChange(callback); a listener that throws is reported as an unhandled
+  // rejection (src/wasm/listeners.rs), the others still run.
   call: /\.call\(/,
+  reject: /Promise\.reject\(/,
   // JSON in and out.
   parse: /JSON\.parse\(/,
   stringify: /JSON\.stringify\(/,
