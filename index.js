@@ -1,23 +1,23 @@
 // ondevice package entry.
 //
-// The wasm module is embedded in pkg/ondevice_wasm.js as base64 and
-// instantiated from those bytes: loading ondevice makes no request (there is
-// no `fetch` anywhere in the package), works the same in bundlers, plain
-// <script type="module"> pages and Node, and needs only
-// `script-src 'self' 'wasm-unsafe-eval'` under a Content-Security-Policy.
+// The wasm module is embedded in pkg/ondevice_wasm.js as a string, one
+// character per byte, and instantiated from those bytes: loading ondevice
+// makes no request (there is no `fetch` anywhere in the package), works the
+// same in bundlers, plain <script type="module"> pages and Node, and needs
+// only `script-src 'self' 'wasm-unsafe-eval'` under a Content-Security-Policy.
 import * as bindings from './pkg/ondevice_bg.js';
-import wasmBase64 from './pkg/ondevice_wasm.js';
+import wasmText from './pkg/ondevice_wasm.js';
 
 let ready = null;
 
-// The native decoders take well under a millisecond; the atob loop, the
-// fallback for older browsers, several (it runs before any JIT warms up).
+// Native paths first: Node's Buffer, then the browser's btoa +
+// Uint8Array.fromBase64 (both native, well under a millisecond); the
+// charCodeAt loop, for engines without fromBase64, takes a few.
 function bytes() {
-  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(wasmBase64);
-  if (typeof globalThis.Buffer === 'function') return new Uint8Array(globalThis.Buffer.from(wasmBase64, 'base64'));
-  const text = atob(wasmBase64);
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  if (typeof globalThis.Buffer === 'function') return new Uint8Array(globalThis.Buffer.from(wasmText, 'latin1'));
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(btoa(wasmText));
+  const out = new Uint8Array(wasmText.length);
+  for (let i = 0; i < wasmText.length; i++) out[i] = wasmText.charCodeAt(i);
   return out;
 }
 
