@@ -1,5 +1,6 @@
 // Types of `ondevice/panel`: the <ondevice-preferences> custom element.
-// Importing the module defines the element (once).
+// Importing the module defines the element (once) where `customElements`
+// exists; on a server (Node) the import is safe and defines nothing.
 
 import type { Personalizer, Preferences } from '../index.js';
 
@@ -23,8 +24,8 @@ export interface PreferencesChangeDetail {
  * import 'ondevice/panel';
  * const panel = document.querySelector('ondevice-preferences');
  * panel.personalizer = p;              // after p.loadCatalogue(...)
- * panel.addEventListener('change', () => render(p.rank({ limit: 20 })));
- * p.onChange(() => { panel.refresh(); render(p.rank({ limit: 20 })); });
+ * // The panel follows p.onChange itself; the page re-ranks on it too:
+ * p.onChange(() => render(p.rank({ limit: 20 })));
  * ```
  */
 export class OndevicePreferencesElement extends HTMLElement {
@@ -32,8 +33,8 @@ export class OndevicePreferencesElement extends HTMLElement {
   personalizer: Personalizer | null;
   /** Reflects the `view` attribute: everything, only the settings, or only "Your data". */
   view: 'all' | 'settings' | 'data';
-  /** Re-reads preferences and stored data (after the page recorded events, or
-   *  from `personalizer.onChange` when another tab changed the profile). */
+  /** Re-reads preferences and stored data. The panel does this itself on
+   *  every `personalizer.onChange`; calling it is never needed, and harmless. */
   refresh(): void;
   addEventListener<K extends keyof OndevicePreferencesEventMap>(
     type: K,

@@ -10,8 +10,13 @@
 // is at most two clicks from any view. Styles live in a constructable
 // stylesheet (allowed under a strict CSP, unlike <style>), themed with
 // --ondevice-* custom properties; no fonts, images or requests of any kind.
-// The element never calls `personalizer.onChange` (it holds one callback,
-// which belongs to the page): the page calls `panel.refresh()` from it.
+// The element subscribes to `personalizer.onChange` while it is in the
+// document, so it shows what another tab, an import or the page's own
+// `record` calls changed without the page calling `refresh()`.
+//
+// Importing this module on a server (Node, as every server-rendering
+// framework does with a page's imports) is safe: the element is defined only
+// where `customElements` exists.
 
 import { PANEL_CSS } from './panel-style.js';
 import { h } from './create-element.js';
@@ -31,7 +36,11 @@ function styleSheet() {
 
 let instances = 0;
 
-export class OndevicePreferencesElement extends HTMLElement {
+// On a server there is no HTMLElement: the class is still exported (for
+// `instanceof` checks and types) but extends nothing and is never defined.
+const Base = globalThis.HTMLElement ?? class {};
+
+export class OndevicePreferencesElement extends Base {
   static get observedAttributes() {
     return ['view'];
   }
@@ -44,6 +53,11 @@ export class OndevicePreferencesElement extends HTMLElement {
   // switched on again is remembered here for the life of the page.
   #lastStrength = 1;
   #scheduled = null;
+  // The `onChange` subscription's removal, while subscribed.
+  #unsubscribe = null;
+  // Set while the panel writes, so its own change is not read back mid-drag.
+  #writing = false;
+  #refreshQueued = false;
 
   constructor() {
     super();
@@ -52,7 +66,13 @@ export class OndevicePreferencesElement extends HTMLElement {
   }
 
   connectedCallback() {
+    this.#subscribe();
     this.#render();
+  }
+
+  disconnectedCallback() {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
   }
 
   attributeChangedCallback() {
@@ -65,8 +85,34 @@ export class OndevicePreferencesElement extends HTMLElement {
   }
 
   set personalizer(p) {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
     this.#personalizer = p ?? null;
+    if (this.isConnected) this.#subscribe();
     this.#render();
+  }
+
+  #subscribe() {
+    const p = this.#personalizer;
+    if (!p || this.#unsubscribe || typeof p.onChange !== 'function') return;
+    const off = p.onChange((cause) => this.#changed(cause));
+    this.#unsubscribe = typeof off === 'function' ? off : null;
+  }
+
+  /** A change the panel did not write itself: shown once, after the
+   *  current task (a burst of `record` calls refreshes once). */
+  #changed(cause) {
+    if (this.#writing) return;
+    if (cause === 'catalogue') {
+      this.#render();
+      return;
+    }
+    if (this.#refreshQueued) return;
+    this.#refreshQueued = true;
+    queueMicrotask(() => {
+      this.#refreshQueued = false;
+      this.refresh();
+    });
   }
 
   get view() {
@@ -78,8 +124,8 @@ export class OndevicePreferencesElement extends HTMLElement {
     this.setAttribute('view', v);
   }
 
-  /** Re-reads preferences and stored data, e.g. after the page recorded an
-   *  event or another tab changed the profile (`personalizer.onChange`). */
+  /** Re-reads preferences and stored data. The panel does this itself on
+   *  every `personalizer.onChange`; calling it is never needed, and harmless. */
   refresh() {
     if (!this.#personalizer) return;
     this.#syncControls();
@@ -282,13 +328,24 @@ export class OndevicePreferencesElement extends HTMLElement {
    *  what is stored again and the message (which names the field) is shown. */
   #save(patch) {
     try {
-      this.#personalizer.setPreferences(patch);
+      this.#write(() => this.#personalizer.setPreferences(patch));
       this.#say('');
     } catch (e) {
       this.#say(`Not saved: ${e.message}`);
     }
     this.#syncControls();
     this.#announce('preferences');
+  }
+
+  /** Runs a write of the panel's own; its `onChange` is not read back (the
+   *  panel updates itself after its writes). */
+  #write(fn) {
+    this.#writing = true;
+    try {
+      return fn();
+    } finally {
+      this.#writing = false;
+    }
   }
 
   /** Dispatches `change` once per frame while a slider is dragged. */
@@ -360,6 +417,7 @@ export class OndevicePreferencesElement extends HTMLElement {
       id: (name) => this.#id(name),
       view: this.view,
       say: (text) => this.#say(text),
+      write: (fn) => this.#write(fn),
       changed: (cause) => {
         this.#syncControls();
         this.#announce(cause);
@@ -368,6 +426,6 @@ export class OndevicePreferencesElement extends HTMLElement {
   }
 }
 
-if (!customElements.get('ondevice-preferences')) {
+if (globalThis.customElements && !customElements.get('ondevice-preferences')) {
   customElements.define('ondevice-preferences', OndevicePreferencesElement);
 }

@@ -108,7 +108,7 @@ function deleteDialog(ctx, restoreFocus) {
   dialog.addEventListener('close', () => restoreFocus());
   confirm.addEventListener('click', () => {
     try {
-      ctx.personalizer.forget();
+      ctx.write(() => ctx.personalizer.forget());
       ctx.say('Deleted. Nothing about you is stored now.');
       dialog.close();
       ctx.changed('forget');
@@ -138,7 +138,8 @@ function actions(section, ctx) {
     file.value = '';
     if (!chosen) return;
     try {
-      ctx.personalizer.importData(await chosen.text());
+      const text = await chosen.text();
+      ctx.write(() => ctx.personalizer.importData(text));
       ctx.say(`Imported ${chosen.name}.`);
       ctx.changed('import');
     } catch (e) {
