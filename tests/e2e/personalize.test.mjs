@@ -143,3 +143,17 @@ test('personalization off shows the site\'s order; on again restores the persona
   assert.deepEqual(await cardIds(site.page), personalized);
   assert.equal((await storedProfile(site.page)).preferences.personalization, 1);
 });
+
+test('"Because you viewed …" names the last other film viewed (recentItems)', async () => {
+  site = await e2e.open();
+  await visit(site);
+  await allowHistory(site.page);
+  const catalogue = await fixture();
+  const title = (id) => catalogue.items.find((i) => i.id === id).title;
+  await visit(site, 'item.html?id=f23');
+  await visit(site, 'item.html?id=f13');
+  await visit(site, 'item.html?id=f26');
+  assert.equal(await site.page.locator('#because-title').textContent(), `Because you viewed ${title('f13')}`);
+  await visit(site, 'item.html?id=f13'); // the film on screen is not its own reason
+  assert.equal(await site.page.locator('#because-title').textContent(), `Because you viewed ${title('f26')}`);
+});

@@ -65,9 +65,8 @@ export function showConsentPrompt(site) {
   box.setAttribute('aria-labelledby', 'consent-title');
   box.hidden = false;
   allow.addEventListener('click', () => {
-    site.p.setPreferences({ historyConsent: true });
+    site.p.setPreferences({ historyConsent: true }); // re-renders through p.onChange
     site.say('Thank you. What you view is now kept in this browser to order films for you.');
-    site.rerender('consent');
     focusHeading();
   });
   notNow.addEventListener('click', () => {

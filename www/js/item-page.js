@@ -36,8 +36,8 @@ function header(site, id, hiddenThisPage) {
   const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Not interested');
   like.addEventListener('click', () => {
     const recorded = site.p.record({ itemId: id, kind: 'like' });
+    // A recorded like reaches p.onChange, which re-renders the page.
     site.say(recorded ? `Liked ${site.title(id)}.` : 'Nothing recorded: allow history first (see the question above or Preferences).');
-    site.rerender('like');
   });
   dismiss.addEventListener('click', () => {
     dismissItem(site, id, hiddenThisPage);

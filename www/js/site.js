@@ -1,7 +1,7 @@
 // What every demo page does first: load ondevice and the catalogue, open the
 // visitor's profile, show the consent prompt on a first visit and the note
 // about the sensitive category, and re-render when anything changes (the
-// panel, the prompt, or another tab).
+// panel, the prompt, a like, or another tab: all reach `p.onChange`).
 //
 // The catalogue is a JavaScript module (www/data/catalogue.js, written by
 // scripts/demo-data.sh), not JSON fetched at run time: the demo runs under
@@ -22,6 +22,7 @@ class Site {
     this.items = new Map(catalogue.items.map((item, i) => [item.id, { ...item, order: i }]));
     this.categories = new Map(catalogue.categories.map((c, i) => [c.id, { ...c, order: i }]));
     this.listeners = [];
+    this.renderedRevision = personalizer.revision;
   }
 
   /** Calls `render(cause)` now and after every change to the profile. */
@@ -31,6 +32,9 @@ class Site {
   }
 
   rerender(cause) {
+    // What the lists now show: a change the page already rendered (e.g. a
+    // dismissal, rendered at once to keep focus) is not rendered again.
+    this.renderedRevision = this.p.revision;
     for (const render of this.listeners) render(cause);
   }
 
@@ -58,17 +62,10 @@ class Site {
     return [...this.categories.values()].filter((c) => c.sensitive).map((c) => c.label);
   }
 
-  /** The latest item the visitor engaged with, other than `except`, read from
+  /** The latest item the visitor engaged with, other than `except`, from
    *  their own stored history (on this device; nothing leaves it). */
   lastEngaged(except) {
-    const events = this.p.exportData()?.data?.history?.events;
-    if (!Array.isArray(events)) return null;
-    const positive = new Set(['view', 'click', 'like', 'purchase']);
-    for (let i = events.length - 1; i >= 0; i--) {
-      const e = events[i];
-      if (positive.has(e?.kind) && e.item !== except && this.items.has(e.item)) return e.item;
-    }
-    return null;
+    return this.p.recentItems({ limit: 2 }).find((r) => r.itemId !== except)?.itemId ?? null;
   }
 
   /** A short message in the page's live region (dismissals, errors). */
@@ -96,18 +93,28 @@ function showSensitiveNote(site) {
     + 'it is never learned from what you view and changes your lists only if you turn it on in Preferences.';
 }
 
-/** Wires a page's <ondevice-preferences> (if any) to the site. */
+/** Gives a page's <ondevice-preferences> (if any) the personalizer. The
+ * panel follows `p.onChange` itself, and so does the page (below). */
 function connectPanels(site) {
   for (const panel of document.querySelectorAll('ondevice-preferences')) {
     panel.personalizer = site.p;
     panel.addEventListener('change', (event) => {
       if (event.detail.cause === 'forget') forgetPromptAnswer();
-      site.rerender(event.detail.cause);
-    });
-    site.listeners.push((cause) => {
-      if (cause !== 'preferences') panel.refresh();
     });
   }
+}
+
+/** Re-renders on every change `rank` depends on, once per frame at most
+ * (a dragged slider changes the preferences many times a frame). */
+function followChanges(site) {
+  let frame = null;
+  site.p.onChange((cause) => {
+    if (frame !== null) return;
+    frame = requestAnimationFrame(() => {
+      frame = null;
+      if (site.p.revision !== site.renderedRevision) site.rerender(cause);
+    });
+  });
 }
 
 /** Loads everything; returns the `Site`, or null after explaining what is missing. */
@@ -129,8 +136,7 @@ export async function start() {
   const credit = document.getElementById('catalogue-source');
   if (credit && source) credit.textContent = source;
   connectPanels(site);
-  // Another tab changed the profile (a slider, consent, a deletion).
-  p.onChange(() => site.rerender('other-tab'));
+  followChanges(site);
   site.listeners.push(() => showConsentPrompt(site));
   showConsentPrompt(site);
   return site;
