@@ -15,6 +15,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -25,7 +26,7 @@ import { findNetworkJs, staticImports } from '../js/network-check.mjs';
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
-const VITE = 'vite@8.3.8';
+const VITE = `vite@${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.vite}`;
 const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
@@ -68,6 +69,17 @@ function expectedFiles(manifest) {
   return [...out].sort();
 }
 
+/** The tarball's exact contents (issue 14): a file added to or dropped from
+ * the package fails here until this list says so. */
+const PACKED_FILES = [
+  'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md',
+  'index.d.ts', 'index.js', 'package.json',
+  'panel/create-element.js', 'panel/ondevice-preferences.d.ts', 'panel/ondevice-preferences.js',
+  'panel/panel-style.js', 'panel/words.js', 'panel/your-data.js',
+  'pkg/ondevice.d.ts', 'pkg/ondevice_bg.js', 'pkg/ondevice_wasm.js',
+  'react/index.d.ts', 'react/index.js',
+];
+
 const FORBIDDEN_IN_TARBALL = [
   [/\.wasm$/, 'a loose .wasm (the bytes are embedded in pkg/ondevice_wasm.js)'],
   [/^data\//, 'data/'],
@@ -99,8 +111,8 @@ async function main() {
       await run('tar', ['-xzf', tarball, '-C', extracted]);
       const root = join(extracted, 'package');
       const files = walk(root).map((f) => rel(root, f)).sort();
-      assert.deepEqual(files, expectedFiles(manifest));
-      for (const f of ['package.json', 'index.js', 'index.d.ts', 'pkg/ondevice_bg.js', 'pkg/ondevice_wasm.js', 'pkg/ondevice.d.ts']) assert.ok(files.includes(f), `${f} is packed`);
+      assert.deepEqual(files, PACKED_FILES, 'the exact file list');
+      assert.deepEqual(files, expectedFiles(manifest), 'what package.json "files" selects');
       for (const f of files) for (const [re, what] of FORBIDDEN_IN_TARBALL) assert.ok(!re.test(f), `${f}: ${what} must not be packed`);
       return { root, files };
     });
@@ -114,6 +126,7 @@ async function main() {
         for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
           for (const spec of staticImports(readFileSync(join(root, f), 'utf8'), f)) {
             if (!spec.startsWith('.')) {
+              if (Object.hasOwn(manifest.peerDependencies ?? {}, spec)) continue; // e.g. react, for ondevice/react
               problems.push(`${f} imports ${spec}: not inside the package`);
               continue;
             }
@@ -135,9 +148,11 @@ async function main() {
     const catalogueJs = `export default ${JSON.stringify(fixtures.catalogue(), null, 1)};\n`;
     const scenarioJs = readFileSync(join(HERE, 'scenario.mjs'), 'utf8');
     const viteDir = join(tmp, 'vite-app');
+    const pin = (name) => `${name}@${manifest.devDependencies[name]}`;
     const plainDir = join(tmp, 'plain');
     const install = async (dir, extra) => {
       await mkdir(dir, { recursive: true });
+      if (extra.length > 0) await cp(join(HERE, 'app'), dir, { recursive: true });
       await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `ondevice-check-${dir.split(sep).pop()}`, private: true, type: 'module' }, null, 2));
       await writeFile(join(dir, 'catalogue.js'), catalogueJs);
       await writeFile(join(dir, 'scenario.js'), scenarioJs);
@@ -145,7 +160,7 @@ async function main() {
       return true;
     };
     const [viteInstalled, plainInstalled] = await Promise.all([
-      check(`install the tarball and ${VITE} into a fresh Vite project`, () => install(viteDir, [VITE])),
+      check(`install the tarball, ${VITE}, ${pin('esbuild')}, ${pin('react')} and ${pin('react-dom')} into a fresh project`, () => install(viteDir, [VITE, pin('esbuild'), pin('react'), pin('react-dom')])),
       check('install the tarball under a plain page', () => install(plainDir, [])),
     ]);
 
@@ -191,6 +206,8 @@ async function main() {
       return dist;
     }) : undefined;
 
+    const stacks = viteInstalled ? await buildStacks(viteDir) : {};
+
     // The panel (ondevice/panel), if the package exports one: its own page.
     const panelExport = manifest.exports?.['./panel'];
     const panelTarget = panelExport && (typeof panelExport === 'string' ? panelExport : panelExport.default)?.replace(/^\.\//, '');
@@ -208,6 +225,10 @@ async function main() {
     if (built) pages.push({ label: 'Vite build', root: built, path: '/', verify: ranking, what: 'renders a ranking computed by ondevice' });
     if (plainInstalled) pages.push({ label: 'plain page', root: plainDir, path: '/', verify: ranking, what: 'renders a ranking computed by ondevice' });
     if (plainInstalled && panelTarget) pages.push({ label: 'panel page', root: plainDir, path: '/panel.html', verify: verifyPanel, what: `the packed panel (${panelTarget}) loads and renders its controls` });
+    for (const [label, root] of [['Vite build', stacks.vitePanel], ['esbuild bundle', stacks.esbuildPanel]]) {
+      if (root) pages.push({ label: `${label} of ondevice + ondevice/panel`, root, path: '/', verify: verifyBundledPanel, what: 'the panel is defined, renders, and a slider move re-ranks the list' });
+    }
+    if (stacks.react) pages.push({ label: 'React, server-rendered', root: stacks.react.root, path: '/', verify: (page, ctx) => verifyReact(page, ctx, stacks.react), what: 'hydrates the server\'s list, then reorders once; slider and another tab re-rank' });
     if (pages.length === 0) return;
     browser = await check('launch headless Chromium', () => chromium.launch(CHROMIUM));
     if (!browser) return;
@@ -280,20 +301,23 @@ async function checkPage(browser, { label, root, path, verify, what }) {
       refused.push(url);
       return route.abort('blockedbyclient');
     });
+    // Every page of the context (a test may open a second tab) is watched.
+    context.on('page', (page) => {
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r) => { if (!refused.includes(r.url())) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
+      page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+    });
     const page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => { if (!refused.includes(r.url())) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
-    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 
     shown = await check(`${label}: ${what}`, async () => {
       try {
         await page.goto(`${server.origin}${path}`, { waitUntil: 'load' });
-        return await verify(page);
+        return await verify(page, { context, url: `${server.origin}${path}` });
       } finally {
         // Late requests (beacons on unload) are still seen.
         await page.waitForTimeout(300);
-        await page.close({ runBeforeUnload: true });
+        for (const p of context.pages()) await p.close({ runBeforeUnload: true });
         await context.close();
       }
     });
@@ -323,6 +347,139 @@ async function checkPage(browser, { label, root, path, verify, what }) {
     await server.close();
   }
 }
+// Issue 14: the package in the stacks sites are built with.
+
+const gzipSize = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
+/** JS of a built page: files, raw and gzip bytes. */
+function jsSize(dir) {
+  const files = walk(dir).filter((f) => f.endsWith('.js'));
+  return `${files.length} JS file(s), ${files.reduce((a, f) => a + statSync(f).size, 0)} bytes, ${files.reduce((a, f) => a + gzipSize(f), 0)} gzip`;
+}
+
+/** Builds the panel page with Vite and esbuild and the React page with Vite
+ * (then renders it on the server), in the project where the tarball, Vite,
+ * esbuild and React are installed; returns the roots to serve. */
+async function buildStacks(dir) {
+  const bin = (name) => join(dir, 'node_modules/.bin', name);
+  const out = {};
+  await check('Node imports ondevice, ondevice/panel and ondevice/react from the tarball without throwing (as a server renderer does)', async () => {
+    const script = `await import('ondevice'); const panel = await import('ondevice/panel'); const react = await import('ondevice/react');\nprocess.stdout.write(JSON.stringify({ panel: typeof panel.OndevicePreferencesElement, hook: typeof react.useRanking, customElements: typeof customElements }));\n`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
+    assert.deepEqual(JSON.parse(stdout), { panel: 'function', hook: 'function', customElements: 'undefined' });
+  });
+  out.vitePanel = await check('vite build of a page importing ondevice and ondevice/panel (bare import)', async () => {
+    await run(bin('vite'), ['build', 'panel-page', '--outDir', '../dist-panel', '--emptyOutDir', '--logLevel', 'warn'], { cwd: dir, maxBuffer: 16 << 20 });
+    const dist = join(dir, 'dist-panel');
+    const js = walk(dist).filter((f) => f.endsWith('.js')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    assert.match(js, /ondevice-preferences/, 'the panel\'s define is in the bundle');
+    console.log(`     ${jsSize(dist)}`);
+    return dist;
+  });
+  out.esbuildPanel = await check('esbuild bundle of the same page', async () => {
+    const dist = join(dir, 'dist-esbuild');
+    await mkdir(dist, { recursive: true });
+    await cp(join(dir, 'panel-page/index.html'), join(dist, 'index.html'));
+    // --charset=utf8, as the README says: esbuild's default (ASCII) escapes
+    // the embedded module's bytes, which costs ~65 KB more gzip.
+    await run(bin('esbuild'), ['panel-page/main.js', '--bundle', '--format=esm', '--minify', '--charset=utf8', '--log-level=warning', `--outfile=${join(dist, 'main.js')}`], { cwd: dir, maxBuffer: 16 << 20 });
+    assert.match(readFileSync(join(dist, 'main.js'), 'utf8'), /ondevice-preferences/, 'the panel\'s define is in the bundle');
+    console.log(`     ${jsSize(dist)}`);
+    return dist;
+  });
+  const react = await check('vite build of the React page, then renderToString in Node into its HTML', async () => {
+    await run(bin('vite'), ['build', 'react-page', '--outDir', '../dist-react', '--emptyOutDir', '--logLevel', 'warn'], { cwd: dir, maxBuffer: 16 << 20 });
+    const root = join(dir, 'dist-react');
+    const at = Date.UTC(2026, 0, 1);
+    const { stdout } = await run(process.execPath, ['ssr.mjs', join(root, 'index.html'), String(at)], { cwd: dir });
+    const { html, siteOrder } = JSON.parse(stdout);
+    const rendered = [...html.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(rendered.length, 5, html);
+    assert.deepEqual(rendered, siteOrder, 'the server renders the site order');
+    console.log(`     ${jsSize(root)}`);
+    return { root, serverList: rendered };
+  });
+  if (react) out.react = react;
+  return out;
+}
+
+const listIds = (page) => page.$$eval('#list > li', (lis) => lis.map((li) => li.dataset.id));
+
+/** Moves the panel's `category` slider to `value` as a person would (input event). */
+async function moveSlider(page, category, value) {
+  await page.evaluate(([category, value]) => {
+    const panel = document.querySelector('ondevice-preferences');
+    const input = panel.shadowRoot.querySelector(`[data-category="${category}"] input[type=range]`);
+    if (!input) throw new Error(`no slider for ${category}`);
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, [category, value]);
+}
+
+/** Waits until the list starts with one of `ids` (items of the category a test turned up). */
+async function waitForTop(page, ids, what) {
+  await page.waitForFunction((ids) => ids.includes(document.querySelector('#list > li')?.dataset.id), ids, { timeout: 5_000 })
+    .catch(() => { throw new Error(`${what}: the list did not change`); });
+}
+
+async function verifyBundledPanel(page) {
+  const result = await output(page);
+  assert.equal(result.defined, true, '<ondevice-preferences> is defined');
+  const controls = await page.evaluate(() => document.querySelector('ondevice-preferences').shadowRoot?.querySelectorAll('input, button').length ?? 0);
+  assert.ok(controls > 0, `the panel rendered ${controls} controls`);
+  const before = await listIds(page);
+  assert.equal(before.length, 5);
+  await moveSlider(page, 'drama', 1);
+  await waitForTop(page, ['m3', 'm6', 'm7'], 'drama slider to "more"');
+  const after = await listIds(page);
+  assert.notDeepEqual(after, before, 'the slider re-ranked the list');
+  return { controls, before, after };
+}
+
+/** The server's list is in the HTML; hydration keeps it, then one reorder
+ * to the personal order (no empty list, no other state, no hydration
+ * error); the panel's slider and another tab re-rank the list. */
+async function verifyReact(page, { context, url }, { root, serverList }) {
+  const html = readFileSync(join(root, 'index.html'), 'utf8'); // what the server sends
+  assert.deepEqual([...html.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1]), serverList, 'the list is in the HTML before any script runs');
+  await page.waitForFunction(() => globalThis.ondevicePersonalizer !== undefined);
+  assert.deepEqual(await listIds(page), serverList, 'cold start: the personal order is the site order');
+
+  await moveSlider(page, 'drama', 1);
+  await waitForTop(page, ['m3', 'm6', 'm7'], 'React: drama slider to "more"');
+  const afterSlider = await listIds(page);
+
+  const other = await context.newPage();
+  await other.goto(url, { waitUntil: 'load' });
+  await other.waitForFunction(() => globalThis.ondevicePersonalizer !== undefined);
+  await other.evaluate(() => globalThis.ondevicePersonalizer.setPreferences({ categories: { drama: 0, comedy: 1 } }));
+  await waitForTop(page, ['m4', 'm6', 'm11'], 'React: another tab turned comedy up');
+  const afterOtherTab = await listIds(page);
+  assert.notDeepEqual(afterOtherTab, afterSlider);
+  await other.close();
+
+  // Reload with the stored profile, watching every state the list goes through.
+  await page.addInitScript(() => {
+    const states = (globalThis.listStates = []);
+    const snap = () => {
+      const ol = document.getElementById('list');
+      const ids = ol ? [...ol.children].map((li) => li.dataset.id).join(' ') : '(no list)';
+      if (states.at(-1) !== ids) states.push(ids);
+    };
+    // While the parser runs the list is still arriving; from 'interactive'
+    // on (before any module script) every change is a state a person sees.
+    document.addEventListener('readystatechange', () => { if (document.readyState === 'interactive') snap(); });
+    new MutationObserver(() => { if (document.readyState !== 'loading') snap(); }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => globalThis.ondevicePersonalizer !== undefined);
+  await page.waitForTimeout(200);
+  const personal = await page.evaluate(() => globalThis.ondevicePersonalizer.rank({ limit: 5 }).map((r) => r.id));
+  assert.notDeepEqual(personal, serverList, 'the stored profile changes the order');
+  const states = await page.evaluate(() => globalThis.listStates);
+  assert.deepEqual(states, [serverList.join(' '), personal.join(' ')], 'the server\'s list, then the personal order: one step');
+  return { serverList, afterSlider, afterOtherTab, personal };
+}
+
 await main().catch((e) => {
   results.push({ name: 'run', ok: false });
   console.log(`FAIL run: ${e?.stack ?? e}`);
