@@ -15,7 +15,8 @@ after(async () => {
   await suite?.close();
 });
 
-/** Opens a tab with `window.p` on profile "default" and an onChange counter. */
+/** Opens a tab with `window.p` on profile "default", the causes its onChange
+ * listener saw, and a counter of other tabs' changes ("sync"). */
 async function tab(ctx) {
   const page = await suite.open(ctx);
   await page.evaluate(() => {
@@ -23,12 +24,14 @@ async function tab(ctx) {
     window.p = new Personalizer({ profile: 'default' });
     window.p.loadCatalogue(catalogue);
     window.ondeviceChanges = 0;
+    window.ondeviceCauses = [];
     window.storageEvents = 0;
     window.addEventListener('storage', () => {
       window.storageEvents++;
     });
-    window.p.onChange(() => {
-      window.ondeviceChanges++;
+    window.p.onChange((cause) => {
+      window.ondeviceCauses.push(cause);
+      if (cause === 'sync') window.ondeviceChanges++;
     });
   });
   return page;
@@ -43,7 +46,8 @@ test('a preference changed in one tab shows in the other without a reload, and o
   assert.equal(seen.prefs.variety, 0.6);
   assert.ok(seen.changes >= 1, 'onChange fired in the other tab');
   assert.ok(seen.top.some((id) => ['m3', 'm6', 'm7'].includes(id)), `the other tab re-ranks with the new slider: ${seen.top}`);
-  assert.equal(await a.evaluate(() => window.ondeviceChanges), 0, 'a tab is not told about its own change');
+  assert.deepEqual(await a.evaluate(() => window.ondeviceCauses), ['preferences'], 'a tab is told of its own change once, as "preferences", never as another tab\'s ("sync")');
+  assert.ok((await b.evaluate(() => window.ondeviceCauses)).includes('sync'), 'the other tab is told "sync"');
   await assertClean(ctx);
   await ctx.context.close();
 });
@@ -74,7 +78,8 @@ test('another tab clearing all storage (a storage event with no key): the profil
   const ctx = await suite.context();
   const [a, b] = [await tab(ctx), await tab(ctx)];
   await a.evaluate(() => {
-    window.p.onChange(() => {
+    window.p.onChange((cause) => {
+      if (cause !== 'sync') return; // its own setPreferences below is told too
       window.ondeviceChanges++;
       window.rankedInCallback = window.p.rank({ limit: 3 }).map((r) => r.id);
     });
