@@ -154,9 +154,7 @@ impl<S: Store> Personalizer<S> {
     /// was recorded. Invalid events are refused with or without consent.
     pub fn record(&mut self, event: &str, now: i64) -> Result<bool> {
         let input = RecordInput::read(event)?;
-        let Some(kind) = Kind::parse(&input.kind) else {
-            return Err(Error::invalid("event.kind", format!("unknown kind {}; known: view, click, purchase, like, dislike, dismiss", quote(&input.kind))));
-        };
+        let kind = kind_at(&input.kind, "event.kind")?;
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "event.itemId".into() })?;
         if cat.item(&input.item_id).is_none() {
             check_id(&input.item_id).map_err(|m| Error::invalid("event.itemId", m))?;
@@ -235,14 +233,12 @@ impl<S: Store> Personalizer<S> {
             Some(names) => names
                 .iter()
                 .enumerate()
-                .map(|(i, name)| Kind::parse(name).ok_or_else(|| Error::invalid(format!("options.kinds[{i}]"), format!("unknown kind {}; known: view, click, purchase, like, dislike, dismiss", quote(name)))))
+                .map(|(i, name)| kind_at(name, format!("options.kinds[{i}]")))
                 .collect::<Result<_>>()?,
         };
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "recentItems".into() })?;
         let prefs = &self.session.profile.preferences;
-        let hidden = |i: u32| {
-            cat.item_categories(i).iter().filter_map(|&c| cat.categories().get(usize::from(c))).any(|c| prefs.blocked.contains(&c.id) || (c.sensitive && !prefs.sensitive.contains(&c.id)))
-        };
+        let hidden = |i: u32| cat.item_categories(i).iter().filter_map(|&c| cat.categories().get(usize::from(c))).any(|c| prefs.blocks(c) || prefs.locks(c));
         let mut out: Vec<Event> = Vec::new();
         for e in self.session.profile.history.events.iter().rev() {
             if out.len() == limit {
@@ -388,6 +384,11 @@ impl<S: Store> Personalizer<S> {
     pub fn session_mut(&mut self) -> &mut Session<S> {
         &mut self.session
     }
+}
+
+/// An interaction kind by name, or an error at `path` naming the known ones.
+fn kind_at(name: &str, path: impl std::fmt::Display) -> Result<Kind> {
+    Kind::parse(name).ok_or_else(|| Error::invalid(path, format!("unknown kind {}; known: view, click, purchase, like, dislike, dismiss", quote(name))))
 }
 
 /// `options.limit`: a whole number from 1 to `max`, `default` when absent.

@@ -4,7 +4,7 @@
 
 use litemap::LiteMap;
 
-use super::catalogue::Catalogue;
+use super::catalogue::{Catalogue, Category};
 use super::error::{Error, Result};
 use super::fields::{describe, Checked};
 use super::json::{JsonResult, Kind, Reader, ToJson, Writer};
@@ -96,6 +96,17 @@ impl Preferences {
         });
         checked.finish(read, root)?;
         Ok(next)
+    }
+
+    /// The person hid this category ("Hide").
+    pub fn blocks(&self, category: &Category) -> bool {
+        self.blocked.contains(&category.id)
+    }
+
+    /// A sensitive category the person has not turned on: never learned,
+    /// never shown.
+    pub fn locks(&self, category: &Category) -> bool {
+        category.sensitive && !self.sensitive.contains(&category.id)
     }
 
     /// The slider value for a category (0 when never moved).

@@ -137,8 +137,8 @@ impl<'a> Signals<'a> {
         let mut locked = vec![false; k];
         for (c, category) in cat.categories().iter().enumerate() {
             if let (Some(l), Some(b), Some(s)) = (locked.get_mut(c), blocked.get_mut(c), sliders.get_mut(c)) {
-                *l = category.sensitive && !prefs.sensitive.contains(&category.id);
-                *b = prefs.blocked.contains(&category.id);
+                *l = prefs.locks(category);
+                *b = prefs.blocks(category);
                 *s = prefs.slider(&category.id);
             }
         }
