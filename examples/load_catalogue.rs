@@ -30,8 +30,18 @@ fn main() {
             }
         };
         let json = file.ends_with(".json");
-        let text = if json { String::from_utf8_lossy(&bytes).into_owned() } else { String::new() };
-        let load = || if json { Catalogue::from_json(&text) } else { Catalogue::from_compact(&bytes) };
+        let text = if json {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            String::new()
+        };
+        let load = || {
+            if json {
+                Catalogue::from_json(&text)
+            } else {
+                Catalogue::from_compact(&bytes)
+            }
+        };
         let mut times = Vec::new();
         for run in 0..17 {
             let t = Instant::now();
@@ -50,6 +60,11 @@ fn main() {
             }
         }
         times.sort_by(f64::total_cmp);
-        println!("{file}: {} bytes, median {:.2} ms, min {:.2} ms", bytes.len(), times[times.len() / 2], times[0]);
+        println!(
+            "{file}: {} bytes, median {:.2} ms, min {:.2} ms",
+            bytes.len(),
+            times[times.len() / 2],
+            times[0]
+        );
     }
 }

@@ -28,7 +28,11 @@ pub struct Stage {
 
 macro_rules! stage {
     ($view:literal, $file:literal) => {
-        Stage { view: $view, file: $file, sql: include_str!(concat!("../sql/", $file)) }
+        Stage {
+            view: $view,
+            file: $file,
+            sql: include_str!(concat!("../sql/", $file)),
+        }
     };
 }
 
@@ -43,8 +47,11 @@ pub const COUNT_STAGES: [Stage; 6] = [
 ];
 
 /// What is published, from the released counts (`sql/2*.sql`).
-pub const PUBLISH_STAGES: [Stage; 3] =
-    [stage!("popularity", "20_popularity.sql"), stage!("related", "21_related.sql"), stage!("next", "22_next.sql")];
+pub const PUBLISH_STAGES: [Stage; 3] = [
+    stage!("popularity", "20_popularity.sql"),
+    stage!("related", "21_related.sql"),
+    stage!("next", "22_next.sql"),
+];
 
 /// The `params` table the SQL reads its settings from (one row).
 #[derive(Debug, Clone, Copy)]
@@ -81,17 +88,31 @@ pub async fn compute(
     dump: Option<&Path>,
     progress: &Progress,
 ) -> Result<Aggregates> {
-    let partitions = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-    let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(partitions));
+    let partitions = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let ctx =
+        SessionContext::new_with_config(SessionConfig::new().with_target_partitions(partitions));
     register(&ctx, "events", events_batches(events, partitions)?)?;
     register(&ctx, "items", vec![vec![items_batch(items)?]])?;
     register(&ctx, "params", vec![vec![params_batch(params)?]])?;
 
     for stage in &COUNT_STAGES {
-        let df = ctx.sql(stage.sql).await.map_err(|e| BuildError::engine(stage.file, e))?;
-        let cached = df.cache().await.map_err(|e| BuildError::engine(stage.file, e))?;
-        let rows = cached.clone().count().await.map_err(|e| BuildError::engine(stage.file, e))?;
-        ctx.register_table(stage.view, cached.into_view()).map_err(|e| BuildError::engine(stage.file, e))?;
+        let df = ctx
+            .sql(stage.sql)
+            .await
+            .map_err(|e| BuildError::engine(stage.file, e))?;
+        let cached = df
+            .cache()
+            .await
+            .map_err(|e| BuildError::engine(stage.file, e))?;
+        let rows = cached
+            .clone()
+            .count()
+            .await
+            .map_err(|e| BuildError::engine(stage.file, e))?;
+        ctx.register_table(stage.view, cached.into_view())
+            .map_err(|e| BuildError::engine(stage.file, e))?;
         progress.say(format_args!("SQL {}: {rows} rows", stage.file));
     }
 
@@ -99,8 +120,12 @@ pub async fn compute(
         let name = format!("released_{}", table.view());
         match noise.as_deref_mut() {
             None => {
-                let df = ctx.sql(&format!("SELECT * FROM {}", table.view())).await.map_err(|e| BuildError::engine(&name, e))?;
-                ctx.register_table(name.as_str(), df.into_view()).map_err(|e| BuildError::engine(&name, e))?;
+                let df = ctx
+                    .sql(&format!("SELECT * FROM {}", table.view()))
+                    .await
+                    .map_err(|e| BuildError::engine(&name, e))?;
+                ctx.register_table(name.as_str(), df.into_view())
+                    .map_err(|e| BuildError::engine(&name, e))?;
             }
             Some(noise) => {
                 let batch = noisy_counts(&ctx, table, noise, items).await?;
@@ -113,16 +138,38 @@ pub async fn compute(
     }
 
     for stage in &PUBLISH_STAGES {
-        let df = ctx.sql(stage.sql).await.map_err(|e| BuildError::engine(stage.file, e))?;
-        ctx.register_table(stage.view, df.into_view()).map_err(|e| BuildError::engine(stage.file, e))?;
+        let df = ctx
+            .sql(stage.sql)
+            .await
+            .map_err(|e| BuildError::engine(stage.file, e))?;
+        ctx.register_table(stage.view, df.into_view())
+            .map_err(|e| BuildError::engine(stage.file, e))?;
     }
-    let popularity_rows = collect(&ctx, "popularity", "SELECT item_no, popularity FROM popularity").await?;
-    let related_rows = collect(&ctx, "related", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM related").await?;
-    let next_rows = collect(&ctx, "next", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM next").await?;
+    let popularity_rows = collect(
+        &ctx,
+        "popularity",
+        "SELECT item_no, popularity FROM popularity",
+    )
+    .await?;
+    let related_rows = collect(
+        &ctx,
+        "related",
+        "SELECT item_no, neighbour_no, weight, neighbour_rank FROM related",
+    )
+    .await?;
+    let next_rows = collect(
+        &ctx,
+        "next",
+        "SELECT item_no, neighbour_no, weight, neighbour_rank FROM next",
+    )
+    .await?;
 
     if let Some(dir) = dump {
         crate::dump::write(&ctx, dir).await?;
-        progress.say(format_args!("normalized events and SQL results written to {}", dir.display()));
+        progress.say(format_args!(
+            "normalized events and SQL results written to {}",
+            dir.display()
+        ));
     }
 
     let n = items.items.len();
@@ -131,19 +178,31 @@ pub async fn compute(
         let nos = int64s(batch, "item_no")?;
         let counts = int64s(batch, "popularity")?;
         for row in 0..batch.num_rows() {
-            let slot = usize::try_from(nos.value(row)).ok().and_then(|at| popularity.get_mut(at));
-            let slot = slot.ok_or_else(|| BuildError::engine("popularity", format!("item number {} out of range", nos.value(row))))?;
+            let slot = usize::try_from(nos.value(row))
+                .ok()
+                .and_then(|at| popularity.get_mut(at));
+            let slot = slot.ok_or_else(|| {
+                BuildError::engine(
+                    "popularity",
+                    format!("item number {} out of range", nos.value(row)),
+                )
+            })?;
             *slot = counts.value(row);
         }
     }
-    Ok(Aggregates { popularity, related: neighbours(items, &related_rows, "related")?, next: neighbours(items, &next_rows, "next")? })
+    Ok(Aggregates {
+        popularity,
+        related: neighbours(items, &related_rows, "related")?,
+        next: neighbours(items, &next_rows, "next")?,
+    })
 }
 
 fn register(ctx: &SessionContext, name: &str, partitions: Vec<Vec<RecordBatch>>) -> Result<()> {
     let schema = partitions.iter().flatten().next().map(|b| b.schema());
     let schema = schema.ok_or_else(|| BuildError::engine(name, "no batches"))?;
     let table = MemTable::try_new(schema, partitions).map_err(|e| BuildError::engine(name, e))?;
-    ctx.register_table(name, Arc::new(table)).map_err(|e| BuildError::engine(name, e))?;
+    ctx.register_table(name, Arc::new(table))
+        .map_err(|e| BuildError::engine(name, e))?;
     Ok(())
 }
 
@@ -171,13 +230,32 @@ fn events_batches(events: &Events, partitions: usize) -> Result<Vec<Vec<RecordBa
         let end = (start + BATCH_ROWS).min(events.len());
         let range = start..end;
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(Int64Array::from(events.user.get(range.clone()).unwrap_or_default().to_vec())),
-            Arc::new(Int64Array::from_iter_values(events.item.get(range.clone()).unwrap_or_default().iter().map(|&i| i64::from(i)))),
-            Arc::new(Int64Array::from(events.ts.get(range.clone()).unwrap_or_default().to_vec())),
-            Arc::new(StringArray::from_iter_values(events.kind.get(range.clone()).unwrap_or_default().iter().map(|k| k.name()))),
+            Arc::new(Int64Array::from(
+                events.user.get(range.clone()).unwrap_or_default().to_vec(),
+            )),
+            Arc::new(Int64Array::from_iter_values(
+                events
+                    .item
+                    .get(range.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&i| i64::from(i)),
+            )),
+            Arc::new(Int64Array::from(
+                events.ts.get(range.clone()).unwrap_or_default().to_vec(),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                events
+                    .kind
+                    .get(range.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|k| k.name()),
+            )),
             Arc::new(Int64Array::from_iter_values(range.map(|i| i as i64))),
         ];
-        let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| BuildError::engine("events", e))?;
+        let batch = RecordBatch::try_new(schema.clone(), columns)
+            .map_err(|e| BuildError::engine("events", e))?;
         if let Some(p) = out.get_mut(part % partitions) {
             p.push(batch);
         }
@@ -194,10 +272,15 @@ fn events_batches(events: &Events, partitions: usize) -> Result<Vec<Vec<RecordBa
 /// The items table: item_no BIGINT, item_id STRING (the site's id, which
 /// breaks ties between equal weights).
 fn items_batch(items: &ItemList) -> Result<RecordBatch> {
-    let schema = Schema::new(vec![Field::new("item_no", DataType::Int64, false), Field::new("item_id", DataType::Utf8, false)]);
+    let schema = Schema::new(vec![
+        Field::new("item_no", DataType::Int64, false),
+        Field::new("item_id", DataType::Utf8, false),
+    ]);
     let columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(0..items.items.len() as i64)),
-        Arc::new(StringArray::from_iter_values(items.items.iter().map(|i| i.id.as_str()))),
+        Arc::new(StringArray::from_iter_values(
+            items.items.iter().map(|i| i.id.as_str()),
+        )),
     ];
     RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| BuildError::engine("items", e))
 }
@@ -205,18 +288,34 @@ fn items_batch(items: &ItemList) -> Result<RecordBatch> {
 fn params_batch(p: Params) -> Result<RecordBatch> {
     let names = ["k", "max_events_per_user", "related_limit", "next_limit"];
     let values = [p.k, p.max_events_per_user, p.related, p.next];
-    let schema = Schema::new(names.iter().map(|n| Field::new(*n, DataType::Int64, false)).collect::<Vec<_>>());
-    let columns: Vec<ArrayRef> = values.iter().map(|&v| Arc::new(Int64Array::from(vec![v as i64])) as ArrayRef).collect();
+    let schema = Schema::new(
+        names
+            .iter()
+            .map(|n| Field::new(*n, DataType::Int64, false))
+            .collect::<Vec<_>>(),
+    );
+    let columns: Vec<ArrayRef> = values
+        .iter()
+        .map(|&v| Arc::new(Int64Array::from(vec![v as i64])) as ArrayRef)
+        .collect();
     RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| BuildError::engine("params", e))
 }
 
 /// A count table with noise drawn in a fixed order (item list order, or key
 /// order), so a seed reproduces the same file whatever the engine's
 /// partitioning.
-async fn noisy_counts(ctx: &SessionContext, table: CountTable, noise: &mut Noise, items: &ItemList) -> Result<RecordBatch> {
+async fn noisy_counts(
+    ctx: &SessionContext,
+    table: CountTable,
+    noise: &mut Noise,
+    items: &ItemList,
+) -> Result<RecordBatch> {
     let view = table.view();
     let keys = table.keys();
-    let mut fields: Vec<Field> = keys.iter().map(|k| Field::new(*k, DataType::Int64, false)).collect();
+    let mut fields: Vec<Field> = keys
+        .iter()
+        .map(|k| Field::new(*k, DataType::Int64, false))
+        .collect();
     fields.push(Field::new("users", DataType::Int64, false));
     let schema = Arc::new(Schema::new(fields));
     let mut key_columns: Vec<Vec<i64>> = vec![Vec::new(); keys.len()];
@@ -228,7 +327,10 @@ async fn noisy_counts(ctx: &SessionContext, table: CountTable, noise: &mut Noise
         for batch in &collect(ctx, view, "SELECT item_no, users FROM item_users").await? {
             let (nos, counts) = (int64s(batch, "item_no")?, int64s(batch, "users")?);
             for row in 0..batch.num_rows() {
-                if let Some(slot) = usize::try_from(nos.value(row)).ok().and_then(|i| exact.get_mut(i)) {
+                if let Some(slot) = usize::try_from(nos.value(row))
+                    .ok()
+                    .and_then(|i| exact.get_mut(i))
+                {
                     *slot = counts.value(row);
                 }
             }
@@ -239,7 +341,13 @@ async fn noisy_counts(ctx: &SessionContext, table: CountTable, noise: &mut Noise
         users.extend(exact.into_iter().map(|count| noise.add(table, count)));
     } else {
         let list = keys.join(", ");
-        for batch in &collect(ctx, view, &format!("SELECT {list}, users FROM {view} ORDER BY {list}")).await? {
+        for batch in &collect(
+            ctx,
+            view,
+            &format!("SELECT {list}, users FROM {view} ORDER BY {list}"),
+        )
+        .await?
+        {
             for (k, column) in keys.iter().zip(key_columns.iter_mut()) {
                 column.extend(int64s(batch, k)?.values().iter().copied());
             }
@@ -247,23 +355,33 @@ async fn noisy_counts(ctx: &SessionContext, table: CountTable, noise: &mut Noise
             users.extend(counts.values().iter().map(|&c| noise.add(table, c)));
         }
     }
-    let mut columns: Vec<ArrayRef> = key_columns.into_iter().map(|c| Arc::new(Int64Array::from(c)) as ArrayRef).collect();
+    let mut columns: Vec<ArrayRef> = key_columns
+        .into_iter()
+        .map(|c| Arc::new(Int64Array::from(c)) as ArrayRef)
+        .collect();
     columns.push(Arc::new(Int64Array::from(users)));
     RecordBatch::try_new(schema, columns).map_err(|e| BuildError::engine(view, e))
 }
 
 pub async fn collect(ctx: &SessionContext, stage: &str, sql: &str) -> Result<Vec<RecordBatch>> {
-    let df = ctx.sql(sql).await.map_err(|e| BuildError::engine(stage, e))?;
+    let df = ctx
+        .sql(sql)
+        .await
+        .map_err(|e| BuildError::engine(stage, e))?;
     df.collect().await.map_err(|e| BuildError::engine(stage, e))
 }
 
 fn column(batch: &RecordBatch, name: &str, to: &DataType) -> Result<ArrayRef> {
-    let col = batch.column_by_name(name).ok_or_else(|| BuildError::engine(name, "column missing from the result"))?;
+    let col = batch
+        .column_by_name(name)
+        .ok_or_else(|| BuildError::engine(name, "column missing from the result"))?;
     cast(col, to).map_err(|e| BuildError::engine(name, e))
 }
 
 fn int64s(batch: &RecordBatch, name: &str) -> Result<Int64Array> {
-    Ok(column(batch, name, &DataType::Int64)?.as_primitive::<Int64Type>().clone())
+    Ok(column(batch, name, &DataType::Int64)?
+        .as_primitive::<Int64Type>()
+        .clone())
 }
 
 fn neighbours(items: &ItemList, rows: &[RecordBatch], stage: &str) -> Result<Vec<Vec<Neighbour>>> {
@@ -281,10 +399,20 @@ fn neighbours(items: &ItemList, rows: &[RecordBatch], stage: &str) -> Result<Vec
             let (from, to) = (froms.value(row), tos.value(row));
             let n = ranked.len();
             let list = usize::try_from(from).ok().and_then(|f| ranked.get_mut(f));
-            let list = list.ok_or_else(|| BuildError::engine(stage, format!("item number {from} out of range")))?;
+            let list = list.ok_or_else(|| {
+                BuildError::engine(stage, format!("item number {from} out of range"))
+            })?;
             let to = u32::try_from(to).ok().filter(|&t| (t as usize) < n);
-            let to = to.ok_or_else(|| BuildError::engine(stage, format!("neighbour number out of range in row {row}")))?;
-            list.push((ranks.value(row), Neighbour { item: to, weight: weights.value(row) }));
+            let to = to.ok_or_else(|| {
+                BuildError::engine(stage, format!("neighbour number out of range in row {row}"))
+            })?;
+            list.push((
+                ranks.value(row),
+                Neighbour {
+                    item: to,
+                    weight: weights.value(row),
+                },
+            ));
         }
     }
     Ok(ranked
@@ -311,14 +439,26 @@ mod tests {
             .filter(|n| n.ends_with(".sql"))
             .collect();
         files.sort();
-        let ours: Vec<&str> = COUNT_STAGES.iter().chain(PUBLISH_STAGES.iter()).map(|s| s.file).collect();
+        let ours: Vec<&str> = COUNT_STAGES
+            .iter()
+            .chain(PUBLISH_STAGES.iter())
+            .map(|s| s.file)
+            .collect();
         assert_eq!(files, ours);
         for s in COUNT_STAGES.iter().chain(PUBLISH_STAGES.iter()) {
-            assert!(s.file.ends_with(&format!("_{}.sql", s.view)), "{} should define view {}", s.file, s.view);
+            assert!(
+                s.file.ends_with(&format!("_{}.sql", s.view)),
+                "{} should define view {}",
+                s.file,
+                s.view
+            );
         }
         let released: Vec<&str> = CountTable::ALL.iter().map(|t| t.view()).collect();
         for view in released {
-            assert!(COUNT_STAGES.iter().any(|s| s.view == view), "{view} is released but not computed");
+            assert!(
+                COUNT_STAGES.iter().any(|s| s.view == view),
+                "{view} is released but not computed"
+            );
         }
     }
 }

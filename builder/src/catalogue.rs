@@ -68,12 +68,22 @@ pub struct Published {
 /// The catalogue JSON, checked against the core's size limit.
 pub fn render(items: &ItemList, aggregates: &Aggregates) -> Result<(Vec<u8>, Published)> {
     let mut published = Published::default();
-    let categories = items.categories.iter().map(|c| CategoryOut { id: &c.id, label: &c.label, sensitive: c.sensitive }).collect();
+    let categories = items
+        .categories
+        .iter()
+        .map(|c| CategoryOut {
+            id: &c.id,
+            label: &c.label,
+            sensitive: c.sensitive,
+        })
+        .collect();
     let mut out_items = Vec::with_capacity(items.items.len());
     for (i, item) in items.items.iter().enumerate() {
         let popularity = aggregates.popularity.get(i).copied().unwrap_or(0);
         if !(0.0..=MAX_NUMBER).contains(&(popularity as f64)) {
-            return Err(BuildError::Output(format!("items[{i}].popularity: {popularity} is out of range 0..={MAX_NUMBER}")));
+            return Err(BuildError::Output(format!(
+                "items[{i}].popularity: {popularity} is out of range 0..={MAX_NUMBER}"
+            )));
         }
         let related = publish(items, aggregates.related.get(i).map_or(&[], Vec::as_slice));
         let next = publish(items, aggregates.next.get(i).map_or(&[], Vec::as_slice));
@@ -84,7 +94,12 @@ pub fn render(items: &ItemList, aggregates: &Aggregates) -> Result<(Vec<u8>, Pub
         out_items.push(ItemOut {
             id: &item.id,
             title: &item.title,
-            categories: item.categories.iter().filter_map(|&c| items.categories.get(c)).map(|c| c.id.as_str()).collect(),
+            categories: item
+                .categories
+                .iter()
+                .filter_map(|&c| items.categories.get(c))
+                .map(|c| c.id.as_str())
+                .collect(),
             popularity,
             published_at: item.published_at,
             repeatable: item.repeatable,
@@ -92,7 +107,11 @@ pub fn render(items: &ItemList, aggregates: &Aggregates) -> Result<(Vec<u8>, Pub
             next,
         });
     }
-    let doc = Catalogue { version: 1, categories, items: out_items };
+    let doc = Catalogue {
+        version: 1,
+        categories,
+        items: out_items,
+    };
     let mut bytes = serde_json::to_vec(&doc).map_err(|e| BuildError::Output(e.to_string()))?;
     bytes.push(b'\n');
     if bytes.len() > MAX_CATALOGUE_BYTES {
@@ -113,7 +132,10 @@ fn publish<'a>(items: &'a ItemList, neighbours: &[Neighbour]) -> Vec<NeighbourOu
         .filter(|n| n.weight.is_finite())
         .filter_map(|n| {
             let id = items.items.get(n.item as usize)?.id.as_str();
-            Some(NeighbourOut { id, weight: ((n.weight * scale).round() / scale).clamp(0.0, 1.0) })
+            Some(NeighbourOut {
+                id,
+                weight: ((n.weight * scale).round() / scale).clamp(0.0, 1.0),
+            })
         })
         .collect();
     out.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(b.id)));
@@ -128,14 +150,20 @@ pub fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     let io = |e: std::io::Error| BuildError::io(out, e);
-    let mut tmp = tempfile::Builder::new().prefix(".ondevice-catalogue-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ondevice-catalogue-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     #[cfg(unix)]
     {
         // tempfile creates 0600; a catalogue is meant to be served
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(io)?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io)?;
     }
     tmp.persist(out).map_err(|e| io(e.error))?;
     Ok(())
@@ -156,7 +184,20 @@ mod tests {
     #[test]
     fn weights_are_rounded_then_sorted_by_weight_and_id() {
         let items = items();
-        let list = [Neighbour { item: 2, weight: 0.30000049 }, Neighbour { item: 1, weight: 0.3 }, Neighbour { item: 0, weight: 0.9 }];
+        let list = [
+            Neighbour {
+                item: 2,
+                weight: 0.30000049,
+            },
+            Neighbour {
+                item: 1,
+                weight: 0.3,
+            },
+            Neighbour {
+                item: 0,
+                weight: 0.9,
+            },
+        ];
         let out = publish(&items, &list);
         let ids: Vec<&str> = out.iter().map(|n| n.id).collect();
         assert_eq!(ids, ["a", "b", "c"]);
@@ -169,16 +210,40 @@ mod tests {
         let items = items();
         let agg = Aggregates {
             popularity: vec![3, 0, 1],
-            related: vec![vec![Neighbour { item: 1, weight: 0.5 }], vec![], vec![]],
+            related: vec![
+                vec![Neighbour {
+                    item: 1,
+                    weight: 0.5,
+                }],
+                vec![],
+                vec![],
+            ],
             next: vec![vec![], vec![], vec![]],
         };
         let (bytes, published) = render(&items, &agg).expect("render");
         let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         assert_eq!(doc["version"], 1);
-        assert_eq!(doc["categories"][0], serde_json::json!({"id": "x", "label": "x"}));
-        assert_eq!(doc["items"][0], serde_json::json!({"id": "a", "title": "A", "categories": ["x", "y"], "popularity": 3, "publishedAt": 1700000000000i64, "related": [{"id": "b", "weight": 0.5}]}));
-        assert_eq!(doc["items"][1], serde_json::json!({"id": "b", "title": "B", "categories": ["y"], "popularity": 0, "repeatable": true}));
-        assert_eq!(published, Published { items_with_related: 1, related_entries: 1, items_with_next: 0, next_entries: 0 });
+        assert_eq!(
+            doc["categories"][0],
+            serde_json::json!({"id": "x", "label": "x"})
+        );
+        assert_eq!(
+            doc["items"][0],
+            serde_json::json!({"id": "a", "title": "A", "categories": ["x", "y"], "popularity": 3, "publishedAt": 1700000000000i64, "related": [{"id": "b", "weight": 0.5}]})
+        );
+        assert_eq!(
+            doc["items"][1],
+            serde_json::json!({"id": "b", "title": "B", "categories": ["y"], "popularity": 0, "repeatable": true})
+        );
+        assert_eq!(
+            published,
+            Published {
+                items_with_related: 1,
+                related_entries: 1,
+                items_with_next: 0,
+                next_entries: 0
+            }
+        );
     }
 
     #[test]
@@ -186,7 +251,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("cat.json");
         write_atomically(&out, b"{}").expect("write");
-        let names: Vec<String> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(names, ["cat.json"]);
     }
 }

@@ -25,13 +25,21 @@ const TABLES: [(&str, &str); 6] = [
 pub async fn write(ctx: &SessionContext, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
     for (name, sql) in TABLES {
-        let df = ctx.sql(sql).await.map_err(|e| BuildError::engine(name, e))?;
+        let df = ctx
+            .sql(sql)
+            .await
+            .map_err(|e| BuildError::engine(name, e))?;
         let declared = Arc::new(df.schema().as_arrow().clone());
-        let batches = df.collect().await.map_err(|e| BuildError::engine(name, e))?;
+        let batches = df
+            .collect()
+            .await
+            .map_err(|e| BuildError::engine(name, e))?;
         let schema = batches.first().map_or(declared, |b| b.schema());
         let path = dir.join(format!("{name}.parquet"));
         let file = File::create(&path).map_err(|e| BuildError::io(&path, e))?;
-        let failed = |e: &dyn std::fmt::Display| BuildError::engine(name, format!("writing {}: {e}", path.display()));
+        let failed = |e: &dyn std::fmt::Display| {
+            BuildError::engine(name, format!("writing {}: {e}", path.display()))
+        };
         let mut writer = ArrowWriter::try_new(file, schema, None).map_err(|e| failed(&e))?;
         for batch in &batches {
             writer.write(batch).map_err(|e| failed(&e))?;

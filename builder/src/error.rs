@@ -19,16 +19,26 @@ pub enum Location {
 pub enum BuildError {
     /// Input that does not meet the documented format.
     #[error("{file}{at}: {message}")]
-    Input { file: String, at: At, message: String },
+    Input {
+        file: String,
+        at: At,
+        message: String,
+    },
     /// An option out of its allowed range.
     #[error("{option}: {message}")]
-    Option { option: &'static str, message: String },
+    Option {
+        option: &'static str,
+        message: String,
+    },
     /// The output would break a limit of the core library.
     #[error("output: {0}")]
     Output(String),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     /// The SQL engine refused a query (a bug in `builder/sql`, not in the input).
     #[error("SQL stage {stage}: {message}")]
     Engine { stage: String, message: String },
@@ -50,19 +60,32 @@ impl fmt::Display for At {
 
 impl BuildError {
     pub fn input(file: &Path, at: Location, message: impl fmt::Display) -> Self {
-        BuildError::Input { file: file.display().to_string(), at: At(at), message: message.to_string() }
+        BuildError::Input {
+            file: file.display().to_string(),
+            at: At(at),
+            message: message.to_string(),
+        }
     }
 
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        BuildError::Io { path: path.display().to_string(), source }
+        BuildError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 
     pub fn option(option: &'static str, message: impl fmt::Display) -> Self {
-        BuildError::Option { option, message: message.to_string() }
+        BuildError::Option {
+            option,
+            message: message.to_string(),
+        }
     }
 
     pub fn engine(stage: &str, err: impl fmt::Display) -> Self {
-        BuildError::Engine { stage: stage.to_string(), message: err.to_string() }
+        BuildError::Engine {
+            stage: stage.to_string(),
+            message: err.to_string(),
+        }
     }
 }
 

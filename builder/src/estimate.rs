@@ -34,11 +34,19 @@ pub struct Estimates {
 /// Reads the catalogue (for its non-sensitive categories, in order) and the
 /// reports, and estimates each category's share.
 pub fn run(reports_path: &Path, catalogue_path: &Path) -> Result<Estimates, String> {
-    let text = fs::read_to_string(catalogue_path).map_err(|e| format!("{}: {e}", catalogue_path.display()))?;
-    let (catalogue, _) = Catalogue::from_json(&text).map_err(|e| format!("{}: {e}", catalogue_path.display()))?;
-    let domain: Vec<String> = catalogue.categories().iter().filter(|c| !c.sensitive).map(|c| c.id.clone()).collect();
+    let text = fs::read_to_string(catalogue_path)
+        .map_err(|e| format!("{}: {e}", catalogue_path.display()))?;
+    let (catalogue, _) =
+        Catalogue::from_json(&text).map_err(|e| format!("{}: {e}", catalogue_path.display()))?;
+    let domain: Vec<String> = catalogue
+        .categories()
+        .iter()
+        .filter(|c| !c.sensitive)
+        .map(|c| c.id.clone())
+        .collect();
 
-    let file = fs::File::open(reports_path).map_err(|e| format!("{}: {e}", reports_path.display()))?;
+    let file =
+        fs::File::open(reports_path).map_err(|e| format!("{}: {e}", reports_path.display()))?;
     let mut reports = Vec::new();
     let mut unparsable = 0;
     for (i, line) in BufReader::new(file).lines().enumerate() {
@@ -52,15 +60,29 @@ pub fn run(reports_path: &Path, catalogue_path: &Path) -> Result<Estimates, Stri
         }
     }
     let (estimates, used, mismatched) = privacy::estimate(&domain, &reports);
-    Ok(Estimates { estimates, reports: used, unparsable, mismatched, confidence: 0.95 })
+    Ok(Estimates {
+        estimates,
+        reports: used,
+        unparsable,
+        mismatched,
+        confidence: 0.95,
+    })
 }
 
 /// A table for people.
 pub fn table(e: &Estimates) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<24} {:>8} {:>22}", "category", "share", "95% (all together)");
+    let _ = writeln!(
+        out,
+        "{:<24} {:>8} {:>22}",
+        "category", "share", "95% (all together)"
+    );
     for x in &e.estimates {
-        let _ = writeln!(out, "{:<24} {:>8.4} {:>10.4} .. {:<9.4}", x.category, x.share, x.low, x.high);
+        let _ = writeln!(
+            out,
+            "{:<24} {:>8.4} {:>10.4} .. {:<9.4}",
+            x.category, x.share, x.low, x.high
+        );
     }
     let _ = writeln!(out, "reports used: {}; unparsable lines skipped: {}; reports for another domain or mechanism skipped: {}", e.reports, e.unparsable, e.mismatched);
     out

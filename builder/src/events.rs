@@ -56,7 +56,14 @@ pub struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub fn push(&mut self, user: &str, item: &str, ts: Timestamp<'_>, kind: Option<&str>, at: Location) -> Result<()> {
+    pub fn push(
+        &mut self,
+        user: &str,
+        item: &str,
+        ts: Timestamp<'_>,
+        kind: Option<&str>,
+        at: Location,
+    ) -> Result<()> {
         let bad = |m: String| BuildError::input(self.path, at, m);
         if user.is_empty() {
             return Err(bad("user: must not be empty".into()));
@@ -65,7 +72,11 @@ impl<'a> Sink<'a> {
             return Err(bad("item: must not be empty".into()));
         }
         let Some(position) = self.items.position(item) else {
-            return Err(bad(format!("item {} is not in the item list ({})", quote(item), self.items_path.display())));
+            return Err(bad(format!(
+                "item {} is not in the item list ({})",
+                quote(item),
+                self.items_path.display()
+            )));
         };
         let ts = match ts {
             Timestamp::Text(s) => parse_timestamp(s),
@@ -88,7 +99,11 @@ impl<'a> Sink<'a> {
 
     fn finish(mut self) -> Result<Events> {
         if self.events.is_empty() {
-            return Err(BuildError::input(self.path, Location::File, "no events; the log is empty"));
+            return Err(BuildError::input(
+                self.path,
+                Location::File,
+                "no events; the log is empty",
+            ));
         }
         self.events.users = self.users.len();
         Ok(self.events)
@@ -96,9 +111,25 @@ impl<'a> Sink<'a> {
 }
 
 /// Reads the log (`.csv`, `.jsonl` or `.parquet`) against the item list.
-pub fn read_events(path: &Path, items: &ItemList, items_path: &Path, progress: &Progress) -> Result<Events> {
-    let mut sink = Sink { path, items, items_path, progress, users: HashMap::new(), events: Events::default() };
-    match Format::of(path, "--events", &[Format::Csv, Format::JsonLines, Format::Parquet])? {
+pub fn read_events(
+    path: &Path,
+    items: &ItemList,
+    items_path: &Path,
+    progress: &Progress,
+) -> Result<Events> {
+    let mut sink = Sink {
+        path,
+        items,
+        items_path,
+        progress,
+        users: HashMap::new(),
+        events: Events::default(),
+    };
+    match Format::of(
+        path,
+        "--events",
+        &[Format::Csv, Format::JsonLines, Format::Parquet],
+    )? {
         Format::Csv => read_csv(path, &mut sink)?,
         Format::JsonLines => read_json_lines(path, &mut sink)?,
         Format::Parquet => crate::parquet_events::read_parquet(path, &mut sink)?,
@@ -114,10 +145,19 @@ fn read_csv(path: &Path, sink: &mut Sink<'_>) -> Result<()> {
     let timestamp = header.required(path, "timestamp", expected)?;
     let kind = header.optional("kind");
     let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(|e| csv_error(path, e))? {
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
         let at = Location::Line(record.position().map_or(0, |p| p.line()));
         let kind = kind.map(|k| cell(&record, Some(k)));
-        sink.push(cell(&record, Some(user)), cell(&record, Some(item)), Timestamp::Text(cell(&record, Some(timestamp))), kind, at)?;
+        sink.push(
+            cell(&record, Some(user)),
+            cell(&record, Some(item)),
+            Timestamp::Text(cell(&record, Some(timestamp))),
+            kind,
+            at,
+        )?;
     }
     Ok(())
 }
@@ -125,21 +165,39 @@ fn read_csv(path: &Path, sink: &mut Sink<'_>) -> Result<()> {
 fn read_json_lines(path: &Path, sink: &mut Sink<'_>) -> Result<()> {
     for_each_json_line(path, |obj, at| {
         let bad = |m: String| BuildError::input(path, at, m);
-        let user = json_text(obj, "user").map_err(bad)?.ok_or_else(|| bad("missing field \"user\"".into()))?;
-        let item = json_text(obj, "item").map_err(bad)?.ok_or_else(|| bad("missing field \"item\"".into()))?;
+        let user = json_text(obj, "user")
+            .map_err(bad)?
+            .ok_or_else(|| bad("missing field \"user\"".into()))?;
+        let item = json_text(obj, "item")
+            .map_err(bad)?
+            .ok_or_else(|| bad("missing field \"item\"".into()))?;
         let ts = match obj.get("timestamp") {
             None | Some(Value::Null) => return Err(bad("missing field \"timestamp\"".into())),
             Some(Value::String(s)) => Timestamp::Text(s.trim()),
             Some(Value::Number(n)) => match n.as_i64() {
                 Some(ms) => Timestamp::Millis(ms),
-                None => return Err(bad(format!("timestamp: {n} is not integer milliseconds since the epoch"))),
+                None => {
+                    return Err(bad(format!(
+                        "timestamp: {n} is not integer milliseconds since the epoch"
+                    )))
+                }
             },
-            Some(v) => return Err(bad(format!("timestamp: expected integer ms or an RFC 3339 string, found {}", kind_of(v)))),
+            Some(v) => {
+                return Err(bad(format!(
+                    "timestamp: expected integer ms or an RFC 3339 string, found {}",
+                    kind_of(v)
+                )))
+            }
         };
         let kind = match obj.get("kind") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.trim()),
-            Some(v) => return Err(bad(format!("kind: expected a string, found {}", kind_of(v)))),
+            Some(v) => {
+                return Err(bad(format!(
+                    "kind: expected a string, found {}",
+                    kind_of(v)
+                )))
+            }
         };
         sink.push(&user, &item, ts, kind, at)
     })

@@ -41,7 +41,9 @@ pub fn check_timestamp(ms: i64) -> Result<i64, String> {
     if (0..=MAX_TIMESTAMP_MS).contains(&ms) {
         Ok(ms)
     } else {
-        Err(format!("{ms} ms is out of range; allowed: 0..={MAX_TIMESTAMP_MS} (1970 to year 275760)"))
+        Err(format!(
+            "{ms} ms is out of range; allowed: 0..={MAX_TIMESTAMP_MS} (1970 to year 275760)"
+        ))
     }
 }
 
@@ -50,7 +52,10 @@ pub fn parse_flag(s: &str) -> Result<bool, String> {
     match s.to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
-        _ => Err(format!("{} is not a flag; allowed: true, false, 1, 0", quote(s))),
+        _ => Err(format!(
+            "{} is not a flag; allowed: true, false, 1, 0",
+            quote(s)
+        )),
     }
 }
 
@@ -61,9 +66,18 @@ mod tests {
     #[test]
     fn timestamps_accept_ms_and_rfc3339() {
         assert_eq!(parse_timestamp("1700000000000"), Ok(1_700_000_000_000));
-        assert_eq!(parse_timestamp("2023-11-14T22:13:20Z"), Ok(1_700_000_000_000));
-        assert_eq!(parse_timestamp("2023-11-14T23:13:20+01:00"), Ok(1_700_000_000_000));
-        assert_eq!(parse_timestamp("2023-11-14T22:13:20.5Z"), Ok(1_700_000_000_500));
+        assert_eq!(
+            parse_timestamp("2023-11-14T22:13:20Z"),
+            Ok(1_700_000_000_000)
+        );
+        assert_eq!(
+            parse_timestamp("2023-11-14T23:13:20+01:00"),
+            Ok(1_700_000_000_000)
+        );
+        assert_eq!(
+            parse_timestamp("2023-11-14T22:13:20.5Z"),
+            Ok(1_700_000_000_500)
+        );
         let e = parse_timestamp("yesterday").unwrap_err();
         assert!(e.contains("\"yesterday\"") && e.contains("RFC 3339"), "{e}");
         assert!(parse_timestamp("-5").unwrap_err().contains("out of range"));

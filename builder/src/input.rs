@@ -21,7 +21,11 @@ pub enum Format {
 impl Format {
     /// The format named by the extension, if `allowed` lists it.
     pub fn of(path: &Path, option: &'static str, allowed: &[Format]) -> Result<Format> {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let format = match ext.as_str() {
             "csv" => Some(Format::Csv),
             "jsonl" => Some(Format::JsonLines),
@@ -34,7 +38,12 @@ impl Format {
                 let names: Vec<&str> = allowed.iter().map(|f| f.extension()).collect();
                 Err(BuildError::option(
                     option,
-                    format!("{}: unknown extension {}; allowed: {}", path.display(), quote(&ext), names.join(", ")),
+                    format!(
+                        "{}: unknown extension {}; allowed: {}",
+                        path.display(),
+                        quote(&ext),
+                        names.join(", ")
+                    ),
                 ))
             }
         }
@@ -52,19 +61,33 @@ impl Format {
 /// A CSV reader that trims cells and reports its header.
 pub fn csv_reader(path: &Path) -> Result<(csv::Reader<File>, Header)> {
     let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(file);
-    let names = reader.headers().map_err(|e| csv_error(path, e))?.iter().map(str::to_string).collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(file);
+    let names = reader
+        .headers()
+        .map_err(|e| csv_error(path, e))?
+        .iter()
+        .map(str::to_string)
+        .collect();
     Ok((reader, Header { names }))
 }
 
 /// A csv crate error (bad UTF-8, wrong number of fields) with its line.
 pub fn csv_error(path: &Path, e: csv::Error) -> BuildError {
-    let line = e.position().map(|p| Location::Line(p.line())).unwrap_or(Location::File);
+    let line = e
+        .position()
+        .map(|p| Location::Line(p.line()))
+        .unwrap_or(Location::File);
     match e.into_kind() {
         csv::ErrorKind::Io(io) => BuildError::io(path, io),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            BuildError::input(path, line, format!("row has {len} fields; the header has {expected_len}"))
-        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => BuildError::input(
+            path,
+            line,
+            format!("row has {len} fields; the header has {expected_len}"),
+        ),
         csv::ErrorKind::Utf8 { .. } => BuildError::input(path, line, "not valid UTF-8"),
         other => BuildError::input(path, line, format!("{other:?}")),
     }
@@ -85,7 +108,10 @@ impl Header {
             BuildError::input(
                 path,
                 Location::Line(1),
-                format!("header has no column {name:?}; found: {}; expected: {expected}", self.names.join(",")),
+                format!(
+                    "header has no column {name:?}; found: {}; expected: {expected}",
+                    self.names.join(",")
+                ),
             )
         })
     }
@@ -97,7 +123,10 @@ pub fn cell(record: &csv::StringRecord, index: Option<usize>) -> &str {
 }
 
 /// Calls `f` with each non-blank line of a JSON Lines file parsed as an object.
-pub fn for_each_json_line(path: &Path, mut f: impl FnMut(&Map<String, Value>, Location) -> Result<()>) -> Result<()> {
+pub fn for_each_json_line(
+    path: &Path,
+    mut f: impl FnMut(&Map<String, Value>, Location) -> Result<()>,
+) -> Result<()> {
     let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
     let mut reader = BufReader::new(file);
     let mut text = String::new();
@@ -106,7 +135,9 @@ pub fn for_each_json_line(path: &Path, mut f: impl FnMut(&Map<String, Value>, Lo
         text.clear();
         line_no += 1;
         let read = reader.read_line(&mut text).map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData => BuildError::input(path, Location::Line(line_no), "not valid UTF-8"),
+            std::io::ErrorKind::InvalidData => {
+                BuildError::input(path, Location::Line(line_no), "not valid UTF-8")
+            }
             _ => BuildError::io(path, e),
         })?;
         if read == 0 {
@@ -118,7 +149,13 @@ pub fn for_each_json_line(path: &Path, mut f: impl FnMut(&Map<String, Value>, Lo
         let at = Location::Line(line_no);
         match serde_json::from_str::<Value>(&text) {
             Ok(Value::Object(map)) => f(&map, at)?,
-            Ok(other) => return Err(BuildError::input(path, at, format!("expected a JSON object, found {}", kind_of(&other)))),
+            Ok(other) => {
+                return Err(BuildError::input(
+                    path,
+                    at,
+                    format!("expected a JSON object, found {}", kind_of(&other)),
+                ))
+            }
             Err(e) => return Err(BuildError::input(path, at, format!("invalid JSON: {e}"))),
         }
     }
@@ -126,12 +163,18 @@ pub fn for_each_json_line(path: &Path, mut f: impl FnMut(&Map<String, Value>, Lo
 
 /// A text field that may also be written as an integer (`"user": 42`).
 /// Missing and `null` are `None`.
-pub fn json_text<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Option<Cow<'a, str>>, String> {
+pub fn json_text<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<Cow<'a, str>>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(Cow::Borrowed(s.trim()))),
         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(Cow::Owned(n.to_string()))),
-        Some(other) => Err(format!("{key}: expected a string or an integer, found {}", kind_of(other))),
+        Some(other) => Err(format!(
+            "{key}: expected a string or an integer, found {}",
+            kind_of(other)
+        )),
     }
 }
 

@@ -58,28 +58,48 @@ pub struct Summary {
 impl Options {
     fn check(&self) -> Result<()> {
         if self.k == 0 {
-            return Err(BuildError::option("--k", "0 is not allowed; at least 1 (and 5 or more to mean anything)"));
+            return Err(BuildError::option(
+                "--k",
+                "0 is not allowed; at least 1 (and 5 or more to mean anything)",
+            ));
         }
         if self.max_events_per_user == 0 {
-            return Err(BuildError::option("--max-events-per-user", "0 is not allowed; at least 1"));
+            return Err(BuildError::option(
+                "--max-events-per-user",
+                "0 is not allowed; at least 1",
+            ));
         }
         for (option, value) in [("--related", self.related), ("--next", self.next)] {
             if value > MAX_NEIGHBOURS as u64 {
-                return Err(BuildError::option(option, format!("{value} is more than the core accepts; allowed: 0..={MAX_NEIGHBOURS}")));
+                return Err(BuildError::option(
+                    option,
+                    format!("{value} is more than the core accepts; allowed: 0..={MAX_NEIGHBOURS}"),
+                ));
             }
         }
         if let Some(e) = self.epsilon {
             if !(e.is_finite() && e > 0.0) {
-                return Err(BuildError::option("--epsilon", format!("{e} is not allowed; a finite number above 0")));
+                return Err(BuildError::option(
+                    "--epsilon",
+                    format!("{e} is not allowed; a finite number above 0"),
+                ));
             }
         }
         if self.seed.is_some() && self.epsilon.is_none() {
-            return Err(BuildError::option("--seed", "seeds the noise, so it needs --epsilon"));
+            return Err(BuildError::option(
+                "--seed",
+                "seeds the noise, so it needs --epsilon",
+            ));
         }
         match self.out.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-                Err(BuildError::option("--out", format!("{}: directory {} does not exist", self.out.display(), dir.display())))
-            }
+            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(BuildError::option(
+                "--out",
+                format!(
+                    "{}: directory {} does not exist",
+                    self.out.display(),
+                    dir.display()
+                ),
+            )),
             _ => Ok(()),
         }
     }
@@ -99,17 +119,38 @@ pub fn build(options: &Options) -> Result<Summary> {
         None => None,
     };
     let items = items::read_items(&options.items, categories)?;
-    progress.say(format_args!("{}: {} items, {} categories", options.items.display(), items.items.len(), items.categories.len()));
+    progress.say(format_args!(
+        "{}: {} items, {} categories",
+        options.items.display(),
+        items.items.len(),
+        items.categories.len()
+    ));
     let events = events::read_events(&options.events, &items, &options.items, &progress)?;
-    progress.say(format_args!("{}: {} events from {} users", options.events.display(), events.len(), events.users));
+    progress.say(format_args!(
+        "{}: {} events from {} users",
+        options.events.display(),
+        events.len(),
+        events.users
+    ));
 
-    let params = Params { k: options.k, max_events_per_user: options.max_events_per_user, related: options.related, next: options.next };
-    let mut noise = options.epsilon.map(|e| Noise::new(e, options.max_events_per_user, options.seed));
+    let params = Params {
+        k: options.k,
+        max_events_per_user: options.max_events_per_user,
+        related: options.related,
+        next: options.next,
+    };
+    let mut noise = options
+        .epsilon
+        .map(|e| Noise::new(e, options.max_events_per_user, options.seed));
     if let Some(n) = &noise {
         report_privacy(n, options.k, &progress);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8))
+        .worker_threads(
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .clamp(1, 8),
+        )
         .build()
         .map_err(|e| BuildError::engine("runtime", e))?;
     let aggregates = runtime.block_on(aggregates::compute(
@@ -156,11 +197,18 @@ fn report_privacy(noise: &Noise, k: u64, progress: &Progress) {
             noise.epsilon(),
             noise.sensitivity(table),
             noise.scale(table),
-            if table.thresholded() { format!(", delta <= {d:.3e} at k = {k}") } else { String::new() }
+            if table.thresholded() {
+                format!(", delta <= {d:.3e} at k = {k}")
+            } else {
+                String::new()
+            }
         ));
     }
     let delta = noise.total_delta(k);
-    progress.say(format_args!("privacy of the counts: ({}, {delta:.3e})-differential privacy per user", noise.epsilon()));
+    progress.say(format_args!(
+        "privacy of the counts: ({}, {delta:.3e})-differential privacy per user",
+        noise.epsilon()
+    ));
     if delta > 1e-6 {
         progress.say(format_args!(
             "WARNING: delta {delta:.3e} is too large to mean much; with this cap and epsilon, delta <= 1e-6 needs --k {} \

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "ondevice-builder", version, about = "Builds an ondevice catalogue (items, popularity, related, next) from a site's interaction log.")]
+#[command(
+    name = "ondevice-builder",
+    version,
+    about = "Builds an ondevice catalogue (items, popularity, related, next) from a site's interaction log."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -23,7 +23,12 @@ pub enum CountTable {
 }
 
 impl CountTable {
-    pub const ALL: [CountTable; 4] = [CountTable::ItemUsers, CountTable::PairUsers, CountTable::TransitionUsers, CountTable::TransitionSources];
+    pub const ALL: [CountTable; 4] = [
+        CountTable::ItemUsers,
+        CountTable::PairUsers,
+        CountTable::TransitionUsers,
+        CountTable::TransitionSources,
+    ];
 
     /// The SQL view that holds the exact counts.
     pub fn view(self) -> &'static str {
@@ -140,7 +145,11 @@ impl Noise {
 
     /// The delta of the whole release: the sum over the four tables.
     pub fn total_delta(&self, k: u64) -> f64 {
-        CountTable::ALL.iter().map(|&t| self.delta(t, k)).sum::<f64>().min(1.0)
+        CountTable::ALL
+            .iter()
+            .map(|&t| self.delta(t, k))
+            .sum::<f64>()
+            .min(1.0)
     }
 
     /// The least k whose total delta is at most `target` (binary search;
@@ -216,13 +225,22 @@ mod tests {
     fn delta_shrinks_with_k_and_is_useless_for_large_caps() {
         // cap 5, epsilon 4: pairs have sensitivity 10, scale 10/1 = 10
         let small = Noise::new(4.0, 5, None);
-        let (d50, d100) = (small.delta(CountTable::PairUsers, 50), small.delta(CountTable::PairUsers, 100));
-        assert!((d50 - 10.0 * 0.5 * (-48.5f64 / 10.0).exp()).abs() < 1e-12, "{d50}");
+        let (d50, d100) = (
+            small.delta(CountTable::PairUsers, 50),
+            small.delta(CountTable::PairUsers, 100),
+        );
+        assert!(
+            (d50 - 10.0 * 0.5 * (-48.5f64 / 10.0).exp()).abs() < 1e-12,
+            "{d50}"
+        );
         assert!(d100 < d50 && d100 > 0.0);
         assert_eq!(small.delta(CountTable::ItemUsers, 5), 0.0);
         let big = Noise::new(1.0, 1000, None);
         assert_eq!(big.delta(CountTable::PairUsers, 5), 1.0);
         let k = small.k_for_delta(1e-6);
-        assert!(small.total_delta(k) <= 1e-6 && small.total_delta(k - 1) > 1e-6, "k = {k}");
+        assert!(
+            small.total_delta(k) <= 1e-6 && small.total_delta(k - 1) > 1e-6,
+            "k = {k}"
+        );
     }
 }

@@ -23,14 +23,23 @@ enum Times {
 
 pub fn read_parquet(path: &Path, sink: &mut Sink<'_>) -> Result<()> {
     let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let unreadable = |e: &dyn std::fmt::Display| BuildError::input(path, Location::File, format!("not a readable Parquet file: {e}"));
+    let unreadable = |e: &dyn std::fmt::Display| {
+        BuildError::input(
+            path,
+            Location::File,
+            format!("not a readable Parquet file: {e}"),
+        )
+    };
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| unreadable(&e))?;
     let schema = builder.schema().clone();
     let user = required(path, &schema, "user")?;
     let item = required(path, &schema, "item")?;
     let timestamp = required(path, &schema, "timestamp")?;
     let kind = schema.index_of("kind").ok();
-    let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| unreadable(&e))?;
+    let reader = builder
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(|e| unreadable(&e))?;
     let mut row = 0u64;
     for batch in reader {
         let batch = batch.map_err(|e| unreadable(&e))?;
@@ -56,7 +65,9 @@ pub fn read_parquet(path: &Path, sink: &mut Sink<'_>) -> Result<()> {
                 Times::Text(a) if a.is_valid(i) => Timestamp::Text(a.value(i).trim()),
                 _ => return Err(null("timestamp")),
             };
-            let kind = kinds.as_ref().and_then(|k| k.is_valid(i).then(|| k.value(i).trim()));
+            let kind = kinds
+                .as_ref()
+                .and_then(|k| k.is_valid(i).then(|| k.value(i).trim()));
             sink.push(users.value(i).trim(), items.value(i).trim(), ts, kind, at)?;
         }
     }
@@ -66,7 +77,14 @@ pub fn read_parquet(path: &Path, sink: &mut Sink<'_>) -> Result<()> {
 fn required(path: &Path, schema: &Schema, name: &str) -> Result<usize> {
     schema.index_of(name).map_err(|_| {
         let found: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-        BuildError::input(path, Location::File, format!("no column {name:?}; found: {}; expected: user,item,timestamp[,kind]", found.join(",")))
+        BuildError::input(
+            path,
+            Location::File,
+            format!(
+                "no column {name:?}; found: {}; expected: user,item,timestamp[,kind]",
+                found.join(",")
+            ),
+        )
     })
 }
 
@@ -79,16 +97,24 @@ fn is_text(t: &DataType) -> bool {
 fn text(path: &Path, name: &str, column: &ArrayRef) -> Result<StringArray> {
     let t = column.data_type();
     if !(is_text(t) || t.is_integer()) {
-        return Err(BuildError::input(path, Location::File, format!("column {name:?} has type {t}; allowed: string or integer")));
+        return Err(BuildError::input(
+            path,
+            Location::File,
+            format!("column {name:?} has type {t}; allowed: string or integer"),
+        ));
     }
-    let cast_err = |e: &dyn std::fmt::Display| BuildError::input(path, Location::File, format!("column {name:?}: {e}"));
+    let cast_err = |e: &dyn std::fmt::Display| {
+        BuildError::input(path, Location::File, format!("column {name:?}: {e}"))
+    };
     let utf8 = cast(column, &DataType::Utf8).map_err(|e| cast_err(&e))?;
     Ok(utf8.as_string::<i32>().clone())
 }
 
 fn times(path: &Path, column: &ArrayRef) -> Result<Times> {
     let t = column.data_type().clone();
-    let cast_err = |e: &dyn std::fmt::Display| BuildError::input(path, Location::File, format!("column \"timestamp\": {e}"));
+    let cast_err = |e: &dyn std::fmt::Display| {
+        BuildError::input(path, Location::File, format!("column \"timestamp\": {e}"))
+    };
     let ms: ArrayRef = match &t {
         DataType::Timestamp(_, _) => {
             let as_ms = cast(column, &DataType::Timestamp(TimeUnit::Millisecond, None)).map_err(|e| cast_err(&e))?;

@@ -9,7 +9,10 @@ use common::{ids, list, popularity, users, Row, Site};
 
 /// `n` users who each view `a` then `b`, starting at time `t0`.
 fn pair_rows<'a>(people: &'a [String], a: &'a str, b: &'a str, t0: i64) -> Vec<Row<'a>> {
-    people.iter().flat_map(|u| [(u.as_str(), a, t0, "view"), (u.as_str(), b, t0 + 1, "view")]).collect()
+    people
+        .iter()
+        .flat_map(|u| [(u.as_str(), a, t0, "view"), (u.as_str(), b, t0 + 1, "view")])
+        .collect()
 }
 
 #[test]
@@ -27,8 +30,14 @@ fn a_pair_needs_k_distinct_users() {
         assert_eq!(ids(&list(&doc, "a", "related")), ["b"], "k = {k}");
         assert_eq!(ids(&list(&doc, "b", "related")), ["a"], "k = {k}");
         assert_eq!(ids(&list(&doc, "a", "next")), ["b"], "k = {k}");
-        assert!(list(&doc, "c", "related").is_empty(), "k = {k}: a pair of k - 1 users is published");
-        assert!(list(&doc, "c", "next").is_empty(), "k = {k}: a transition of k - 1 users is published");
+        assert!(
+            list(&doc, "c", "related").is_empty(),
+            "k = {k}: a pair of k - 1 users is published"
+        );
+        assert!(
+            list(&doc, "c", "next").is_empty(),
+            "k = {k}: a transition of k - 1 users is published"
+        );
         // popularity is published for every item, thresholds are for pairs
         assert_eq!(popularity(&doc, "c"), (k - 1) as i64);
         assert_eq!(popularity(&doc, "a"), k as i64);
@@ -43,7 +52,10 @@ fn repeated_events_of_one_user_count_once() {
     let few = users("u", 4);
     let mut rows = pair_rows(&few, "a", "b", 1000);
     for t in 0..50 {
-        rows.extend([("heavy", "a", 2000 + 2 * t, "view"), ("heavy", "b", 2001 + 2 * t, "view")]);
+        rows.extend([
+            ("heavy", "a", 2000 + 2 * t, "view"),
+            ("heavy", "b", 2001 + 2 * t, "view"),
+        ]);
     }
     let doc = site.build(&site.events(&rows), &items, &["--k", "6"]);
     assert!(list(&doc, "a", "related").is_empty());
@@ -60,17 +72,33 @@ fn only_each_users_most_recent_positive_events_count() {
     let mut rows: Vec<Row<'_>> = Vec::new();
     for u in &people {
         // equal timestamps for old and new: the later row is the more recent
-        rows.extend([(u.as_str(), "old", 500, "click"), (u.as_str(), "new", 500, "purchase"), (u.as_str(), "disliked", 900, "dislike")]);
+        rows.extend([
+            (u.as_str(), "old", 500, "click"),
+            (u.as_str(), "new", 500, "purchase"),
+            (u.as_str(), "disliked", 900, "dislike"),
+        ]);
     }
     let events = site.events(&rows);
     let doc = site.build(&events, &items, &["--max-events-per-user", "1"]);
     assert_eq!(popularity(&doc, "new"), 6);
-    assert_eq!(popularity(&doc, "old"), 0, "the older event is beyond the cap");
-    assert_eq!(popularity(&doc, "disliked"), 0, "negative events count for nothing");
+    assert_eq!(
+        popularity(&doc, "old"),
+        0,
+        "the older event is beyond the cap"
+    );
+    assert_eq!(
+        popularity(&doc, "disliked"),
+        0,
+        "negative events count for nothing"
+    );
     assert!(list(&doc, "new", "related").is_empty());
 
     let doc = site.build(&events, &items, &["--max-events-per-user", "2"]);
-    assert_eq!(popularity(&doc, "old"), 6, "a dislike does not use up the allowance");
+    assert_eq!(
+        popularity(&doc, "old"),
+        6,
+        "a dislike does not use up the allowance"
+    );
     assert_eq!(ids(&list(&doc, "new", "related")), ["old"]);
     assert_eq!(list(&doc, "old", "related")[0].1, 1.0);
 }
@@ -83,9 +111,16 @@ fn next_follows_time_then_log_order() {
     let mut rows: Vec<Row<'_>> = Vec::new();
     for u in &people {
         // written out of time order: the path is a -> b -> c
-        rows.extend([(u.as_str(), "c", 3000, "view"), (u.as_str(), "a", 1000, "view"), (u.as_str(), "b", 2000, "like")]);
+        rows.extend([
+            (u.as_str(), "c", 3000, "view"),
+            (u.as_str(), "a", 1000, "view"),
+            (u.as_str(), "b", 2000, "like"),
+        ]);
         // equal timestamps: the log order decides, p before q
-        rows.extend([(u.as_str(), "p", 5000, "view"), (u.as_str(), "q", 5000, "view")]);
+        rows.extend([
+            (u.as_str(), "p", 5000, "view"),
+            (u.as_str(), "q", 5000, "view"),
+        ]);
     }
     let doc = site.build(&site.events(&rows), &items, &[]);
     assert_eq!(ids(&list(&doc, "a", "next")), ["b"]);
@@ -113,7 +148,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -134,7 +172,11 @@ fn generated_log(seed: u64) -> (Vec<String>, Vec<OwnedRow>) {
             let spread = 1 + rng.next(14);
             let it = rng.next(spread) as usize;
             let ts = 1_000 + rng.next(40) as i64; // many equal timestamps
-            let kind = KINDS[if rng.next(5) == 0 { 4 + rng.next(2) as usize } else { rng.next(4) as usize }];
+            let kind = KINDS[if rng.next(5) == 0 {
+                4 + rng.next(2) as usize
+            } else {
+                rng.next(4) as usize
+            }];
             rows.push((format!("user{u}"), items[it].clone(), ts, kind));
         }
     }
@@ -178,13 +220,18 @@ fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize
             }
         }
     }
-    let top = |lists: HashMap<&str, Vec<(String, f64)>>, n: usize| -> BTreeMap<String, Vec<(String, f64)>> {
+    let top = |lists: HashMap<&str, Vec<(String, f64)>>,
+               n: usize|
+     -> BTreeMap<String, Vec<(String, f64)>> {
         lists
             .into_iter()
             .map(|(id, mut l)| {
                 l.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 l.truncate(n);
-                let mut l: Vec<(String, f64)> = l.into_iter().map(|(j, w)| (j, (w * 1e6).round() / 1e6)).collect();
+                let mut l: Vec<(String, f64)> = l
+                    .into_iter()
+                    .map(|(j, w)| (j, (w * 1e6).round() / 1e6))
+                    .collect();
                 l.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 (id.to_string(), l)
             })
@@ -194,7 +241,8 @@ fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize
     let mut rel: HashMap<&str, Vec<(String, f64)>> = HashMap::new();
     for ((a, b), us) in &pair_users {
         if us.len() >= k {
-            let w = us.len() as f64 / ((item_users[a].len() as f64) * (item_users[b].len() as f64)).sqrt();
+            let w = us.len() as f64
+                / ((item_users[a].len() as f64) * (item_users[b].len() as f64)).sqrt();
             rel.entry(a).or_default().push((b.to_string(), w));
             rel.entry(b).or_default().push((a.to_string(), w));
         }
@@ -202,11 +250,16 @@ fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize
     let mut nxt: HashMap<&str, Vec<(String, f64)>> = HashMap::new();
     for ((a, b), us) in &moves {
         if us.len() >= k {
-            nxt.entry(a).or_default().push((b.to_string(), us.len() as f64 / leaving[a].len() as f64));
+            nxt.entry(a)
+                .or_default()
+                .push((b.to_string(), us.len() as f64 / leaving[a].len() as f64));
         }
     }
     Expected {
-        popularity: item_users.iter().map(|(i, us)| (i.to_string(), us.len() as i64)).collect(),
+        popularity: item_users
+            .iter()
+            .map(|(i, us)| (i.to_string(), us.len() as i64))
+            .collect(),
         related: top(rel, related),
         next: top(nxt, next),
     }
@@ -214,29 +267,65 @@ fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize
 
 #[test]
 fn every_number_matches_a_plain_recomputation() {
-    for (seed, k, cap, related, next) in [(1u64, 3usize, 8usize, 4usize, 3usize), (2, 2, 1000, 20, 10), (3, 4, 3, 2, 2)] {
+    for (seed, k, cap, related, next) in [
+        (1u64, 3usize, 8usize, 4usize, 3usize),
+        (2, 2, 1000, 20, 10),
+        (3, 4, 3, 2, 2),
+    ] {
         let (item_ids, rows) = generated_log(seed);
         let site = Site::new();
         let refs: Vec<&str> = item_ids.iter().map(String::as_str).collect();
         let items = site.items(&refs);
-        let row_refs: Vec<Row<'_>> = rows.iter().map(|(u, i, t, kind)| (u.as_str(), i.as_str(), *t, *kind)).collect();
+        let row_refs: Vec<Row<'_>> = rows
+            .iter()
+            .map(|(u, i, t, kind)| (u.as_str(), i.as_str(), *t, *kind))
+            .collect();
         let events = site.events(&row_refs);
         let args = [k, cap, related, next].map(|n| n.to_string());
         let doc = site.build(
             &events,
             &items,
-            &["--k", &args[0], "--max-events-per-user", &args[1], "--related", &args[2], "--next", &args[3]],
+            &[
+                "--k",
+                &args[0],
+                "--max-events-per-user",
+                &args[1],
+                "--related",
+                &args[2],
+                "--next",
+                &args[3],
+            ],
         );
         let want = expected(&rows, k, cap, related, next);
-        let published: Vec<&str> = doc["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id")).collect();
+        let published: Vec<&str> = doc["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id"))
+            .collect();
         assert_eq!(published, refs, "items keep the site's order");
         let mut related_seen = 0;
         for id in &item_ids {
-            assert_eq!(popularity(&doc, id), want.popularity.get(id).copied().unwrap_or(0), "seed {seed}: popularity of {id}");
-            assert_eq!(list(&doc, id, "related"), want.related.get(id).cloned().unwrap_or_default(), "seed {seed}: related of {id}");
-            assert_eq!(list(&doc, id, "next"), want.next.get(id).cloned().unwrap_or_default(), "seed {seed}: next of {id}");
+            assert_eq!(
+                popularity(&doc, id),
+                want.popularity.get(id).copied().unwrap_or(0),
+                "seed {seed}: popularity of {id}"
+            );
+            assert_eq!(
+                list(&doc, id, "related"),
+                want.related.get(id).cloned().unwrap_or_default(),
+                "seed {seed}: related of {id}"
+            );
+            assert_eq!(
+                list(&doc, id, "next"),
+                want.next.get(id).cloned().unwrap_or_default(),
+                "seed {seed}: next of {id}"
+            );
             related_seen += list(&doc, id, "related").len();
         }
-        assert!(related_seen > 0, "seed {seed}: the generated log should publish some pairs");
+        assert!(
+            related_seen > 0,
+            "seed {seed}: the generated log should publish some pairs"
+        );
     }
 }

@@ -36,7 +36,10 @@ fn estimates_cover_the_simulated_truth_and_bad_lines_are_counted() {
     let mut lines = Vec::new();
     let n = 50_000;
     for _ in 0..n {
-        let set: Vec<bool> = truth.iter().map(|&t| ((rng.next() >> 11) as f64 / (1u64 << 53) as f64) < t).collect();
+        let set: Vec<bool> = truth
+            .iter()
+            .map(|&t| ((rng.next() >> 11) as f64 / (1u64 << 53) as f64) < t)
+            .collect();
         for (h, &b) in held.iter_mut().zip(&set) {
             *h += u64::from(b);
         }
@@ -48,7 +51,16 @@ fn estimates_cover_the_simulated_truth_and_bad_lines_are_counted() {
             Ok(())
         })
         .unwrap();
-        let r = Report { format: REPORT_FORMAT.into(), version: 1, mechanism: "oue".into(), epsilon: EPSILON_PER_REPORT, p: P, q: privacy::q(), categories: domain.clone(), bits };
+        let r = Report {
+            format: REPORT_FORMAT.into(),
+            version: 1,
+            mechanism: "oue".into(),
+            epsilon: EPSILON_PER_REPORT,
+            p: P,
+            q: privacy::q(),
+            categories: domain.clone(),
+            bits,
+        };
         lines.push(serde_json::to_string(&r).unwrap());
     }
     lines.push("not json".into());
@@ -66,17 +78,29 @@ fn estimates_cover_the_simulated_truth_and_bad_lines_are_counted() {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let result: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(result["reports"], n);
     assert_eq!(result["unparsable"], 2);
     assert_eq!(result["mismatched"], 1);
     let estimates = result["estimates"].as_array().unwrap();
-    assert_eq!(estimates.len(), 3, "the sensitive category is not part of the domain");
+    assert_eq!(
+        estimates.len(),
+        3,
+        "the sensitive category is not part of the domain"
+    );
     for (e, &h) in estimates.iter().zip(&held) {
         let actual = h as f64 / n as f64;
         let (low, high) = (e["low"].as_f64().unwrap(), e["high"].as_f64().unwrap());
-        assert!(low <= actual && actual <= high, "{}: {actual} not in [{low}, {high}]", e["category"]);
+        assert!(
+            low <= actual && actual <= high,
+            "{}: {actual} not in [{low}, {high}]",
+            e["category"]
+        );
         assert!(high - low < 0.05, "{e}");
     }
 }
@@ -84,7 +108,13 @@ fn estimates_cover_the_simulated_truth_and_bad_lines_are_counted() {
 #[test]
 fn a_missing_reports_file_is_a_clear_error() {
     let out = Command::new(env!("CARGO_BIN_EXE_ondevice-builder"))
-        .args(["estimate", "--reports", "/nonexistent/reports.jsonl", "--catalogue", "/nonexistent/catalogue.json"])
+        .args([
+            "estimate",
+            "--reports",
+            "/nonexistent/reports.jsonl",
+            "--catalogue",
+            "/nonexistent/catalogue.json",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

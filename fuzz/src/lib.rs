@@ -134,7 +134,9 @@ static SAVED_SITES: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
 /// A stable name for an input: FNV-1a of its bytes.
 pub fn input_hash(bytes: &[u8]) -> String {
-    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     format!("{h:016x}")
 }
 
@@ -159,7 +161,10 @@ fn install_hook_once() {
             default(info);
             return;
         }
-        let mut location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let mut location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         if !location.starts_with("src/") && !location.starts_with("fuzz/") {
             location = caller_in_core(location);
         }
@@ -172,8 +177,15 @@ fn install_hook_once() {
         let text = format!("panicked at {location}: {message}");
         // The first input per panic site is saved; later ones would only
         // slow a long run that keeps hitting a known defect.
-        let new_site = SAVED_SITES.lock().map(|mut s| s.insert(location.clone())).unwrap_or(true);
-        let dir = CRASH_DIR.lock().ok().and_then(|d| d.clone()).filter(|_| new_site);
+        let new_site = SAVED_SITES
+            .lock()
+            .map(|mut s| s.insert(location.clone()))
+            .unwrap_or(true);
+        let dir = CRASH_DIR
+            .lock()
+            .ok()
+            .and_then(|d| d.clone())
+            .filter(|_| new_site);
         CURRENT.with(|c| {
             if let (Some(dir), Ok(c)) = (dir, c.try_borrow()) {
                 let path = save(&dir, &format!("{}-{}", c.1, input_hash(&c.0)), &c.0, &text);
@@ -194,12 +206,18 @@ fn install_hook_once() {
 /// two callers of one std line are reported as the first.
 fn caller_in_core(std_location: String) -> String {
     static RESOLVED: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
-    let Ok(mut resolved) = RESOLVED.lock() else { return std_location };
+    let Ok(mut resolved) = RESOLVED.lock() else {
+        return std_location;
+    };
     if let Some(known) = resolved.get(&std_location) {
         return known.clone();
     }
     let trace = std::backtrace::Backtrace::force_capture().to_string();
-    let named = match trace.lines().map(str::trim).find(|l| l.starts_with("at ") && l.contains("/src/core/")) {
+    let named = match trace
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("at ") && l.contains("/src/core/"))
+    {
         Some(line) => format!("{} (in {std_location})", line.trim_start_matches("at ")),
         None => std_location.clone(),
     };
@@ -214,7 +232,12 @@ pub fn load_corpus(dir: &Path) -> Vec<(String, Vec<u8>)> {
             entries
                 .filter_map(|e| e.ok())
                 .filter(|e| e.path().is_file())
-                .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).ok()?)))
+                .filter_map(|e| {
+                    Some((
+                        e.file_name().to_string_lossy().into_owned(),
+                        fs::read(e.path()).ok()?,
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -246,7 +269,11 @@ pub fn execute(target: Target, input: &[u8]) -> Execution {
     let peak_bytes = alloc::peak_since(base);
     let elapsed = start.elapsed();
     let outcome = result.map_err(|_| LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default());
-    Execution { outcome, peak_bytes, elapsed }
+    Execution {
+        outcome,
+        peak_bytes,
+        elapsed,
+    }
 }
 
 /// Runs `f` as if it were a target on `input` (for the harness self-test).
@@ -270,7 +297,11 @@ pub fn run(config: &Config) -> Report {
     if corpus.is_empty() {
         corpus.push(b"{}".to_vec());
     }
-    let mut report = Report { target: target.name(), corpus_start: corpus.len(), ..Report::default() };
+    let mut report = Report {
+        target: target.name(),
+        corpus_start: corpus.len(),
+        ..Report::default()
+    };
     let mut rng = rng::Rng::new(config.seed);
     let mut seen: HashSet<String> = HashSet::new();
     let mut accepted: Vec<usize> = Vec::new();
@@ -286,7 +317,11 @@ pub fn run(config: &Config) -> Report {
         } else {
             // Half the time a parent that was accepted (or a seed), so that
             // most inputs stay deep in validation rather than in the parser.
-            let parent = if rng.chance(2) && !accepted.is_empty() { accepted[rng.below(accepted.len())] } else { rng.below(corpus.len()) };
+            let parent = if rng.chance(2) && !accepted.is_empty() {
+                accepted[rng.below(accepted.len())]
+            } else {
+                rng.below(corpus.len())
+            };
             mutate::mutate(&mut rng, &corpus[parent], &corpus)
         };
         let exec = execute(target, &input);
@@ -296,7 +331,12 @@ pub fn run(config: &Config) -> Report {
             // Kept for a look (quadratic work shows here first); a busy
             // machine also makes ordinary inputs slow now and then.
             if exec.elapsed > Duration::from_millis(100) {
-                save(&config.crash_dir, &format!("{}-slowest", target.name()), &input, &format!("{:.1} ms", exec.elapsed.as_secs_f64() * 1e3));
+                save(
+                    &config.crash_dir,
+                    &format!("{}-slowest", target.name()),
+                    &input,
+                    &format!("{:.1} ms", exec.elapsed.as_secs_f64() * 1e3),
+                );
             }
         }
         let bound = memory_bound(input.len());
@@ -311,9 +351,20 @@ pub fn run(config: &Config) -> Report {
         // A panicking input is reported as a crash; its peak includes the
         // panic hook's backtrace, so it is not judged here.
         if exec.peak_bytes > bound && exec.outcome.is_ok() {
-            let note = format!("peak allocation {} bytes for a {}-byte input; bound {bound}", exec.peak_bytes, input.len());
-            let path = save(&config.crash_dir, &format!("{}-memory-{}", target.name(), input_hash(&input)), &input, &note);
-            report.memory_violations.push(format!("{note}: {}", path.display()));
+            let note = format!(
+                "peak allocation {} bytes for a {}-byte input; bound {bound}",
+                exec.peak_bytes,
+                input.len()
+            );
+            let path = save(
+                &config.crash_dir,
+                &format!("{}-memory-{}", target.name(), input_hash(&input)),
+                &input,
+                &note,
+            );
+            report
+                .memory_violations
+                .push(format!("{note}: {}", path.display()));
         }
         match exec.outcome {
             Ok(outcome) => {
@@ -324,7 +375,12 @@ pub fn run(config: &Config) -> Report {
                 }
                 if outcome.message_len > targets::LONG_MESSAGE {
                     if report.long_messages == 0 {
-                        save(&config.crash_dir, &format!("{}-long-message-{}", target.name(), input_hash(&input)), &input, &format!("error message of {} bytes", outcome.message_len));
+                        save(
+                            &config.crash_dir,
+                            &format!("{}-long-message-{}", target.name(), input_hash(&input)),
+                            &input,
+                            &format!("error message of {} bytes", outcome.message_len),
+                        );
                     }
                     report.long_messages += 1;
                     report.longest_message = report.longest_message.max(outcome.message_len);
@@ -345,9 +401,15 @@ pub fn run(config: &Config) -> Report {
                 let site = message.split(": ").next().unwrap_or("").to_string();
                 if crash_sites.insert(site) {
                     let name = format!("{}-{}", target.name(), input_hash(&input));
-                    report.crashes.push(format!("{message}\n  input: {}", config.crash_dir.join(format!("{name}.json")).display()));
+                    report.crashes.push(format!(
+                        "{message}\n  input: {}",
+                        config.crash_dir.join(format!("{name}.json")).display()
+                    ));
                     if !config.quiet {
-                        eprintln!("CRASH {}", report.crashes.last().map(String::as_str).unwrap_or(""));
+                        eprintln!(
+                            "CRASH {}",
+                            report.crashes.last().map(String::as_str).unwrap_or("")
+                        );
                     }
                 }
             }

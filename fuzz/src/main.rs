@@ -34,9 +34,18 @@ fn real_main() -> Result<bool, String> {
         match arg.as_str() {
             "--target" => {
                 let v = value()?;
-                targets = if v == "all" { Target::ALL.to_vec() } else { vec![Target::parse(&v).ok_or(format!("unknown target {v:?}"))?] };
+                targets = if v == "all" {
+                    Target::ALL.to_vec()
+                } else {
+                    vec![Target::parse(&v).ok_or(format!("unknown target {v:?}"))?]
+                };
             }
-            "--iterations" => iterations = value()?.replace('_', "").parse().map_err(|e| format!("--iterations: {e}"))?,
+            "--iterations" => {
+                iterations = value()?
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|e| format!("--iterations: {e}"))?
+            }
             "--seconds" => seconds = Some(value()?.parse().map_err(|e| format!("--seconds: {e}"))?),
             "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--corpus" => corpus = Some(PathBuf::from(value()?)),
@@ -62,7 +71,14 @@ fn real_main() -> Result<bool, String> {
         for t in targets {
             let exec = ondevice_fuzz::execute(t, &input);
             let over = exec.peak_bytes > memory_bound(input.len());
-            println!("{}: {:?}; peak {} bytes{}; {:.2} ms", t.name(), exec.outcome, exec.peak_bytes, if over { " (OVER BOUND)" } else { "" }, exec.elapsed.as_secs_f64() * 1e3);
+            println!(
+                "{}: {:?}; peak {} bytes{}; {:.2} ms",
+                t.name(),
+                exec.outcome,
+                exec.peak_bytes,
+                if over { " (OVER BOUND)" } else { "" },
+                exec.elapsed.as_secs_f64() * 1e3
+            );
             all_ok &= exec.outcome.is_ok() && !over;
         }
         return Ok(all_ok);
@@ -88,6 +104,13 @@ fn real_main() -> Result<bool, String> {
         total_secs += report.elapsed.as_secs_f64();
         all_ok &= report.passed();
     }
-    println!("total: {total} executions in {total_secs:.1} s; {}", if all_ok { "no crash, no memory violation" } else { "FAILURES above" });
+    println!(
+        "total: {total} executions in {total_secs:.1} s; {}",
+        if all_ok {
+            "no crash, no memory violation"
+        } else {
+            "FAILURES above"
+        }
+    );
     Ok(all_ok)
 }

@@ -15,32 +15,174 @@ pub const MAX_INPUT: usize = 64 * 1024;
 
 /// Field names the decoders know, so that inserted keys are often meaningful.
 const KEYS: &[&str] = &[
-    "version", "categories", "items", "id", "label", "sensitive", "title", "popularity", "publishedAt", "repeatable",
-    "related", "next", "weight", "preferences", "history", "privacy", "changedAt", "epoch", "events", "folded",
-    "foldedCounts", "impressions", "day", "counts", "item", "kind", "at", "personalization", "variety", "frequencyCap",
-    "historyConsent", "retentionDays", "shareStatistics", "blocked", "format", "data", "exportedAt", "profile",
-    "periodStart", "spent", "memo", "input", "report", "limit", "context", "itemId", "exclude", "ops", "op", "arg",
-    "stored", "now", "quota", "__proto__", "constructor", "prototype", "",
+    "version",
+    "categories",
+    "items",
+    "id",
+    "label",
+    "sensitive",
+    "title",
+    "popularity",
+    "publishedAt",
+    "repeatable",
+    "related",
+    "next",
+    "weight",
+    "preferences",
+    "history",
+    "privacy",
+    "changedAt",
+    "epoch",
+    "events",
+    "folded",
+    "foldedCounts",
+    "impressions",
+    "day",
+    "counts",
+    "item",
+    "kind",
+    "at",
+    "personalization",
+    "variety",
+    "frequencyCap",
+    "historyConsent",
+    "retentionDays",
+    "shareStatistics",
+    "blocked",
+    "format",
+    "data",
+    "exportedAt",
+    "profile",
+    "periodStart",
+    "spent",
+    "memo",
+    "input",
+    "report",
+    "limit",
+    "context",
+    "itemId",
+    "exclude",
+    "ops",
+    "op",
+    "arg",
+    "stored",
+    "now",
+    "quota",
+    "__proto__",
+    "constructor",
+    "prototype",
+    "",
 ];
 
 /// JSON texts that often break validators.
 const VALUES: &[&str] = &[
-    "null", "true", "false", "0", "-0", "1", "-1", "0.5", "-0.5", "1.0000001", "2", "3", "100", "101", "365", "366",
-    "1000", "1001", "255", "256", "257", "65535", "65536", "1e15", "1.0000000000000002e15", "1e308", "-1e308",
-    "5e-324", "-5e-324", "1e-400", "9007199254740993", "18446744073709551615", "18446744073709551616",
-    "9223372036854775807", "-9223372036854775808", "-9223372036854775809", "8.64e15", "8640000000000001",
-    "1700000000000", "4294967295", "4294967296", "\"\"", "\" \"", "\"m1\"", "\"m2\"", "\"a\"", "\"sci-fi\"",
-    "\"health\"", "\"view\"", "\"like\"", "\"dismiss\"", "\"purchase\"", "\"__proto__\"", "\"constructor\"",
-    "\"prototype\"", "\"caf\\u00e9\"", "\"cafe\\u0301\"", "\"\\u0000\"", "\"\\ufeffm1\"", "\"m1\\u200b\"",
-    "\"ondevice-export\"", "\"local\"", "\"memory\"", "[]", "{}", "[null]", "[\"m1\",\"m1\"]", "{\"__proto__\":{}}",
-    "{\"id\":\"m1\",\"weight\":1}", "{\"item\":\"m1\",\"kind\":\"view\",\"at\":1700000000000}",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "0.5",
+    "-0.5",
+    "1.0000001",
+    "2",
+    "3",
+    "100",
+    "101",
+    "365",
+    "366",
+    "1000",
+    "1001",
+    "255",
+    "256",
+    "257",
+    "65535",
+    "65536",
+    "1e15",
+    "1.0000000000000002e15",
+    "1e308",
+    "-1e308",
+    "5e-324",
+    "-5e-324",
+    "1e-400",
+    "9007199254740993",
+    "18446744073709551615",
+    "18446744073709551616",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "8.64e15",
+    "8640000000000001",
+    "1700000000000",
+    "4294967295",
+    "4294967296",
+    "\"\"",
+    "\" \"",
+    "\"m1\"",
+    "\"m2\"",
+    "\"a\"",
+    "\"sci-fi\"",
+    "\"health\"",
+    "\"view\"",
+    "\"like\"",
+    "\"dismiss\"",
+    "\"purchase\"",
+    "\"__proto__\"",
+    "\"constructor\"",
+    "\"prototype\"",
+    "\"caf\\u00e9\"",
+    "\"cafe\\u0301\"",
+    "\"\\u0000\"",
+    "\"\\ufeffm1\"",
+    "\"m1\\u200b\"",
+    "\"ondevice-export\"",
+    "\"local\"",
+    "\"memory\"",
+    "[]",
+    "{}",
+    "[null]",
+    "[\"m1\",\"m1\"]",
+    "{\"__proto__\":{}}",
+    "{\"id\":\"m1\",\"weight\":1}",
+    "{\"item\":\"m1\",\"kind\":\"view\",\"at\":1700000000000}",
 ];
 
 /// Raw tokens for byte-level insertion (some are not JSON on purpose).
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", "\"", ":", ",", "\\", "\\u", "\\ud800", "\\udc00", "NaN", "Infinity", "-Infinity", "1e999",
-    "-", ".", "e", "E+", "00", "0x10", "\u{0}", "\u{feff}", "\u{fffd}", "é", "\u{1F600}", "\"version\":2,",
-    "\"version\":1,", "\"id\":\"m1\",", "//", "/*", "\r\n", "\t",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ":",
+    ",",
+    "\\",
+    "\\u",
+    "\\ud800",
+    "\\udc00",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e999",
+    "-",
+    ".",
+    "e",
+    "E+",
+    "00",
+    "0x10",
+    "\u{0}",
+    "\u{feff}",
+    "\u{fffd}",
+    "é",
+    "\u{1F600}",
+    "\"version\":2,",
+    "\"version\":1,",
+    "\"id\":\"m1\",",
+    "//",
+    "/*",
+    "\r\n",
+    "\t",
 ];
 
 pub fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
@@ -48,7 +190,11 @@ pub fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
     let rounds = if rng.chance(4) { 1 + rng.below(4) } else { 1 };
     let mut out = input.to_vec();
     for _ in 0..rounds {
-        out = if rng.chance(3) { bytes(rng, out, corpus) } else { structured(rng, out, corpus) };
+        out = if rng.chance(3) {
+            bytes(rng, out, corpus)
+        } else {
+            structured(rng, out, corpus)
+        };
     }
     out.truncate(MAX_INPUT);
     out
@@ -171,7 +317,10 @@ fn donor_value(rng: &mut Rng, corpus: &[Vec<u8>]) -> Option<Value> {
 fn interesting(rng: &mut Rng) -> Value {
     match rng.below(10) {
         0 => Value::String("x".repeat(rng.size(60_000))),
-        1 => Value::String(rng.pick(&["é", "e\u{301}", "\u{0}", "𝒳", "a b", "-"]).repeat(rng.size(300))),
+        1 => Value::String(
+            rng.pick(&["é", "e\u{301}", "\u{0}", "𝒳", "a b", "-"])
+                .repeat(rng.size(300)),
+        ),
         2 => {
             let depth = *rng.pick(&[127usize, 128, 129, 200, 1000]);
             let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
@@ -191,7 +340,11 @@ fn change(rng: &mut Rng, node: &mut Value, donor: Option<Value>) {
     }
     match node {
         Value::Object(m) if !m.is_empty() && rng.chance(3) => {
-            let k = m.keys().nth(rng.below(m.len())).cloned().unwrap_or_default();
+            let k = m
+                .keys()
+                .nth(rng.below(m.len()))
+                .cloned()
+                .unwrap_or_default();
             m.remove(&k);
         }
         Value::Object(m) if rng.chance(2) => {
@@ -209,7 +362,10 @@ fn change(rng: &mut Rng, node: &mut Value, donor: Option<Value>) {
                     // repeated 10,001 times is 600 MB of mutator garbage).
                     let copy = a[i].clone();
                     let size = copy.to_string().len() + 1;
-                    let n = (*rng.pick(&[1usize, 2, 15, 16, 17, 99, 100, 101, 255, 256, 257, 2001, 10_001])).min(MAX_INPUT / size + 1);
+                    let n = (*rng.pick(&[
+                        1usize, 2, 15, 16, 17, 99, 100, 101, 255, 256, 257, 2001, 10_001,
+                    ]))
+                    .min(MAX_INPUT / size + 1);
                     for _ in 0..n {
                         a.push(copy.clone());
                     }
@@ -238,8 +394,20 @@ fn change(rng: &mut Rng, node: &mut Value, donor: Option<Value>) {
             }
             1 => s.clear(),
             2 => *s = s.repeat(rng.size(1000).min(MAX_INPUT / (s.len() + 1) + 1)),
-            _ => *s = rng.pick(&["m1", "m2", "m3", "a", "sci-fi", "drama", "health", "view", "like"]).to_string(),
+            _ => {
+                *s = rng
+                    .pick(&[
+                        "m1", "m2", "m3", "a", "sci-fi", "drama", "health", "view", "like",
+                    ])
+                    .to_string()
+            }
         },
-        _ => *node = if rng.chance(8) { Value::Object(Map::new()) } else { interesting(rng) },
+        _ => {
+            *node = if rng.chance(8) {
+                Value::Object(Map::new())
+            } else {
+                interesting(rng)
+            }
+        }
     }
 }

@@ -32,7 +32,12 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [Target::Catalogue, Target::Profile, Target::Import, Target::Api];
+    pub const ALL: [Target; 4] = [
+        Target::Catalogue,
+        Target::Profile,
+        Target::Import,
+        Target::Api,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -72,12 +77,20 @@ pub struct Outcome {
 
 impl Outcome {
     fn ok(signature: impl Into<String>) -> Self {
-        Outcome { signature: signature.into(), ok: true, message_len: 0 }
+        Outcome {
+            signature: signature.into(),
+            ok: true,
+            message_len: 0,
+        }
     }
 
     fn err(e: &Error, root: &str) -> Self {
         check_error(e, root);
-        Outcome { signature: signature(e), ok: false, message_len: e.to_string().len() }
+        Outcome {
+            signature: signature(e),
+            ok: false,
+            message_len: e.to_string().len(),
+        }
     }
 }
 
@@ -88,8 +101,16 @@ fn check_error(e: &Error, root: &str) {
     if let Error::Refused(_) = e {
         return;
     }
-    assert!(path == root || path.starts_with(&format!("{root}.")) || path.starts_with(&format!("{root}[")), "property: error path {path:?} is not under {root:?}: {text}");
-    assert!(text.starts_with(path) && text.len() > path.len() + 2, "property: message does not start with its path: {text}");
+    assert!(
+        path == root
+            || path.starts_with(&format!("{root}."))
+            || path.starts_with(&format!("{root}[")),
+        "property: error path {path:?} is not under {root:?}: {text}"
+    );
+    assert!(
+        text.starts_with(path) && text.len() > path.len() + 2,
+        "property: message does not start with its path: {text}"
+    );
 }
 
 /// The error path and the start of the message with indices, numbers and
@@ -138,17 +159,25 @@ fn same_document(a: &Value, b: &Value, what: &str) {
 
 /// A profile's stored document, as a JSON value to compare.
 fn doc(p: &Profile) -> Value {
-    serde_json::from_str(&p.to_json()).unwrap_or_else(|e| panic!("property: a profile's stored form is not JSON: {e}"))
+    serde_json::from_str(&p.to_json())
+        .unwrap_or_else(|e| panic!("property: a profile's stored form is not JSON: {e}"))
 }
 
 fn close(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
             x == y || (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs())
         }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y)),
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w))),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
+        }
         _ => a == b,
     }
 }
@@ -157,9 +186,16 @@ fn catalogue(text: &str) -> Outcome {
     match Catalogue::from_json(text) {
         Ok((c, warnings)) => {
             for i in 0..c.len() as u32 {
-                assert_eq!(c.item(c.id(i)), Some(i), "property: item {i} is not found by its own id");
+                assert_eq!(
+                    c.item(c.id(i)),
+                    Some(i),
+                    "property: item {i} is not found by its own id"
+                );
                 for e in c.related(i).iter().chain(c.next(i)) {
-                    assert!((e.target as usize) < c.len() && e.target != i, "property: bad edge {e:?} of item {i}");
+                    assert!(
+                        (e.target as usize) < c.len() && e.target != i,
+                        "property: bad edge {e:?} of item {i}"
+                    );
                 }
             }
             let codes: Vec<&str> = warnings.iter().map(|w| w.code).collect();
@@ -185,13 +221,32 @@ fn open_with(stored: Option<&str>) -> Personalizer<MemoryStore> {
 }
 
 /// Everything a page could observe about a personalizer's state.
-fn snapshot(p: &Personalizer<MemoryStore>) -> (Value, BTreeMap<String, String>, Option<(usize, String)>) {
-    let mut export: Value = serde_json::from_str(&p.export_data(NOW)).unwrap_or_else(|e| panic!("property: an export is not JSON: {e}"));
+fn snapshot(
+    p: &Personalizer<MemoryStore>,
+) -> (Value, BTreeMap<String, String>, Option<(usize, String)>) {
+    let mut export: Value = serde_json::from_str(&p.export_data(NOW))
+        .unwrap_or_else(|e| panic!("property: an export is not JSON: {e}"));
     if let Some(o) = export.as_object_mut() {
         o.remove("exportedAt");
     }
-    let cat = p.catalogue().map(|c| (c.len(), format!("{:?}|{}|{}", c.categories(), c.id(0), c.id(c.len().saturating_sub(1) as u32))));
-    let stored = p.session().store().map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let cat = p.catalogue().map(|c| {
+        (
+            c.len(),
+            format!(
+                "{:?}|{}|{}",
+                c.categories(),
+                c.id(0),
+                c.id(c.len().saturating_sub(1) as u32)
+            ),
+        )
+    });
+    let stored = p
+        .session()
+        .store()
+        .map
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     (export, stored, cat)
 }
 
@@ -210,11 +265,16 @@ fn exercise(p: &mut Personalizer<MemoryStore>, now: i64) {
 fn profile(text: &str) -> Outcome {
     let decoded = Profile::decode(text);
     let mut p = open_with(Some(text));
-    let stored = |p: &Personalizer<MemoryStore>, key: String| p.session().store().map.get(&key).cloned();
+    let stored =
+        |p: &Personalizer<MemoryStore>, key: String| p.session().store().map.get(&key).cloned();
     let outcome = match &decoded {
         Decoded::Ok(profile) => {
             match Profile::decode(&profile.to_json()) {
-                Decoded::Ok(again) => same_document(&doc(profile), &doc(&again), "a decoded profile, encoded and decoded again"),
+                Decoded::Ok(again) => same_document(
+                    &doc(profile),
+                    &doc(&again),
+                    "a decoded profile, encoded and decoded again",
+                ),
                 other => {
                     panic!("property: ondevice cannot read back the profile it encoded: {other:?}")
                 }
@@ -224,28 +284,46 @@ fn profile(text: &str) -> Outcome {
         Decoded::Future(v) => Outcome::ok(format!("future:{}", v.min(&3))),
         Decoded::Corrupt(e) => {
             // Quarantined before anything overwrote it, and the profile starts clean.
-            assert_eq!(stored(&p, quarantine_key(PROFILE)).as_deref(), Some(text), "property: corrupt value not quarantined");
-            assert!(!p.summary(NOW).notices.is_empty(), "property: quarantine not reported");
+            assert_eq!(
+                stored(&p, quarantine_key(PROFILE)).as_deref(),
+                Some(text),
+                "property: corrupt value not quarantined"
+            );
+            assert!(
+                !p.summary(NOW).notices.is_empty(),
+                "property: quarantine not reported"
+            );
             Outcome::err(e, "profile")
         }
     };
     exercise(&mut p, NOW);
     let _ = p.set_preferences("{\"variety\":0.5}", NOW);
     if let Decoded::Future(_) = decoded {
-        assert_eq!(stored(&p, profile_key(PROFILE)).as_deref(), Some(text), "property: a future version was overwritten");
+        assert_eq!(
+            stored(&p, profile_key(PROFILE)).as_deref(),
+            Some(text),
+            "property: a future version was overwritten"
+        );
     }
     outcome
 }
 
 fn import(text: &str) -> Outcome {
     let mut p = open_with(None);
-    let _ = p.set_preferences("{\"historyConsent\":true,\"categories\":{\"sci-fi\":0.5}}", NOW);
+    let _ = p.set_preferences(
+        "{\"historyConsent\":true,\"categories\":{\"sci-fi\":0.5}}",
+        NOW,
+    );
     let _ = p.record("{\"itemId\":\"m2\",\"kind\":\"like\"}", NOW);
     let before = snapshot(&p);
     match Profile::import(text) {
         Ok(profile) => {
             match Profile::import(&profile.export(PROFILE, NOW).to_json()) {
-                Ok(again) => same_document(&doc(&profile), &doc(&again), "an imported profile, exported and imported again"),
+                Ok(again) => same_document(
+                    &doc(&profile),
+                    &doc(&again),
+                    "an imported profile, exported and imported again",
+                ),
                 Err(e) => panic!("property: ondevice cannot import its own export: {e}"),
             }
             // importData also knows the time: it refuses events more than a
@@ -253,15 +331,27 @@ fn import(text: &str) -> Outcome {
             match p.import_data(text, NOW) {
                 Ok(()) => exercise(&mut p, NOW),
                 Err(e) => {
-                    assert!(e.path().ends_with(".at"), "property: Profile::import accepted what importData refused: {e}");
-                    assert!(snapshot(&p) == before, "property: a refused import changed the state");
+                    assert!(
+                        e.path().ends_with(".at"),
+                        "property: Profile::import accepted what importData refused: {e}"
+                    );
+                    assert!(
+                        snapshot(&p) == before,
+                        "property: a refused import changed the state"
+                    );
                 }
             }
             Outcome::ok("ok")
         }
         Err(e) => {
-            assert!(p.import_data(text, NOW).is_err(), "property: importData accepted what Profile::import refused");
-            assert!(snapshot(&p) == before, "property: a refused import changed the state");
+            assert!(
+                p.import_data(text, NOW).is_err(),
+                "property: importData accepted what Profile::import refused"
+            );
+            assert!(
+                snapshot(&p) == before,
+                "property: a refused import changed the state"
+            );
             Outcome::err(&e, "import")
         }
     }
@@ -286,7 +376,10 @@ fn api(text: &str) -> Outcome {
     if let Some(s) = stored {
         store.map.insert(profile_key(PROFILE), s.to_string());
     }
-    store.quota = script.get("quota").and_then(Value::as_u64).map(|q| q.min(1 << 24) as usize);
+    store.quota = script
+        .get("quota")
+        .and_then(Value::as_u64)
+        .map(|q| q.min(1 << 24) as usize);
     let future = stored.is_some_and(|s| matches!(Profile::decode(s), Decoded::Future(_)));
     let mut p = match Personalizer::open(store, PROFILE, NOW) {
         Ok(p) => p,
@@ -297,7 +390,11 @@ fn api(text: &str) -> Outcome {
     let mut ok = true;
     let mut message_len = 0;
     let mut forgot = false;
-    let mut ops: Vec<Value> = script.get("ops").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut ops: Vec<Value> = script
+        .get("ops")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     ops.truncate(64);
     if let Some(c) = script.get("catalogue") {
         ops.insert(0, serde_json::json!({ "op": "loadCatalogue", "arg": c }));
@@ -313,7 +410,11 @@ fn api(text: &str) -> Outcome {
             "recordImpressions" => ("ids", p.record_impressions(&arg, now).map(drop)),
             "rank" => ("", p.rank(&arg, now).map(drop)),
             "explain" => {
-                let id = op.get("arg").and_then(|a| a.get("itemId")).and_then(Value::as_str).unwrap_or("");
+                let id = op
+                    .get("arg")
+                    .and_then(|a| a.get("itemId"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 let options = arg_text(op.get("arg").and_then(|a| a.get("options")));
                 ("", p.explain(id, &options, now).map(drop))
             }
@@ -331,7 +432,11 @@ fn api(text: &str) -> Outcome {
                 ("", Ok(()))
             }
             "advance" => {
-                let ms = op.get("arg").and_then(Value::as_i64).unwrap_or(0).clamp(-86_400_000, 400 * 86_400_000);
+                let ms = op
+                    .get("arg")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+                    .clamp(-86_400_000, 400 * 86_400_000);
                 now += ms;
                 ("", Ok(()))
             }
@@ -343,7 +448,10 @@ fn api(text: &str) -> Outcome {
                 if !root.is_empty() {
                     check_error(&e, root);
                 }
-                assert!(snapshot(&p) == before, "property: a refused {name} changed the state: {e}");
+                assert!(
+                    snapshot(&p) == before,
+                    "property: a refused {name} changed the state: {e}"
+                );
                 ok = false;
                 message_len = message_len.max(e.to_string().len());
                 signature.push_str(&format!("{name}-{};", self::signature(&e)));
@@ -352,13 +460,28 @@ fn api(text: &str) -> Outcome {
         if let Some(text) = p.session().store().map.get(&profile_key(PROFILE)) {
             if Some(text.as_str()) != stored {
                 let decoded = Profile::decode(text);
-                assert!(matches!(decoded, Decoded::Ok(_)), "property: ondevice wrote a document it cannot read: {decoded:?}");
+                assert!(
+                    matches!(decoded, Decoded::Ok(_)),
+                    "property: ondevice wrote a document it cannot read: {decoded:?}"
+                );
             }
         }
     }
     if future && !forgot {
-        assert_eq!(p.session().store().map.get(&profile_key(PROFILE)).map(String::as_str), stored, "property: a future version was overwritten");
+        assert_eq!(
+            p.session()
+                .store()
+                .map
+                .get(&profile_key(PROFILE))
+                .map(String::as_str),
+            stored,
+            "property: a future version was overwritten"
+        );
     }
     exercise(&mut p, now);
-    Outcome { signature, ok, message_len }
+    Outcome {
+        signature,
+        ok,
+        message_len,
+    }
 }

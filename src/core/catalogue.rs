@@ -77,7 +77,13 @@ impl Catalogue {
     /// Parses and validates a catalogue document. On error nothing is kept.
     pub fn from_json(json: &str) -> Result<(Catalogue, Vec<Warning>)> {
         if json.len() > MAX_CATALOGUE_BYTES {
-            return Err(Error::invalid("catalogue", format!("is {} bytes; allowed: at most {MAX_CATALOGUE_BYTES}", json.len())));
+            return Err(Error::invalid(
+                "catalogue",
+                format!(
+                    "is {} bytes; allowed: at most {MAX_CATALOGUE_BYTES}",
+                    json.len()
+                ),
+            ));
         }
         let raw = RawCatalogue::read(json).map_err(|e| e.into_error("catalogue"))?;
         raw.build()
@@ -107,7 +113,11 @@ impl Catalogue {
     }
 
     pub fn category(&self, id: &str) -> Option<u16> {
-        let found = self.category_index.find(id.as_bytes(), |c| self.categories.get(c as usize).map_or(&[][..], |c| c.id.as_bytes()))?;
+        let found = self.category_index.find(id.as_bytes(), |c| {
+            self.categories
+                .get(c as usize)
+                .map_or(&[][..], |c| c.id.as_bytes())
+        })?;
         u16::try_from(found).ok()
     }
 
@@ -116,7 +126,9 @@ impl Catalogue {
     }
 
     pub fn item(&self, id: &str) -> Option<u32> {
-        self.index.find(id.as_bytes(), |i| slice(self.ids.as_bytes(), &self.id_offsets, i))
+        self.index.find(id.as_bytes(), |i| {
+            slice(self.ids.as_bytes(), &self.id_offsets, i)
+        })
     }
 
     pub fn id(&self, i: u32) -> &str {
@@ -159,7 +171,10 @@ impl Catalogue {
 
     #[inline(always)]
     pub fn published_at(&self, i: u32) -> Option<f64> {
-        self.published_at.get(i as usize).copied().filter(|t| !t.is_nan())
+        self.published_at
+            .get(i as usize)
+            .copied()
+            .filter(|t| !t.is_nan())
     }
 
     #[inline(always)]
@@ -221,12 +236,16 @@ pub(crate) struct IdIndex {
 }
 
 fn fnv1a(s: &[u8]) -> u64 {
-    s.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+    s.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 impl IdIndex {
     pub(crate) fn with_capacity(n: usize) -> Self {
-        IdIndex { slots: vec![0; (2 * n).next_power_of_two().max(16)] }
+        IdIndex {
+            slots: vec![0; (2 * n).next_power_of_two().max(16)],
+        }
     }
 
     fn start(&self, key: &[u8]) -> usize {
@@ -251,7 +270,12 @@ impl IdIndex {
     }
 
     /// Inserts `index` under `key`, or returns the index already there.
-    pub(crate) fn insert<'k>(&mut self, key: &[u8], index: u32, key_of: impl Fn(u32) -> &'k [u8]) -> Option<u32> {
+    pub(crate) fn insert<'k>(
+        &mut self,
+        key: &[u8],
+        index: u32,
+        key_of: impl Fn(u32) -> &'k [u8],
+    ) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
         }
@@ -314,34 +338,70 @@ impl Builder {
         Builder {
             c,
             items: items as u32,
-            dropped: WarningCounter::new("unknownReference", "references to items not in the catalogue were dropped"),
-            self_refs: WarningCounter::new("selfReference", "items listing themselves as a neighbour were dropped"),
-            repeated: WarningCounter::new("duplicateReference", "repeated neighbours in one list were dropped (the first is kept)"),
+            dropped: WarningCounter::new(
+                "unknownReference",
+                "references to items not in the catalogue were dropped",
+            ),
+            self_refs: WarningCounter::new(
+                "selfReference",
+                "items listing themselves as a neighbour were dropped",
+            ),
+            repeated: WarningCounter::new(
+                "duplicateReference",
+                "repeated neighbours in one list were dropped (the first is kept)",
+            ),
             marks: Marks::new(items),
         }
     }
 
     /// Room for what the input announces (category entries, related and next
     /// entries, bytes of ids), so that the big arrays grow once.
-    pub(crate) fn reserve(&mut self, categories: usize, related: usize, next: usize, id_bytes: usize) {
+    pub(crate) fn reserve(
+        &mut self,
+        categories: usize,
+        related: usize,
+        next: usize,
+        id_bytes: usize,
+    ) {
         self.c.item_categories.reserve(categories);
         self.c.related.reserve(related);
         self.c.next.reserve(next);
         self.c.ids.reserve(id_bytes);
     }
 
-    pub(crate) fn category(&mut self, i: usize, id: &str, label: &str, sensitive: bool) -> Result<()> {
+    pub(crate) fn category(
+        &mut self,
+        i: usize,
+        id: &str,
+        label: &str,
+        sensitive: bool,
+    ) -> Result<()> {
         let path = || format!("catalogue.categories[{i}]");
         check_id(id).map_err(|m| Error::invalid(format!("{}.id", path()), m))?;
         if label.is_empty() || label.len() > MAX_LABEL_BYTES {
-            return Err(Error::invalid(format!("{}.label", path()), format!("is {} bytes; allowed: 1 to {MAX_LABEL_BYTES}", label.len())));
+            return Err(Error::invalid(
+                format!("{}.label", path()),
+                format!("is {} bytes; allowed: 1 to {MAX_LABEL_BYTES}", label.len()),
+            ));
         }
         let cats = &self.c.categories;
         // i < MAX_CATEGORIES (256), enforced while parsing.
-        if let Some(first) = self.c.category_index.insert(id.as_bytes(), i as u32, |c| cats.get(c as usize).map_or(&[][..], |c| c.id.as_bytes())) {
-            return Err(Error::invalid(format!("{}.id", path()), format!("duplicate id {}; first used by categories[{first}]", quote(id))));
+        if let Some(first) = self.c.category_index.insert(id.as_bytes(), i as u32, |c| {
+            cats.get(c as usize).map_or(&[][..], |c| c.id.as_bytes())
+        }) {
+            return Err(Error::invalid(
+                format!("{}.id", path()),
+                format!(
+                    "duplicate id {}; first used by categories[{first}]",
+                    quote(id)
+                ),
+            ));
         }
-        self.c.categories.push(Category { id: id.to_string(), label: label.to_string(), sensitive });
+        self.c.categories.push(Category {
+            id: id.to_string(),
+            label: label.to_string(),
+            sensitive,
+        });
         Ok(())
     }
 
@@ -354,8 +414,13 @@ impl Builder {
         }
         let (ids, offsets) = (&self.c.ids, &self.c.id_offsets);
         // n <= MAX_ITEMS < u32::MAX, so the index fits.
-        if let Some(first) = self.c.index.insert(id.as_bytes(), i as u32, |j| slice(ids.as_bytes(), offsets, j)) {
-            return Err(Error::invalid(path(), format!("duplicate id {}; first used by items[{first}]", quote(id))));
+        if let Some(first) = self.c.index.insert(id.as_bytes(), i as u32, |j| {
+            slice(ids.as_bytes(), offsets, j)
+        }) {
+            return Err(Error::invalid(
+                path(),
+                format!("duplicate id {}; first used by items[{first}]", quote(id)),
+            ));
         }
         if self.c.id_offsets.is_empty() {
             self.c.id_offsets.push(0);
@@ -372,7 +437,10 @@ impl Builder {
     /// `catalogue.items[i].related[j]` (or `next`).
     #[inline(never)]
     fn edge_path(i: usize, next: bool, j: usize) -> String {
-        format!("catalogue.items[{i}].{}[{j}]", if next { "next" } else { "related" })
+        format!(
+            "catalogue.items[{i}].{}[{j}]",
+            if next { "next" } else { "related" }
+        )
     }
 
     pub(crate) fn title(&mut self, i: usize, title: Option<&str>) -> Result<()> {
@@ -382,7 +450,13 @@ impl Builder {
         let mut flags = 0;
         if let Some(title) = title {
             if title.len() > MAX_TITLE_BYTES {
-                return Err(Error::invalid(Self::at(i, "title"), format!("is {} bytes; allowed: at most {MAX_TITLE_BYTES}", title.len())));
+                return Err(Error::invalid(
+                    Self::at(i, "title"),
+                    format!(
+                        "is {} bytes; allowed: at most {MAX_TITLE_BYTES}",
+                        title.len()
+                    ),
+                ));
             }
             self.c.titles.push_str(title);
             flags = HAS_TITLE;
@@ -396,19 +470,42 @@ impl Builder {
     pub(crate) fn item_category(&mut self, i: usize, j: usize, category: Target) -> Result<()> {
         let path = || Self::at(i, &format!("categories[{j}]"));
         let ci = match category {
-            Target::Id(id) => self
-                .c
-                .category(id)
-                .ok_or_else(|| Error::invalid(path(), format!("unknown category {}; known: {}", quote(id), self.c.known_categories())))?,
+            Target::Id(id) => self.c.category(id).ok_or_else(|| {
+                Error::invalid(
+                    path(),
+                    format!(
+                        "unknown category {}; known: {}",
+                        quote(id),
+                        self.c.known_categories()
+                    ),
+                )
+            })?,
             Target::Index(ci) => match u16::try_from(ci) {
                 Ok(ci) if usize::from(ci) < self.c.categories.len() => ci,
-                _ => return Err(Error::invalid(path(), format!("category index {ci} is out of range; there are {} categories", self.c.categories.len()))),
+                _ => {
+                    return Err(Error::invalid(
+                        path(),
+                        format!(
+                            "category index {ci} is out of range; there are {} categories",
+                            self.c.categories.len()
+                        ),
+                    ))
+                }
             },
         };
         let start = self.c.category_offsets.last().copied().unwrap_or(0) as usize;
-        if self.c.item_categories.get(start..).unwrap_or(&[]).contains(&ci) {
+        if self
+            .c
+            .item_categories
+            .get(start..)
+            .unwrap_or(&[])
+            .contains(&ci)
+        {
             let shown = self.c.category_at(ci).map_or("", |c| c.id.as_str());
-            return Err(Error::invalid(path(), format!("category {} is listed twice", quote(shown))));
+            return Err(Error::invalid(
+                path(),
+                format!("category {} is listed twice", quote(shown)),
+            ));
         }
         self.c.item_categories.push(ci);
         Ok(())
@@ -416,11 +513,19 @@ impl Builder {
 
     /// Popularity, publication time and the repeatable flag of item `i`;
     /// closes its category list.
-    pub(crate) fn numbers(&mut self, i: usize, popularity: Option<f64>, published: Option<f64>, repeatable: bool) -> Result<()> {
+    pub(crate) fn numbers(
+        &mut self,
+        i: usize,
+        popularity: Option<f64>,
+        published: Option<f64>,
+        repeatable: bool,
+    ) -> Result<()> {
         if self.c.category_offsets.is_empty() {
             self.c.category_offsets.push(0);
         }
-        self.c.category_offsets.push(self.c.item_categories.len() as u32);
+        self.c
+            .category_offsets
+            .push(self.c.item_categories.len() as u32);
         let popularity = match popularity {
             Some(p) => check_number(|| Self::at(i, "popularity"), p, MAX_NUMBER)?,
             None => 0.0,
@@ -432,7 +537,10 @@ impl Builder {
                 let max = display_f64(MAX_TIMESTAMP_MS);
                 return Err(Error::invalid(
                     Self::at(i, "publishedAt"),
-                    format!("{} is out of range; allowed: ms since 1970 from -{max} to {max}", display_f64(t)),
+                    format!(
+                        "{} is out of range; allowed: ms since 1970 from -{max} to {max}",
+                        display_f64(t)
+                    ),
                 ));
             }
             None => f64::NAN,
@@ -452,9 +560,18 @@ impl Builder {
     /// The `related` (`next == false`) or `next` list of item `i`, by id.
     /// Weights are checked in order; unknown, self and repeated references
     /// are dropped and counted as warnings.
-    pub(crate) fn edges<'t>(&mut self, i: usize, next: bool, edges: impl Iterator<Item = (&'t str, f64)>) -> Result<()> {
+    pub(crate) fn edges<'t>(
+        &mut self,
+        i: usize,
+        next: bool,
+        edges: impl Iterator<Item = (&'t str, f64)>,
+    ) -> Result<()> {
         let me = i as u32;
-        let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
+        let (out, offsets) = if next {
+            (&mut self.c.next, &mut self.c.next_offsets)
+        } else {
+            (&mut self.c.related, &mut self.c.related_offsets)
+        };
         if offsets.is_empty() {
             offsets.push(0);
         }
@@ -463,7 +580,9 @@ impl Builder {
         for (j, (id, weight)) in edges.enumerate() {
             let path = || Self::edge_path(i, next, j);
             let w = check_number(|| format!("{}.weight", path()), weight, MAX_NUMBER)?;
-            let Some(t) = self.c.index.find(id.as_bytes(), |k| slice(self.c.ids.as_bytes(), &self.c.id_offsets, k)) else {
+            let Some(t) = self.c.index.find(id.as_bytes(), |k| {
+                slice(self.c.ids.as_bytes(), &self.c.id_offsets, k)
+            }) else {
                 self.dropped.add(format!("{}.id {}", path(), quote(id)));
                 continue;
             };
@@ -472,7 +591,10 @@ impl Builder {
             } else if self.marks.repeated(t, out.get(start..).unwrap_or(&[])) {
                 self.repeated.add(path());
             } else {
-                out.push(Edge { target: t, weight: w as f32 });
+                out.push(Edge {
+                    target: t,
+                    weight: w as f32,
+                });
             }
         }
         offsets.push(out.len() as u32);
@@ -482,7 +604,11 @@ impl Builder {
     /// Installs a whole neighbour array read in bulk (the compact form's
     /// sections); `indexed_edges` then checks each item's part of it in place.
     pub(crate) fn bulk_edges(&mut self, next: bool, edges: Vec<Edge>) {
-        *if next { &mut self.c.next } else { &mut self.c.related } = edges;
+        *if next {
+            &mut self.c.next
+        } else {
+            &mut self.c.related
+        } = edges;
     }
 
     /// Like `edges`, over entries `a..b` of the array that `bulk_edges`
@@ -492,13 +618,19 @@ impl Builder {
     /// kept entries never move up, and when nothing is dropped nothing moves).
     pub(crate) fn indexed_edges(&mut self, i: usize, next: bool, a: usize, b: usize) -> Result<()> {
         let (n, me) = (self.items, i as u32);
-        let (out, offsets) = if next { (&mut self.c.next, &mut self.c.next_offsets) } else { (&mut self.c.related, &mut self.c.related_offsets) };
+        let (out, offsets) = if next {
+            (&mut self.c.next, &mut self.c.next_offsets)
+        } else {
+            (&mut self.c.related, &mut self.c.related_offsets)
+        };
         if offsets.is_empty() {
             offsets.push(0);
         }
         // The kept entries so far end at `start`, at or before `a`.
         let start = offsets.last().copied().unwrap_or(0) as usize;
-        let Some(list) = out.get_mut(start..b) else { return Ok(()) };
+        let Some(list) = out.get_mut(start..b) else {
+            return Ok(());
+        };
         let skip = a - start.min(a);
         let mut write = 0;
         self.marks.next_list();
@@ -508,8 +640,16 @@ impl Builder {
             if !(f64::from(e.weight) >= 0.0 && f64::from(e.weight) <= MAX_NUMBER) || e.target >= n {
                 return Err(Self::bad_edge(i, next, read - skip, e, n));
             }
-            if e.target == me || self.marks.repeated(e.target, list.get(..write).unwrap_or(&[])) {
-                let counter = if e.target == me { &mut self.self_refs } else { &mut self.repeated };
+            if e.target == me
+                || self
+                    .marks
+                    .repeated(e.target, list.get(..write).unwrap_or(&[]))
+            {
+                let counter = if e.target == me {
+                    &mut self.self_refs
+                } else {
+                    &mut self.repeated
+                };
                 counter.add(Self::edge_path(i, next, read - skip));
                 continue;
             }
@@ -532,21 +672,38 @@ impl Builder {
         let path = Self::edge_path(i, next, j);
         match check_number(|| format!("{path}.weight"), f64::from(e.weight), MAX_NUMBER) {
             Err(error) => error,
-            Ok(_) => Error::invalid(format!("{path}.target"), format!("item index {} is out of range; there are {n} items", e.target)),
+            Ok(_) => Error::invalid(
+                format!("{path}.target"),
+                format!(
+                    "item index {} is out of range; there are {n} items",
+                    e.target
+                ),
+            ),
         }
     }
 
     pub(crate) fn finish(self) -> (Catalogue, Vec<Warning>) {
-        let warnings = [self.dropped, self.self_refs, self.repeated].into_iter().filter_map(WarningCounter::finish).collect();
+        let warnings = [self.dropped, self.self_refs, self.repeated]
+            .into_iter()
+            .filter_map(WarningCounter::finish)
+            .collect();
         let mut c = self.c;
-        for offsets in [&mut c.id_offsets, &mut c.title_offsets, &mut c.category_offsets, &mut c.related_offsets, &mut c.next_offsets] {
+        for offsets in [
+            &mut c.id_offsets,
+            &mut c.title_offsets,
+            &mut c.category_offsets,
+            &mut c.related_offsets,
+            &mut c.next_offsets,
+        ] {
             if offsets.is_empty() {
                 offsets.push(0);
             }
         }
         // What `indexed_edges` dropped leaves a tail behind the last list.
-        c.related.truncate(c.related_offsets.last().map_or(0, |&e| e as usize));
-        c.next.truncate(c.next_offsets.last().map_or(0, |&e| e as usize));
+        c.related
+            .truncate(c.related_offsets.last().map_or(0, |&e| e as usize));
+        c.next
+            .truncate(c.next_offsets.last().map_or(0, |&e| e as usize));
         (c, warnings)
     }
 }
@@ -563,7 +720,10 @@ struct Marks {
 
 impl Marks {
     fn new(items: usize) -> Marks {
-        Marks { marks: vec![0; items], list: 0 }
+        Marks {
+            marks: vec![0; items],
+            list: 0,
+        }
     }
 
     fn next_list(&mut self) {
@@ -605,7 +765,14 @@ fn check_number(path: impl FnOnce() -> String, x: f64, max: f64) -> Result<f64> 
 #[cold]
 #[inline(never)]
 fn out_of_range(path: String, x: f64, max: f64) -> Error {
-    Error::invalid(path, format!("{} is out of range; allowed: a finite number from 0 to {}", display_f64(x), display_f64(max)))
+    Error::invalid(
+        path,
+        format!(
+            "{} is out of range; allowed: a finite number from 0 to {}",
+            display_f64(x),
+            display_f64(max)
+        ),
+    )
 }
 
 struct WarningCounter {
@@ -617,7 +784,12 @@ struct WarningCounter {
 
 impl WarningCounter {
     fn new(code: &'static str, what: &'static str) -> Self {
-        WarningCounter { code, what, count: 0, examples: Vec::new() }
+        WarningCounter {
+            code,
+            what,
+            count: 0,
+            examples: Vec::new(),
+        }
     }
 
     fn add(&mut self, path: String) {
@@ -631,7 +803,12 @@ impl WarningCounter {
         (self.count > 0).then(|| Warning {
             code: self.code,
             count: self.count,
-            message: format!("{} {}; first: {}", self.count, self.what, self.examples.join("; ")),
+            message: format!(
+                "{} {}; first: {}",
+                self.count,
+                self.what,
+                self.examples.join("; ")
+            ),
             examples: self.examples,
         })
     }
@@ -659,7 +836,13 @@ fn plain_edge(r: &mut Reader) -> Option<(Span, f64)> {
         return None;
     }
     let (weight, _) = r.plain_number()?;
-    r.eat(b"}").then_some((Span { start: a as u32, len: (b - a) as u32 }, weight))
+    r.eat(b"}").then_some((
+        Span {
+            start: a as u32,
+            len: (b - a) as u32,
+        },
+        weight,
+    ))
 }
 
 /// The first pass over a JSON catalogue: structure and types, into flat
@@ -683,12 +866,24 @@ struct RawCatalogue<'a> {
 
 const TOP: &[&str] = &["version", "categories", "items"];
 const CATEGORY: &[&str] = &["id", "label", "sensitive"];
-const ITEM: &[&str] = &["id", "title", "categories", "popularity", "publishedAt", "repeatable", "related", "next"];
+const ITEM: &[&str] = &[
+    "id",
+    "title",
+    "categories",
+    "popularity",
+    "publishedAt",
+    "repeatable",
+    "related",
+    "next",
+];
 const EDGE: &[&str] = &["id", "weight"];
 
 impl<'a> RawCatalogue<'a> {
     fn read(source: &'a str) -> JsonResult<RawCatalogue<'a>> {
-        let mut raw = RawCatalogue { source, ..RawCatalogue::default() };
+        let mut raw = RawCatalogue {
+            source,
+            ..RawCatalogue::default()
+        };
         // The type error's wording for an item's `categories`, made once
         // rather than for every item.
         let categories_expected = format!("an array of at most {MAX_ITEM_CATEGORIES} entries");
@@ -700,11 +895,22 @@ impl<'a> RawCatalogue<'a> {
                 r.skip()?;
                 let text = r.source(start, r.offset()).trim_start();
                 let start = r.offset() - text.len();
-                raw.version = Some(Span { start: start as u32, len: text.len() as u32 });
+                raw.version = Some(Span {
+                    start: start as u32,
+                    len: text.len() as u32,
+                });
                 Ok(())
             }
-            Some(1) => r.array(MAX_CATEGORIES, &format!("an array of at most {MAX_CATEGORIES} entries"), |r, _| raw.category(r)),
-            Some(2) => r.array(MAX_ITEMS, &format!("an array of at most {MAX_ITEMS} entries"), |r, _| raw.item(r, &categories_expected)),
+            Some(1) => r.array(
+                MAX_CATEGORIES,
+                &format!("an array of at most {MAX_CATEGORIES} entries"),
+                |r, _| raw.category(r),
+            ),
+            Some(2) => r.array(
+                MAX_ITEMS,
+                &format!("an array of at most {MAX_ITEMS} entries"),
+                |r, _| raw.item(r, &categories_expected),
+            ),
             _ => r.skip(),
         })?;
         fields.require(&r, TOP)?;
@@ -712,19 +918,29 @@ impl<'a> RawCatalogue<'a> {
         Ok(raw)
     }
 
-
     fn text(&self, s: Span) -> &str {
-        let (base, start) = if s.start & UNESCAPED != 0 { (self.unescaped.as_str(), s.start & !UNESCAPED) } else { (self.source, s.start) };
-        base.get(start as usize..(start + s.len) as usize).unwrap_or("")
+        let (base, start) = if s.start & UNESCAPED != 0 {
+            (self.unescaped.as_str(), s.start & !UNESCAPED)
+        } else {
+            (self.source, s.start)
+        };
+        base.get(start as usize..(start + s.len) as usize)
+            .unwrap_or("")
     }
 
     fn string(&mut self, r: &mut Reader<'a>) -> JsonResult<Span> {
         Ok(match r.string_span()? {
-            Ok((start, end)) => Span { start: start as u32, len: (end - start) as u32 },
+            Ok((start, end)) => Span {
+                start: start as u32,
+                len: (end - start) as u32,
+            },
             Err(unescaped) => {
                 let start = self.unescaped.len() as u32 | UNESCAPED;
                 self.unescaped.push_str(&unescaped);
-                Span { start, len: unescaped.len() as u32 }
+                Span {
+                    start,
+                    len: unescaped.len() as u32,
+                }
             }
         })
     }
@@ -750,7 +966,11 @@ impl<'a> RawCatalogue<'a> {
         r.object("an object", |r, key| match fields.see(r, key)? {
             Some(0) => self.string(r).map(|s| id = s),
             Some(1) => {
-                title = if r.null()? { None } else { Some(self.string(r)?) };
+                title = if r.null()? {
+                    None
+                } else {
+                    Some(self.string(r)?)
+                };
                 Ok(())
             }
             Some(2) => r.array(MAX_ITEM_CATEGORIES, categories_expected, |r, _| {
@@ -782,7 +1002,11 @@ impl<'a> RawCatalogue<'a> {
     /// the general reader, so results and messages do not depend on the path.
     fn neighbours(&mut self, r: &mut Reader<'a>, next: bool) -> JsonResult<()> {
         let start = r.offset();
-        let list = if next { &mut self.next } else { &mut self.related };
+        let list = if next {
+            &mut self.next
+        } else {
+            &mut self.related
+        };
         let before = list.len();
         if r.eat(b"[") {
             if r.eat(b"]") {
@@ -839,11 +1063,19 @@ impl<'a> RawCatalogue<'a> {
                 Some(cut) if end < version.len() => format!("{cut}… ({} bytes)", version.len()),
                 _ => version.to_string(),
             };
-            return Err(Error::invalid("catalogue.version", format!("{shown} is not supported; supported: {CATALOGUE_VERSION}")));
+            return Err(Error::invalid(
+                "catalogue.version",
+                format!("{shown} is not supported; supported: {CATALOGUE_VERSION}"),
+            ));
         }
         let n = self.ids.len();
         let mut b = Builder::new(self.categories.len(), n);
-        b.reserve(self.item_categories.len(), self.related.len(), self.next.len(), self.ids.iter().map(|s| s.len as usize).sum());
+        b.reserve(
+            self.item_categories.len(),
+            self.related.len(),
+            self.next.len(),
+            self.ids.iter().map(|s| s.len as usize).sum(),
+        );
         for (i, &(id, label, sensitive)) in self.categories.iter().enumerate() {
             b.category(i, self.text(id), self.text(label), sensitive)?;
         }
@@ -851,18 +1083,32 @@ impl<'a> RawCatalogue<'a> {
             b.id(i, self.text(id))?;
         }
         let range = |ends: &[u32], i: usize| {
-            let start = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) as usize };
+            let start = if i == 0 {
+                0
+            } else {
+                ends.get(i - 1).copied().unwrap_or(0) as usize
+            };
             start..ends.get(i).copied().unwrap_or(0) as usize
         };
         for i in 0..n {
-            b.title(i, self.titles.get(i).copied().flatten().map(|t| self.text(t)))?;
-            let cats = self.item_categories.get(range(&self.category_ends, i)).unwrap_or(&[]);
+            b.title(
+                i,
+                self.titles.get(i).copied().flatten().map(|t| self.text(t)),
+            )?;
+            let cats = self
+                .item_categories
+                .get(range(&self.category_ends, i))
+                .unwrap_or(&[]);
             for (j, &c) in cats.iter().enumerate() {
                 b.item_category(i, j, Target::Id(self.text(c)))?;
             }
-            let (popularity, published, repeatable) = self.numbers.get(i).copied().unwrap_or_default();
+            let (popularity, published, repeatable) =
+                self.numbers.get(i).copied().unwrap_or_default();
             b.numbers(i, popularity, published, repeatable)?;
-            for (next, list, ends) in [(false, &self.related, &self.related_ends), (true, &self.next, &self.next_ends)] {
+            for (next, list, ends) in [
+                (false, &self.related, &self.related_ends),
+                (true, &self.next, &self.next_ends),
+            ] {
                 let edges = list.get(range(ends, i)).unwrap_or(&[]);
                 b.edges(i, next, edges.iter().map(|&(id, w)| (self.text(id), w)))?;
             }

@@ -28,7 +28,11 @@ fn loads_the_sample_and_interns_everything() {
     assert_eq!(c.item_categories(c.item("m3").unwrap()).len(), 2);
     assert!(c.repeatable(c.item("m5").unwrap()));
     assert_eq!(c.max_popularity(), 500.0);
-    assert!(c.category_at(c.category("health").unwrap()).unwrap().sensitive);
+    assert!(
+        c.category_at(c.category("health").unwrap())
+            .unwrap()
+            .sensitive
+    );
 }
 
 #[test]
@@ -38,10 +42,29 @@ fn unknown_references_are_dropped_and_counted() {
     v["items"][1]["next"] = json!([{ "id": "gone", "weight": 0.1 }]);
     let (c, warnings) = load(&v).unwrap();
     let codes: Vec<(&str, usize)> = warnings.iter().map(|w| (w.code, w.count)).collect();
-    assert_eq!(codes, vec![("unknownReference", 2), ("selfReference", 1), ("duplicateReference", 1)]);
-    assert!(warnings[0].message.contains("catalogue.items[0].related[0].id \"nope\""), "{}", warnings[0].message);
+    assert_eq!(
+        codes,
+        vec![
+            ("unknownReference", 2),
+            ("selfReference", 1),
+            ("duplicateReference", 1)
+        ]
+    );
+    assert!(
+        warnings[0]
+            .message
+            .contains("catalogue.items[0].related[0].id \"nope\""),
+        "{}",
+        warnings[0].message
+    );
     let m1 = c.item("m1").unwrap();
-    assert_eq!(c.related(m1), &[Edge { target: c.item("m2").unwrap(), weight: 0.3 }]);
+    assert_eq!(
+        c.related(m1),
+        &[Edge {
+            target: c.item("m2").unwrap(),
+            weight: 0.3
+        }]
+    );
 }
 
 #[test]
@@ -52,23 +75,80 @@ fn errors_name_the_path() {
         f(&mut v);
         v
     };
-    assert_eq!(err_path(with(&|v| v["version"] = json!(2))), "catalogue.version");
-    assert_eq!(err_path(with(&|v| v["items"][3]["categories"][1] = json!("scifi"))), "catalogue.items[3].categories[1]");
-    assert_eq!(err_path(with(&|v| v["items"][2]["id"] = json!("m1"))), "catalogue.items[2].id");
-    assert_eq!(err_path(with(&|v| v["items"][2]["id"] = json!(""))), "catalogue.items[2].id");
-    assert_eq!(err_path(with(&|v| v["items"][1]["popularity"] = json!(-1))), "catalogue.items[1].popularity");
-    assert_eq!(err_path(with(&|v| v["items"][1]["popularity"] = json!(null))), "catalogue.items[1].popularity");
-    assert_eq!(err_path(with(&|v| v["items"][1]["popularity"] = json!("many"))), "catalogue.items[1].popularity");
-    assert_eq!(err_path(with(&|v| v["items"][1]["popularity"] = json!(1e300))), "catalogue.items[1].popularity");
-    assert_eq!(err_path(with(&|v| v["items"][0]["related"][0]["weight"] = json!(-0.5))), "catalogue.items[0].related[0].weight");
-    assert_eq!(err_path(with(&|v| v["items"][0]["publishedAt"] = json!(1e20))), "catalogue.items[0].publishedAt");
-    assert_eq!(err_path(with(&|v| v["items"][0]["publishedAt"] = json!(-1e20))), "catalogue.items[0].publishedAt");
-    assert_eq!(err_path(with(&|v| v["items"][0]["publishedAt"] = json!(null))), "catalogue.items[0].publishedAt");
-    assert_eq!(err_path(with(&|v| v["items"][0]["title"] = json!("t".repeat(600)))), "catalogue.items[0].title");
-    assert_eq!(err_path(with(&|v| v["categories"][1]["id"] = json!("sci-fi"))), "catalogue.categories[1].id");
-    assert_eq!(err_path(with(&|v| v["categories"][1]["label"] = json!(""))), "catalogue.categories[1].label");
-    assert_eq!(err_path(with(&|v| { v.as_object_mut().unwrap().remove("items"); })), "catalogue.items");
-    assert_eq!(err_path(with(&|v| v["items"][4]["categories"] = json!(["drama", "drama"]))), "catalogue.items[4].categories[1]");
+    assert_eq!(
+        err_path(with(&|v| v["version"] = json!(2))),
+        "catalogue.version"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][3]["categories"][1] = json!("scifi"))),
+        "catalogue.items[3].categories[1]"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][2]["id"] = json!("m1"))),
+        "catalogue.items[2].id"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][2]["id"] = json!(""))),
+        "catalogue.items[2].id"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][1]["popularity"] = json!(-1))),
+        "catalogue.items[1].popularity"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][1]["popularity"] = json!(null))),
+        "catalogue.items[1].popularity"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][1]["popularity"] = json!("many"))),
+        "catalogue.items[1].popularity"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][1]["popularity"] = json!(1e300))),
+        "catalogue.items[1].popularity"
+    );
+    assert_eq!(
+        err_path(with(
+            &|v| v["items"][0]["related"][0]["weight"] = json!(-0.5)
+        )),
+        "catalogue.items[0].related[0].weight"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][0]["publishedAt"] = json!(1e20))),
+        "catalogue.items[0].publishedAt"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][0]["publishedAt"] = json!(-1e20))),
+        "catalogue.items[0].publishedAt"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][0]["publishedAt"] = json!(null))),
+        "catalogue.items[0].publishedAt"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["items"][0]["title"] = json!("t".repeat(600)))),
+        "catalogue.items[0].title"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["categories"][1]["id"] = json!("sci-fi"))),
+        "catalogue.categories[1].id"
+    );
+    assert_eq!(
+        err_path(with(&|v| v["categories"][1]["label"] = json!(""))),
+        "catalogue.categories[1].label"
+    );
+    assert_eq!(
+        err_path(with(&|v| {
+            v.as_object_mut().unwrap().remove("items");
+        })),
+        "catalogue.items"
+    );
+    assert_eq!(
+        err_path(with(
+            &|v| v["items"][4]["categories"] = json!(["drama", "drama"])
+        )),
+        "catalogue.items[4].categories[1]"
+    );
 }
 
 #[test]
@@ -78,7 +158,10 @@ fn a_long_version_is_cut_in_the_message() {
     let e = load(&v).unwrap_err();
     assert_eq!(e.path(), "catalogue.version");
     assert!(e.to_string().len() < 200, "{e}");
-    assert!(e.to_string().contains("(100002 bytes) is not supported"), "{e}");
+    assert!(
+        e.to_string().contains("(100002 bytes) is not supported"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -86,24 +169,34 @@ fn unknown_category_message_lists_known_ones() {
     let mut v = fixtures::films();
     v["items"][41 % 6]["categories"][0] = json!("scifi");
     let e = load(&v).unwrap_err().to_string();
-    assert!(e.contains("unknown category \"scifi\"; known: sci-fi, drama, comedy, health"), "{e}");
+    assert!(
+        e.contains("unknown category \"scifi\"; known: sci-fi, drama, comedy, health"),
+        "{e}"
+    );
 }
 
 #[test]
 fn limits_are_enforced_while_parsing() {
-    let items: Vec<_> = (0..=MAX_ITEMS).map(|i| json!({ "id": format!("i{i}") })).collect();
+    let items: Vec<_> = (0..=MAX_ITEMS)
+        .map(|i| json!({ "id": format!("i{i}") }))
+        .collect();
     let v = json!({ "version": 1, "categories": [], "items": items });
     let e = load(&v).unwrap_err();
     assert_eq!(e.path(), "catalogue.items");
     assert!(e.to_string().contains("more than 200000 entries"), "{e}");
 
     let mut v = fixtures::films();
-    v["items"][0]["related"] = json!((0..=MAX_NEIGHBOURS).map(|_| json!({ "id": "m2", "weight": 0.1 })).collect::<Vec<_>>());
+    v["items"][0]["related"] = json!((0..=MAX_NEIGHBOURS)
+        .map(|_| json!({ "id": "m2", "weight": 0.1 }))
+        .collect::<Vec<_>>());
     assert_eq!(load(&v).unwrap_err().path(), "catalogue.items[0].related");
 
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert!(Catalogue::from_json(&deep).is_err());
-    assert!(Catalogue::from_json(&" ".repeat(MAX_CATALOGUE_BYTES + 1)).unwrap_err().to_string().contains("bytes"));
+    assert!(Catalogue::from_json(&" ".repeat(MAX_CATALOGUE_BYTES + 1))
+        .unwrap_err()
+        .to_string()
+        .contains("bytes"));
 }
 
 #[test]
@@ -161,7 +254,12 @@ fn compact_round_trips_to_the_same_catalogue() {
     let mut films = fixtures::films();
     films["items"][2]["publishedAt"] = json!(1_700_000_000_000u64);
     films["items"][3]["title"] = json!("Am\u{e9}lie \"quoted\"");
-    for v in [fixtures::random(3, 200, 7), films, fixtures::random(4, 0, 0), json!({ "version": 1, "categories": [], "items": [{ "id": "solo" }] })] {
+    for v in [
+        fixtures::random(3, 200, 7),
+        films,
+        fixtures::random(4, 0, 0),
+        json!({ "version": 1, "categories": [], "items": [{ "id": "solo" }] }),
+    ] {
         let (c, _) = load(&v).unwrap();
         let bytes = c.to_compact();
         let (d, warnings) = Catalogue::from_compact(&bytes).unwrap();
@@ -169,7 +267,11 @@ fn compact_round_trips_to_the_same_catalogue() {
         assert_eq!(dump(&c), dump(&d));
         assert_eq!(d.to_compact(), bytes);
         if c.len() == 200 {
-            assert!(bytes.len() * 2 < v.to_string().len(), "{} bytes", bytes.len());
+            assert!(
+                bytes.len() * 2 < v.to_string().len(),
+                "{} bytes",
+                bytes.len()
+            );
         }
     }
 }
@@ -203,7 +305,11 @@ fn sections(bytes: &[u8]) -> Vec<(&'static str, usize)> {
 }
 
 fn section(bytes: &[u8], name: &str) -> usize {
-    sections(bytes).into_iter().find(|(n, _)| *n == name).unwrap().1
+    sections(bytes)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .unwrap()
+        .1
 }
 
 fn compact_err(bytes: &[u8]) -> (String, String) {
@@ -221,8 +327,14 @@ fn compact_errors_name_the_field_like_json() {
         b
     };
     // items[1].popularity = -1
-    assert_eq!(compact_err(&edit("popularity", 8, &(-1.0f64).to_le_bytes())).0, "catalogue.items[1].popularity");
-    assert_eq!(compact_err(&edit("popularity", 8, &f64::NAN.to_le_bytes())).0, "catalogue.items[1].popularity");
+    assert_eq!(
+        compact_err(&edit("popularity", 8, &(-1.0f64).to_le_bytes())).0,
+        "catalogue.items[1].popularity"
+    );
+    assert_eq!(
+        compact_err(&edit("popularity", 8, &f64::NAN.to_le_bytes())).0,
+        "catalogue.items[1].popularity"
+    );
     // publishedAt only counts with its flag.
     let mut b = edit("published", 0, &1e20f64.to_le_bytes());
     assert!(Catalogue::from_compact(&b).is_ok());
@@ -230,24 +342,40 @@ fn compact_errors_name_the_field_like_json() {
     b[flags] |= 4;
     assert_eq!(compact_err(&b).0, "catalogue.items[0].publishedAt");
     // related[0] of m1 (weight, target).
-    assert_eq!(compact_err(&edit("related weights", 0, &(-0.5f32).to_le_bytes())).0, "catalogue.items[0].related[0].weight");
-    assert_eq!(compact_err(&edit("related targets", 0, &99u32.to_le_bytes())).0, "catalogue.items[0].related[0].target");
+    assert_eq!(
+        compact_err(&edit("related weights", 0, &(-0.5f32).to_le_bytes())).0,
+        "catalogue.items[0].related[0].weight"
+    );
+    assert_eq!(
+        compact_err(&edit("related targets", 0, &99u32.to_le_bytes())).0,
+        "catalogue.items[0].related[0].target"
+    );
     // m3's categories are sci-fi, drama; make it sci-fi twice, then unknown.
     let m3 = good[section(&good, "category ends") + 4..][..4].to_vec();
     let m3_start = u32::from_le_bytes(m3.try_into().unwrap()) as usize;
     let (path, msg) = compact_err(&edit("item categories", m3_start + 1, &[0]));
     assert_eq!(path, "catalogue.items[2].categories[1]");
     assert!(msg.contains("listed twice"), "{msg}");
-    assert_eq!(compact_err(&edit("item categories", m3_start + 1, &[9])).0, "catalogue.items[2].categories[1]");
+    assert_eq!(
+        compact_err(&edit("item categories", m3_start + 1, &[9])).0,
+        "catalogue.items[2].categories[1]"
+    );
     let (c, _) = Catalogue::from_compact(&edit("category flags", 1, &[1])).unwrap();
-    assert!(c.category_at(1).unwrap().sensitive, "a flag change is data, not an error");
+    assert!(
+        c.category_at(1).unwrap().sensitive,
+        "a flag change is data, not an error"
+    );
 }
 
 #[test]
 fn compact_structure_errors_and_warnings() {
     let good = compact_of(&fixtures::films());
-    assert!(compact_err(b"{\"version\":1}").1.contains("not a compact catalogue"));
-    assert!(compact_err(&good[..good.len() - 1]).1.contains("header describes"));
+    assert!(compact_err(b"{\"version\":1}")
+        .1
+        .contains("not a compact catalogue"));
+    assert!(compact_err(&good[..good.len() - 1])
+        .1
+        .contains("header describes"));
     let mut longer = good.clone();
     longer.push(0);
     assert!(compact_err(&longer).1.contains("header describes"));
@@ -287,7 +415,9 @@ fn compact_never_panics_on_damaged_input() {
     for _ in 0..3000 {
         let mut b = good.clone();
         for _ in 0..1 + state % 4 {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let at = (state >> 33) as usize % b.len();
             b[at] = (state >> 20) as u8;
         }
@@ -341,11 +471,19 @@ fn repeats_and_self_references_are_dropped_exactly() {
     let n = 700usize;
     let mut state = 12345u64;
     let mut next = move |m: u64| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 33) % m
     };
     // Small target ranges so that repeats are frequent; some lists long.
-    let lists: Vec<Vec<u32>> = (0..2 * n).map(|l| (0..next(if l % 7 == 0 { 100 } else { 12 })).map(|_| next(if l % 3 == 0 { 9 } else { n as u64 }) as u32).collect()).collect();
+    let lists: Vec<Vec<u32>> = (0..2 * n)
+        .map(|l| {
+            (0..next(if l % 7 == 0 { 100 } else { 12 }))
+                .map(|_| next(if l % 3 == 0 { 9 } else { n as u64 }) as u32)
+                .collect()
+        })
+        .collect();
     let list = |i: usize, next: bool| &lists[2 * i + usize::from(next)];
     let expected = |i: usize, next: bool| {
         let mut kept: Vec<u32> = Vec::new();
@@ -361,14 +499,23 @@ fn repeats_and_self_references_are_dropped_exactly() {
         }
         (kept, selfs, repeats)
     };
-    let edges = |l: &Vec<u32>| l.iter().enumerate().map(|(j, t)| json!({ "id": format!("i{t}"), "weight": j as f64 / 100.0 })).collect::<Vec<_>>();
+    let edges = |l: &Vec<u32>| {
+        l.iter()
+            .enumerate()
+            .map(|(j, t)| json!({ "id": format!("i{t}"), "weight": j as f64 / 100.0 }))
+            .collect::<Vec<_>>()
+    };
     let items: Vec<_> = (0..n).map(|i| json!({ "id": format!("i{i}"), "related": edges(list(i, false)), "next": edges(list(i, true)) })).collect();
-    let (from_json, json_warnings) = load(&json!({ "version": 1, "categories": [], "items": items })).unwrap();
+    let (from_json, json_warnings) =
+        load(&json!({ "version": 1, "categories": [], "items": items })).unwrap();
 
     // The same lists in the compact form, written by hand (to_compact
     // never writes repeats): no categories, no strings but the ids.
     let ids: Vec<String> = (0..n).map(|i| format!("i{i}")).collect();
-    let (r, x): (usize, usize) = ((0..n).map(|i| list(i, false).len()).sum(), (0..n).map(|i| list(i, true).len()).sum());
+    let (r, x): (usize, usize) = (
+        (0..n).map(|i| list(i, false).len()).sum(),
+        (0..n).map(|i| list(i, true).len()).sum(),
+    );
     let mut b = b"ODC1".to_vec();
     let strings: String = ids.concat();
     for v in [0, n, 0, r, x, strings.len()] {
@@ -406,15 +553,26 @@ fn repeats_and_self_references_are_dropped_exactly() {
             selfs += s;
             repeats += r;
             for c in [&from_json, &from_compact] {
-                let got = if next { c.next(i as u32) } else { c.related(i as u32) };
-                assert_eq!(got.iter().map(|e| e.target).collect::<Vec<_>>(), kept, "item {i} next {next}");
+                let got = if next {
+                    c.next(i as u32)
+                } else {
+                    c.related(i as u32)
+                };
+                assert_eq!(
+                    got.iter().map(|e| e.target).collect::<Vec<_>>(),
+                    kept,
+                    "item {i} next {next}"
+                );
             }
         }
     }
     assert!(selfs > 0 && repeats > 1000, "{selfs} {repeats}");
     for warnings in [&json_warnings, &compact_warnings] {
         let codes: Vec<(&str, usize)> = warnings.iter().map(|w| (w.code, w.count)).collect();
-        assert_eq!(codes, vec![("selfReference", selfs), ("duplicateReference", repeats)]);
+        assert_eq!(
+            codes,
+            vec![("selfReference", selfs), ("duplicateReference", repeats)]
+        );
     }
     assert_eq!(json_warnings, compact_warnings);
 }
@@ -447,14 +605,27 @@ fn neighbours_read_the_same_however_they_are_written() {
         r#"{"id":"m2","weight":2.5e-1}"#,
         r#"{"id":"m2","weight":0.250000000000000000000}"#,
     ] {
-        assert_eq!(m1_related(&with_related(same).unwrap().0), canonical, "{same}");
+        assert_eq!(
+            m1_related(&with_related(same).unwrap().0),
+            canonical,
+            "{same}"
+        );
     }
     // Lists: empty, mixed spellings, exactly at and just over the limit.
     assert!(with_related("").unwrap().0.related(0).is_empty());
-    let mixed = m1_related(&with_related(r#"{"id":"m2","weight":0.25}, {"id":"m3","weight":0.5}"#).unwrap().0);
+    let mixed = m1_related(
+        &with_related(r#"{"id":"m2","weight":0.25}, {"id":"m3","weight":0.5}"#)
+            .unwrap()
+            .0,
+    );
     assert_eq!(mixed.len(), 2);
     assert_eq!(mixed[0], canonical[0]);
-    let many = |n: usize| (0..n).map(|j| format!(r#"{{"id":"m{}","weight":{j}}}"#, 2 + j % 5)).collect::<Vec<_>>().join(",");
+    let many = |n: usize| {
+        (0..n)
+            .map(|j| format!(r#"{{"id":"m{}","weight":{j}}}"#, 2 + j % 5))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let (c, warnings) = with_related(&many(100)).unwrap();
     assert_eq!(m1_related(&c).len(), 5);
     assert_eq!(warnings[0].count, 95);

@@ -28,7 +28,9 @@
 
 use super::{le32, Builder, Catalogue, Edge, Target, Warning, HAS_TITLE, REPEATABLE};
 use crate::core::error::{Error, Result};
-use crate::core::limits::{MAX_CATALOGUE_BYTES, MAX_CATEGORIES, MAX_ITEMS, MAX_ITEM_CATEGORIES, MAX_NEIGHBOURS};
+use crate::core::limits::{
+    MAX_CATALOGUE_BYTES, MAX_CATEGORIES, MAX_ITEMS, MAX_ITEM_CATEGORIES, MAX_NEIGHBOURS,
+};
 
 pub const MAGIC: &[u8; 4] = b"ODC1";
 const HEADER: usize = 4 + 6 * 4;
@@ -55,52 +57,95 @@ impl<'a> Sections<'a> {
     }
 
     fn u32s(&mut self, count: usize) -> Vec<u32> {
-        self.take(count.saturating_mul(4)).chunks_exact(4).map(le32).collect()
+        self.take(count.saturating_mul(4))
+            .chunks_exact(4)
+            .map(le32)
+            .collect()
     }
 }
 
 /// Entry `i` of a section of little-endian f64s.
 fn le64(section: &[u8], i: usize) -> f64 {
-    section.get(8 * i..8 * i + 8).and_then(|c| c.try_into().ok()).map_or(0.0, f64::from_le_bytes)
+    section
+        .get(8 * i..8 * i + 8)
+        .and_then(|c| c.try_into().ok())
+        .map_or(0.0, f64::from_le_bytes)
 }
 
 /// `[start, end)` of entry `i` of a cumulative-ends array, checked against
 /// the previous end and the total.
-fn range(ends: &[u32], i: usize, total: usize, path: impl Fn() -> String) -> Result<(usize, usize)> {
-    let start = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) as usize };
+fn range(
+    ends: &[u32],
+    i: usize,
+    total: usize,
+    path: impl Fn() -> String,
+) -> Result<(usize, usize)> {
+    let start = if i == 0 {
+        0
+    } else {
+        ends.get(i - 1).copied().unwrap_or(0) as usize
+    };
     let end = ends.get(i).copied().unwrap_or(0) as usize;
     if end < start || end > total {
-        return Err(Error::invalid(path(), format!("end {end} is out of order (previous end {start}, total {total})")));
+        return Err(Error::invalid(
+            path(),
+            format!("end {end} is out of order (previous end {start}, total {total})"),
+        ));
     }
     Ok((start, end))
 }
 
 pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
     if bytes.len() > MAX_CATALOGUE_BYTES {
-        return Err(invalid(format!("is {} bytes; allowed: at most {MAX_CATALOGUE_BYTES}", bytes.len())));
+        return Err(invalid(format!(
+            "is {} bytes; allowed: at most {MAX_CATALOGUE_BYTES}",
+            bytes.len()
+        )));
     }
     if bytes.get(..4) != Some(MAGIC.as_slice()) {
         return Err(invalid("is not a compact catalogue (it does not start with \"ODC1\"); a JSON catalogue is passed as an object or a string"));
     }
     let mut s = Sections { bytes, pos: 4 };
     if bytes.len() < HEADER {
-        return Err(invalid(format!("compact form ends inside the header (needs {HEADER} bytes, has {})", bytes.len())));
+        return Err(invalid(format!(
+            "compact form ends inside the header (needs {HEADER} bytes, has {})",
+            bytes.len()
+        )));
     }
     let header = s.u32s(6);
     let count = |i: usize| header.get(i).copied().unwrap_or(0) as usize;
     let (k, n, c, r, x, strings_len) = (count(0), count(1), count(2), count(3), count(4), count(5));
     if k > MAX_CATEGORIES {
-        return Err(Error::invalid("catalogue.categories", format!("more than {MAX_CATEGORIES} entries; allowed: at most {MAX_CATEGORIES}")));
+        return Err(Error::invalid(
+            "catalogue.categories",
+            format!("more than {MAX_CATEGORIES} entries; allowed: at most {MAX_CATEGORIES}"),
+        ));
     }
     if n > MAX_ITEMS {
-        return Err(Error::invalid("catalogue.items", format!("more than {MAX_ITEMS} entries; allowed: at most {MAX_ITEMS}")));
+        return Err(Error::invalid(
+            "catalogue.items",
+            format!("more than {MAX_ITEMS} entries; allowed: at most {MAX_ITEMS}"),
+        ));
     }
     // The exact size the header implies, before anything is allocated.
-    let expected = [(2 * k + 2 * n) * 4, k, n, 16 * n, 4 * n + c, 4 * n + 8 * r, 4 * n + 8 * x, strings_len]
-        .iter()
-        .try_fold(HEADER, |a, &b| a.checked_add(b));
+    let expected = [
+        (2 * k + 2 * n) * 4,
+        k,
+        n,
+        16 * n,
+        4 * n + c,
+        4 * n + 8 * r,
+        4 * n + 8 * x,
+        strings_len,
+    ]
+    .iter()
+    .try_fold(HEADER, |a, &b| a.checked_add(b));
     if expected != Some(bytes.len()) {
-        return Err(invalid(format!("compact form is {} bytes; its header describes {}", bytes.len(), expected.map_or("more than that".into(), |e| e.to_string()))));
+        return Err(invalid(format!(
+            "compact form is {} bytes; its header describes {}",
+            bytes.len(),
+            expected.map_or("more than that".into(), |e| e.to_string())
+        )));
     }
     let string_ends = s.u32s(2 * k + 2 * n);
     let category_flags = s.take(k);
@@ -125,7 +170,8 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         let (a, b) = range(&string_ends, i, strings.len(), path)?;
         match all.and_then(|all| all.get(a..b)) {
             Some(s) => Ok(s),
-            None => std::str::from_utf8(strings.get(a..b).unwrap_or(&[])).map_err(|_| Error::invalid(path(), "is not valid UTF-8")),
+            None => std::str::from_utf8(strings.get(a..b).unwrap_or(&[]))
+                .map_err(|_| Error::invalid(path(), "is not valid UTF-8")),
         }
     };
     let mut builder = Builder::new(k, n);
@@ -141,14 +187,23 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         builder.category(i, id, label, sensitive)?;
     }
     for i in 0..n {
-        builder.id(i, string(2 * k + i, &|| format!("catalogue.items[{i}].id"))?)?;
+        builder.id(
+            i,
+            string(2 * k + i, &|| format!("catalogue.items[{i}].id"))?,
+        )?;
     }
     for i in 0..n {
         let at = |field: &str| format!("catalogue.items[{i}].{field}");
         let flags = item_flags.get(i).copied().unwrap_or(0);
         let title = string(2 * k + n + i, &|| at("title"))?;
         if flags & HAS_TITLE == 0 && !title.is_empty() {
-            return Err(Error::invalid(at("title"), format!("is {} bytes but the item's flags say it has no title", title.len())));
+            return Err(Error::invalid(
+                at("title"),
+                format!(
+                    "is {} bytes but the item's flags say it has no title",
+                    title.len()
+                ),
+            ));
         }
         builder.title(i, (flags & HAS_TITLE != 0).then_some(title))?;
         let (a, b) = range(&category_ends, i, c, || at("categories"))?;
@@ -165,15 +220,27 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
             let field = if next { "next" } else { "related" };
             let (a, b) = range(ends, i, total, || at(field))?;
             if b - a > MAX_NEIGHBOURS {
-                return Err(Error::invalid(at(field), format!("more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}")));
+                return Err(Error::invalid(
+                    at(field),
+                    format!(
+                        "more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}"
+                    ),
+                ));
             }
             builder.indexed_edges(i, next, a, b)?;
         }
     }
-    for (what, ends, total) in [("categories", &category_ends, c), ("related", &related_ends, r), ("next", &next_ends, x), ("strings", &string_ends, strings_len)] {
+    for (what, ends, total) in [
+        ("categories", &category_ends, c),
+        ("related", &related_ends, r),
+        ("next", &next_ends, x),
+        ("strings", &string_ends, strings_len),
+    ] {
         let used = ends.last().copied().unwrap_or(0) as usize;
         if used != total {
-            return Err(invalid(format!("the header announces {total} {what} entries but the items use {used}")));
+            return Err(invalid(format!(
+                "the header announces {total} {what} entries but the items use {used}"
+            )));
         }
     }
     Ok(builder.finish())
@@ -182,7 +249,14 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
 /// Targets and weights as the catalogue keeps them (-0 becomes 0, as
 /// `check_number` does for JSON).
 fn edges(targets: &[u8], weights: &[u8]) -> Vec<Edge> {
-    targets.chunks_exact(4).zip(weights.chunks_exact(4)).map(|(t, w)| Edge { target: le32(t), weight: f32::from_bits(le32(w)) + 0.0 }).collect()
+    targets
+        .chunks_exact(4)
+        .zip(weights.chunks_exact(4))
+        .map(|(t, w)| Edge {
+            target: le32(t),
+            weight: f32::from_bits(le32(w)) + 0.0,
+        })
+        .collect()
 }
 
 struct Out(Vec<u8>);
@@ -198,7 +272,12 @@ pub(super) fn write(c: &Catalogue) -> Vec<u8> {
     let k = c.categories.len();
     let mut strings = String::new();
     let mut ends = Vec::with_capacity(2 * k + 2 * n);
-    for s in c.categories.iter().map(|c| c.id.as_str()).chain(c.categories.iter().map(|c| c.label.as_str())) {
+    for s in c
+        .categories
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(c.categories.iter().map(|c| c.label.as_str()))
+    {
         strings.push_str(s);
         ends.push(strings.len());
     }
@@ -214,7 +293,14 @@ pub(super) fn write(c: &Catalogue) -> Vec<u8> {
     }
     let mut o = Out(Vec::new());
     o.0.extend_from_slice(MAGIC);
-    for v in [k, n, c.item_categories.len(), c.related.len(), c.next.len(), strings.len()] {
+    for v in [
+        k,
+        n,
+        c.item_categories.len(),
+        c.related.len(),
+        c.next.len(),
+        strings.len(),
+    ] {
         o.u32(v);
     }
     for e in ends {
@@ -222,7 +308,11 @@ pub(super) fn write(c: &Catalogue) -> Vec<u8> {
     }
     o.0.extend(c.categories.iter().map(|c| u8::from(c.sensitive)));
     for i in 0..n as u32 {
-        let published = if c.published_at(i).is_some() { HAS_PUBLISHED } else { 0 };
+        let published = if c.published_at(i).is_some() {
+            HAS_PUBLISHED
+        } else {
+            0
+        };
         o.0.push(c.flags.get(i as usize).copied().unwrap_or(0) | published);
     }
     for i in 0..n as u32 {

@@ -23,7 +23,10 @@ impl Error {
     /// a value quoted from hostile input (a megabyte string) must not become
     /// a megabyte error or storage notice.
     pub fn invalid(path: impl fmt::Display, message: impl fmt::Display) -> Self {
-        Error::Invalid { path: cap(path.to_string(), MAX_MESSAGE_BYTES), message: cap(message.to_string(), MAX_MESSAGE_BYTES) }
+        Error::Invalid {
+            path: cap(path.to_string(), MAX_MESSAGE_BYTES),
+            message: cap(message.to_string(), MAX_MESSAGE_BYTES),
+        }
     }
 
     /// The field path this error is about, for UIs that highlight a control.
@@ -71,7 +74,10 @@ mod tests {
 
     #[test]
     fn paths_join_like_js_accessors() {
-        assert_eq!(join_path("catalogue", "items[3].id"), "catalogue.items[3].id");
+        assert_eq!(
+            join_path("catalogue", "items[3].id"),
+            "catalogue.items[3].id"
+        );
         assert_eq!(join_path("rank", "."), "rank");
         assert_eq!(join_path("ids", "[2]"), "ids[2]");
         assert_eq!(join_path("", "limit"), "limit");
@@ -79,15 +85,29 @@ mod tests {
 
     #[test]
     fn messages_from_hostile_values_stay_short() {
-        let e = Error::invalid("import.data.history.events[0]", format!("invalid type: string {:?}", "é".repeat(500_000)));
-        assert!(e.to_string().len() < 2 * MAX_MESSAGE_BYTES, "{}", e.to_string().len());
-        assert!(e.to_string().ends_with("(1000023 bytes in all)"), "{}", &e.to_string()[e.to_string().len() - 40..]);
+        let e = Error::invalid(
+            "import.data.history.events[0]",
+            format!("invalid type: string {:?}", "é".repeat(500_000)),
+        );
+        assert!(
+            e.to_string().len() < 2 * MAX_MESSAGE_BYTES,
+            "{}",
+            e.to_string().len()
+        );
+        assert!(
+            e.to_string().ends_with("(1000023 bytes in all)"),
+            "{}",
+            &e.to_string()[e.to_string().len() - 40..]
+        );
     }
 
     #[test]
     fn invalid_error_names_path_and_message() {
         let e = Error::invalid("preferences.variety", "1.5 is out of range; allowed: 0..1");
-        assert_eq!(e.to_string(), "preferences.variety: 1.5 is out of range; allowed: 0..1");
+        assert_eq!(
+            e.to_string(),
+            "preferences.variety: 1.5 is out of range; allowed: 0..1"
+        );
         assert_eq!(e.path(), "preferences.variety");
     }
 }

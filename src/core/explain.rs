@@ -69,7 +69,8 @@ pub struct Wording<'a> {
 
 impl Wording<'_> {
     fn label(&self, c: Option<u16>) -> &str {
-        c.and_then(|c| self.cat.category_at(c)).map_or("this category", |c| c.label.as_str())
+        c.and_then(|c| self.cat.category_at(c))
+            .map_or("this category", |c| c.label.as_str())
     }
 
     /// The latest positive kind the person recorded for item `i`.
@@ -99,12 +100,23 @@ impl Wording<'_> {
                 Some(c) => format!("People who viewed {} also viewed this", self.cat.title(c)),
                 None => "Goes with the item on screen".into(),
             },
-            "sliders" if b.sliders >= 0.0 => format!("You asked for more {}", self.label(b.slider_category)),
+            "sliders" if b.sliders >= 0.0 => {
+                format!("You asked for more {}", self.label(b.slider_category))
+            }
             "sliders" => format!("You asked for less {}", self.label(b.slider_category)),
-            "interest" if b.interest >= 0.0 => format!("You often choose {}", self.label(b.interest_category)),
-            "interest" => format!("You seem less interested in {}", self.label(b.interest_category)),
+            "interest" if b.interest >= 0.0 => {
+                format!("You often choose {}", self.label(b.interest_category))
+            }
+            "interest" => format!(
+                "You seem less interested in {}",
+                self.label(b.interest_category)
+            ),
             "related" => match b.related_source {
-                Some(h) => format!("Because you {} {}: people who engaged with it often engage with this", self.verb(h), self.cat.title(h)),
+                Some(h) => format!(
+                    "Because you {} {}: people who engaged with it often engage with this",
+                    self.verb(h),
+                    self.cat.title(h)
+                ),
                 None => "Often chosen with items you engaged with".into(),
             },
             "next" => match b.next_source {
@@ -122,7 +134,11 @@ impl Wording<'_> {
         let w = &self.weights;
         let f = |kind, weight: f64, contribution: f64| Factor {
             kind,
-            value: if weight != 0.0 { contribution / weight } else { 0.0 },
+            value: if weight != 0.0 {
+                contribution / weight
+            } else {
+                0.0
+            },
             weight,
             contribution,
         };
@@ -134,7 +150,15 @@ impl Wording<'_> {
             f("interest", w.interest * p, b.interest),
             f("related", w.related * p, b.related),
             f("next", w.next * p, b.next),
-            f("frequencyCap", if b.locked || p == 0.0 { 0.0 } else { w.frequency_cap_penalty }, b.frequency_cap),
+            f(
+                "frequencyCap",
+                if b.locked || p == 0.0 {
+                    0.0
+                } else {
+                    w.frequency_cap_penalty
+                },
+                b.frequency_cap,
+            ),
         ]
     }
 
@@ -150,7 +174,10 @@ impl Wording<'_> {
             ("next", b.next),
             ("frequencyCap", b.frequency_cap),
         ];
-        let mut chosen: Vec<(&'static str, f64)> = parts.into_iter().filter(|(_, w)| w.abs() >= REASON_MIN).collect();
+        let mut chosen: Vec<(&'static str, f64)> = parts
+            .into_iter()
+            .filter(|(_, w)| w.abs() >= REASON_MIN)
+            .collect();
         // Largest magnitude first; the fixed order above breaks ties.
         super::sort::sort_by(&mut chosen, |a, b| a.1.abs() > b.1.abs());
         chosen.truncate(MAX_REASONS);
@@ -166,18 +193,38 @@ impl Wording<'_> {
                     "context" => self.context,
                     _ => None,
                 };
-                Reason { kind, text: self.text(kind, b, i), weight, source: source.map(|s| self.cat.id(s).to_string()) }
+                Reason {
+                    kind,
+                    text: self.text(kind, b, i),
+                    weight,
+                    source: source.map(|s| self.cat.id(s).to_string()),
+                }
             })
             .collect()
     }
 
     pub fn excluded(&self, e: Exclusion) -> Excluded {
         match e {
-            Exclusion::Blocked(c) => Excluded { reason: "blocked", text: format!("You blocked {}", self.label(Some(c))) },
-            Exclusion::Dismissed => Excluded { reason: "dismissed", text: "You said you are not interested".into() },
-            Exclusion::Purchased => Excluded { reason: "purchased", text: "You already bought this".into() },
-            Exclusion::Requested => Excluded { reason: "excluded", text: "The site asked not to show it here".into() },
-            Exclusion::OnScreen => Excluded { reason: "onScreen", text: "It is the item on screen".into() },
+            Exclusion::Blocked(c) => Excluded {
+                reason: "blocked",
+                text: format!("You blocked {}", self.label(Some(c))),
+            },
+            Exclusion::Dismissed => Excluded {
+                reason: "dismissed",
+                text: "You said you are not interested".into(),
+            },
+            Exclusion::Purchased => Excluded {
+                reason: "purchased",
+                text: "You already bought this".into(),
+            },
+            Exclusion::Requested => Excluded {
+                reason: "excluded",
+                text: "The site asked not to show it here".into(),
+            },
+            Exclusion::OnScreen => Excluded {
+                reason: "onScreen",
+                text: "It is the item on screen".into(),
+            },
         }
     }
 }

@@ -18,19 +18,28 @@ pub fn whole<T: std::str::FromStr>(r: &mut Reader, ty: &str) -> JsonResult<T> {
     r.number()?;
     let raw = r.source(start, r.offset()).trim_start();
     if raw.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-        return Err(r.error(format!("invalid type: floating point `{raw}`, expected {ty}")));
+        return Err(r.error(format!(
+            "invalid type: floating point `{raw}`, expected {ty}"
+        )));
     }
-    raw.parse().map_err(|_| r.error(format!("invalid value: integer `{raw}`, expected {ty}")))
+    raw.parse()
+        .map_err(|_| r.error(format!("invalid value: integer `{raw}`, expected {ty}")))
 }
 
 /// An object of string keys, each value read by `value`, at most `limit`
 /// entries. Errors inside are under `.key`.
-pub fn map(r: &mut Reader, limit: usize, mut value: impl FnMut(&mut Reader, &str) -> JsonResult<()>) -> JsonResult<()> {
+pub fn map(
+    r: &mut Reader,
+    limit: usize,
+    mut value: impl FnMut(&mut Reader, &str) -> JsonResult<()>,
+) -> JsonResult<()> {
     let mut n = 0;
     r.object("a map", |r, key| {
         n += 1;
         if n > limit {
-            return Err(r.error(format!("more than {limit} entries; allowed: at most {limit}")));
+            return Err(r.error(format!(
+                "more than {limit} entries; allowed: at most {limit}"
+            )));
         }
         value(r, key)
     })
@@ -96,13 +105,24 @@ mod tests {
 
     #[test]
     fn whole_numbers_are_read_exactly_and_floats_refused() {
-        assert_eq!(read::<i64>("9007199254740993", "i64"), Ok(9_007_199_254_740_993));
+        assert_eq!(
+            read::<i64>("9007199254740993", "i64"),
+            Ok(9_007_199_254_740_993)
+        );
         assert_eq!(read::<u64>("18446744073709551615", "u64"), Ok(u64::MAX));
-        assert!(read::<i64>("1.5", "i64").unwrap_err().starts_with("invalid type: floating point `1.5`, expected i64"));
-        assert!(read::<i64>("1e3", "i64").unwrap_err().contains("floating point"));
-        assert!(read::<u64>("-5", "u64").unwrap_err().starts_with("invalid value: integer `-5`, expected u64"));
+        assert!(read::<i64>("1.5", "i64")
+            .unwrap_err()
+            .starts_with("invalid type: floating point `1.5`, expected i64"));
+        assert!(read::<i64>("1e3", "i64")
+            .unwrap_err()
+            .contains("floating point"));
+        assert!(read::<u64>("-5", "u64")
+            .unwrap_err()
+            .starts_with("invalid value: integer `-5`, expected u64"));
         assert!(read::<u8>("256", "u8").unwrap_err().contains("expected u8"));
-        assert!(read::<i64>("\"5\"", "i64").unwrap_err().starts_with("invalid type: string \"5\", expected i64"));
+        assert!(read::<i64>("\"5\"", "i64")
+            .unwrap_err()
+            .starts_with("invalid type: string \"5\", expected i64"));
     }
 
     #[test]
@@ -120,7 +140,11 @@ mod tests {
     fn maps_are_bounded() {
         let mut r = Reader::new(r#"{"a":1,"b":2,"c":3}"#);
         let e = map(&mut r, 2, |r, _| r.skip()).unwrap_err();
-        assert!(e.message().starts_with("more than 2 entries"), "{}", e.message());
+        assert!(
+            e.message().starts_with("more than 2 entries"),
+            "{}",
+            e.message()
+        );
         assert_eq!(e.path(), "c");
     }
 }

@@ -33,9 +33,13 @@ pub fn films() -> Value {
 /// A random catalogue: `n` items, `k` categories (the last sensitive),
 /// random popularity and neighbours, from a simple seeded generator.
 pub fn random(seed: u64, n: usize, k: usize) -> Value {
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut next = move |m: u64| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 33) % m.max(1)
     };
     let categories: Vec<Value> = (0..k).map(|c| json!({ "id": format!("c{c}"), "label": format!("C{c}"), "sensitive": c + 1 == k && k > 1 })).collect();

@@ -25,7 +25,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::View, Kind::Click, Kind::Purchase, Kind::Like, Kind::Dislike, Kind::Dismiss];
+    pub const ALL: [Kind; 6] = [
+        Kind::View,
+        Kind::Click,
+        Kind::Purchase,
+        Kind::Like,
+        Kind::Dislike,
+        Kind::Dismiss,
+    ];
 
     /// How much one event of this kind says about interest in the item's
     /// categories. Explicit signals weigh more than views; negatives subtract.
@@ -115,7 +122,13 @@ pub fn decay(age_ms: i64, half_life_days: f64) -> f64 {
 
 impl History {
     /// Appends an event, keeping time order, then enforces the bounds.
-    pub fn push(&mut self, event: Event, now: i64, retention_days: u32, catalogue: Option<&Catalogue>) {
+    pub fn push(
+        &mut self,
+        event: Event,
+        now: i64,
+        retention_days: u32,
+        catalogue: Option<&Catalogue>,
+    ) {
         let pos = self.events.partition_point(|e| e.at <= event.at);
         self.events.insert(pos, event);
         self.enforce(now, retention_days, catalogue);
@@ -158,9 +171,13 @@ impl History {
             if category.sensitive {
                 continue;
             }
-            let f = self.folded.entry(category.id.clone()).or_insert(Folded { weight: 0.0, at: e.at });
+            let f = self.folded.entry(category.id.clone()).or_insert(Folded {
+                weight: 0.0,
+                at: e.at,
+            });
             let at = f.at.max(e.at);
-            f.weight = f.weight * decay(at - f.at, INTEREST_HALF_LIFE_DAYS) + e.kind.interest_weight() * decay(at - e.at, INTEREST_HALF_LIFE_DAYS);
+            f.weight = f.weight * decay(at - f.at, INTEREST_HALF_LIFE_DAYS)
+                + e.kind.interest_weight() * decay(at - e.at, INTEREST_HALF_LIFE_DAYS);
             f.at = at;
         }
     }
@@ -170,7 +187,10 @@ impl History {
     pub fn impress(&mut self, id: &str, now: i64) -> bool {
         let day = now.div_euclid(DAY_MS);
         if self.impressions.day != day {
-            self.impressions = Impressions { day, counts: LiteMap::new() };
+            self.impressions = Impressions {
+                day,
+                counts: LiteMap::new(),
+            };
         }
         if let Some(n) = self.impressions.counts.get_mut(id) {
             *n = n.saturating_add(1);
@@ -220,10 +240,20 @@ impl History {
             }
         }
         events.extend(a.iter().skip(i).chain(b.iter().skip(j)).cloned());
-        super::sort::sort_by(&mut events, |x, y| (x.at, &x.item, x.kind) < (y.at, &y.item, y.kind));
+        super::sort::sort_by(&mut events, |x, y| {
+            (x.at, &x.item, x.kind) < (y.at, &y.item, y.kind)
+        });
         events.dedup();
-        let folded_total = |h: &History| h.folded_counts.values().fold(0u64, |a, &b| a.saturating_add(b));
-        let folded_from = if folded_total(ours) > folded_total(theirs) { ours } else { theirs };
+        let folded_total = |h: &History| {
+            h.folded_counts
+                .values()
+                .fold(0u64, |a, &b| a.saturating_add(b))
+        };
+        let folded_from = if folded_total(ours) > folded_total(theirs) {
+            ours
+        } else {
+            theirs
+        };
         let mut impressions = theirs.impressions.clone();
         if ours.impressions.day == theirs.impressions.day {
             for (id, &n) in &ours.impressions.counts {
@@ -233,7 +263,12 @@ impl History {
         } else if ours.impressions.day > theirs.impressions.day {
             impressions = ours.impressions.clone();
         }
-        History { events, folded: folded_from.folded.clone(), folded_counts: folded_from.folded_counts.clone(), impressions }
+        History {
+            events,
+            folded: folded_from.folded.clone(),
+            folded_counts: folded_from.folded_counts.clone(),
+            impressions,
+        }
     }
 
     /// Event counts by kind, folded ones included.
@@ -258,12 +293,24 @@ impl History {
     /// What `enforce` can change, in numbers: it only drops and folds, so
     /// equal shapes before and after mean it changed nothing.
     pub fn shape(&self) -> [u64; 5] {
-        let folded = self.folded_counts.values().fold(0u64, |a, &b| a.saturating_add(b));
-        [self.events.len() as u64, self.folded.len() as u64, folded, self.impressions.counts.len() as u64, self.impressions.day as u64]
+        let folded = self
+            .folded_counts
+            .values()
+            .fold(0u64, |a, &b| a.saturating_add(b));
+        [
+            self.events.len() as u64,
+            self.folded.len() as u64,
+            folded,
+            self.impressions.counts.len() as u64,
+            self.impressions.day as u64,
+        ]
     }
 
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.folded.is_empty() && self.folded_counts.is_empty() && self.impressions.counts.is_empty()
+        self.events.is_empty()
+            && self.folded.is_empty()
+            && self.folded_counts.is_empty()
+            && self.impressions.counts.is_empty()
     }
 }
 
@@ -273,23 +320,47 @@ impl History {
 impl ToJson for History {
     fn write_json(&self, w: &mut Writer) {
         w.raw("{").key("events").array(&self.events, |w, e| {
-            w.raw("{").key("at").integer(e.at).key("item").string(&e.item).key("kind").string(e.kind.name()).raw("}");
+            w.raw("{")
+                .key("at")
+                .integer(e.at)
+                .key("item")
+                .string(&e.item)
+                .key("kind")
+                .string(e.kind.name())
+                .raw("}");
         });
         w.key("folded").raw("{");
         for (id, f) in self.folded.iter() {
-            w.key(id).raw("{").key("at").integer(f.at).key("weight").number(f.weight).raw("}");
+            w.key(id)
+                .raw("{")
+                .key("at")
+                .integer(f.at)
+                .key("weight")
+                .number(f.weight)
+                .raw("}");
         }
         w.raw("}").key("foldedCounts").raw("{");
-        let mut counts: Vec<(&str, u64)> = self.folded_counts.iter().map(|(k, n)| (k.name(), *n)).collect();
+        let mut counts: Vec<(&str, u64)> = self
+            .folded_counts
+            .iter()
+            .map(|(k, n)| (k.name(), *n))
+            .collect();
         super::sort::sort_by(&mut counts, |a, b| a.0 < b.0);
         for (kind, n) in counts {
             w.key(kind).integer(n as i64);
         }
-        w.raw("}").key("impressions").raw("{").key("counts").raw("{");
+        w.raw("}")
+            .key("impressions")
+            .raw("{")
+            .key("counts")
+            .raw("{");
         for (id, n) in self.impressions.counts.iter() {
             w.key(id).integer(i64::from(*n));
         }
-        w.raw("}").key("day").integer(self.impressions.day).raw("}}");
+        w.raw("}")
+            .key("day")
+            .integer(self.impressions.day)
+            .raw("}}");
     }
 }
 
@@ -303,7 +374,12 @@ const MAX_STORED_FOLDED: usize = 100_000;
 impl Kind {
     fn read(r: &mut Reader) -> JsonResult<Kind> {
         let name = r.string()?;
-        Kind::parse(&name).ok_or_else(|| r.error(format!("unknown variant `{}`, expected one of {KINDS}", name.get(..64).unwrap_or(&name))))
+        Kind::parse(&name).ok_or_else(|| {
+            r.error(format!(
+                "unknown variant `{}`, expected one of {KINDS}",
+                name.get(..64).unwrap_or(&name)
+            ))
+        })
     }
 }
 
@@ -312,26 +388,31 @@ impl History {
     pub fn read(r: &mut Reader) -> JsonResult<History> {
         let mut h = History::default();
         let mut fields = Fields::new(&["events", "folded", "foldedCounts", "impressions"]);
-        r.object("struct History", |r, key| match fields.see_known(r, key)? {
-            0 => r.array(MAX_STORED_EVENTS, "a sequence", |r, _| {
-                h.events.push(Event::read(r)?);
-                Ok(())
-            }),
-            1 => map(r, MAX_STORED_FOLDED, |r, id| {
-                let f = Folded::read(r)?;
-                h.folded.insert(id.to_string(), f);
-                Ok(())
-            }),
-            2 => r.object("a map", |r, kind| {
-                let Some(k) = Kind::parse(kind) else {
-                    return Err(r.error(format!("unknown variant `{}`, expected one of {KINDS}", kind.get(..64).unwrap_or(kind))));
-                };
-                h.folded_counts.insert(k, whole(r, "u64")?);
-                Ok(())
-            }),
-            _ => {
-                h.impressions = Impressions::read(r)?;
-                Ok(())
+        r.object("struct History", |r, key| {
+            match fields.see_known(r, key)? {
+                0 => r.array(MAX_STORED_EVENTS, "a sequence", |r, _| {
+                    h.events.push(Event::read(r)?);
+                    Ok(())
+                }),
+                1 => map(r, MAX_STORED_FOLDED, |r, id| {
+                    let f = Folded::read(r)?;
+                    h.folded.insert(id.to_string(), f);
+                    Ok(())
+                }),
+                2 => r.object("a map", |r, kind| {
+                    let Some(k) = Kind::parse(kind) else {
+                        return Err(r.error(format!(
+                            "unknown variant `{}`, expected one of {KINDS}",
+                            kind.get(..64).unwrap_or(kind)
+                        )));
+                    };
+                    h.folded_counts.insert(k, whole(r, "u64")?);
+                    Ok(())
+                }),
+                _ => {
+                    h.impressions = Impressions::read(r)?;
+                    Ok(())
+                }
             }
         })?;
         Ok(h)
@@ -388,7 +469,11 @@ impl Event {
             if !r.eat(b"}") {
                 return None;
             }
-            Some(Event { item: r.source(a, b).to_string(), kind, at })
+            Some(Event {
+                item: r.source(a, b).to_string(),
+                kind,
+                at,
+            })
         })();
         if event.is_none() {
             r.rewind(start);
@@ -417,13 +502,15 @@ impl Impressions {
     fn read(r: &mut Reader) -> JsonResult<Impressions> {
         let mut out = Impressions::default();
         let mut fields = Fields::new(&["day", "counts"]);
-        r.object("struct Impressions", |r, key| match fields.see_known(r, key)? {
-            0 => whole(r, "i64").map(|d| out.day = d),
-            _ => map(r, MAX_IMPRESSION_ITEMS, |r, id| {
-                let n = whole(r, "u32")?;
-                out.counts.insert(id.to_string(), n);
-                Ok(())
-            }),
+        r.object("struct Impressions", |r, key| {
+            match fields.see_known(r, key)? {
+                0 => whole(r, "i64").map(|d| out.day = d),
+                _ => map(r, MAX_IMPRESSION_ITEMS, |r, id| {
+                    let n = whole(r, "u32")?;
+                    out.counts.insert(id.to_string(), n);
+                    Ok(())
+                }),
+            }
         })?;
         fields.require(r, &["day", "counts"])?;
         Ok(out)

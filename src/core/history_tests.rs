@@ -3,11 +3,17 @@ use crate::core::catalogue::Catalogue;
 use crate::core::fixtures::{self, NOW};
 
 fn ev(item: &str, kind: Kind, at: i64) -> Event {
-    Event { item: item.into(), kind, at }
+    Event {
+        item: item.into(),
+        kind,
+        at,
+    }
 }
 
 fn films() -> Catalogue {
-    Catalogue::from_json(&fixtures::films().to_string()).unwrap().0
+    Catalogue::from_json(&fixtures::films().to_string())
+        .unwrap()
+        .0
 }
 
 #[test]
@@ -25,7 +31,13 @@ fn retention_drops_old_events_and_folds() {
     let mut h = History::default();
     h.events.push(ev("m1", Kind::View, NOW - 40 * DAY_MS));
     h.events.push(ev("m2", Kind::View, NOW - 10 * DAY_MS));
-    h.folded.insert("drama".into(), Folded { weight: 1.0, at: NOW - 50 * DAY_MS });
+    h.folded.insert(
+        "drama".into(),
+        Folded {
+            weight: 1.0,
+            at: NOW - 50 * DAY_MS,
+        },
+    );
     h.enforce(NOW, 30, None);
     assert_eq!(h.events.len(), 1);
     assert!(h.folded.is_empty());
@@ -36,7 +48,11 @@ fn overflow_folds_into_categories_but_never_sensitive_ones() {
     let cat = films();
     let mut h = History::default();
     for i in 0..MAX_EVENTS {
-        h.events.push(ev(if i % 2 == 0 { "m1" } else { "m6" }, Kind::Like, NOW - 1000 + i as i64 / 10));
+        h.events.push(ev(
+            if i % 2 == 0 { "m1" } else { "m6" },
+            Kind::Like,
+            NOW - 1000 + i as i64 / 10,
+        ));
     }
     h.push(ev("m3", Kind::View, NOW), NOW, 90, Some(&cat));
     assert_eq!(h.events.len(), MAX_EVENTS);
@@ -50,8 +66,12 @@ fn overflow_folds_into_categories_but_never_sensitive_ones() {
 fn folding_is_exact_under_decay() {
     let cat = films();
     let mut h = History::default();
-    h.events = vec![ev("m2", Kind::View, NOW - 20 * DAY_MS), ev("m2", Kind::Like, NOW - 5 * DAY_MS)];
-    let expected = 1.0 * decay(20 * DAY_MS, INTEREST_HALF_LIFE_DAYS) + 3.0 * decay(5 * DAY_MS, INTEREST_HALF_LIFE_DAYS);
+    h.events = vec![
+        ev("m2", Kind::View, NOW - 20 * DAY_MS),
+        ev("m2", Kind::Like, NOW - 5 * DAY_MS),
+    ];
+    let expected = 1.0 * decay(20 * DAY_MS, INTEREST_HALF_LIFE_DAYS)
+        + 3.0 * decay(5 * DAY_MS, INTEREST_HALF_LIFE_DAYS);
     h.compact(Some(&cat));
     h.compact(Some(&cat));
     assert!(h.events.is_empty());
@@ -87,7 +107,9 @@ fn decay_halves_at_the_half_life() {
 fn both_ways(doc: &str) -> (Result<Event, String>, Result<Event, String>) {
     let read = |read: fn(&mut Reader) -> JsonResult<Event>| {
         let mut r = Reader::new(doc);
-        read(&mut r).and_then(|e| r.finish().map(|()| e)).map_err(|e| format!("{} at {}", e.message(), e.path()))
+        read(&mut r)
+            .and_then(|e| r.finish().map(|()| e))
+            .map_err(|e| format!("{} at {}", e.message(), e.path()))
     };
     (read(Event::read), read(Event::read_any))
 }
@@ -95,10 +117,22 @@ fn both_ways(doc: &str) -> (Result<Event, String>, Result<Event, String>) {
 #[test]
 fn events_as_written_read_fast_and_exactly_like_the_general_reader() {
     let mut written = 0;
-    for (at, item, kind) in [(0, "m1", Kind::View), (1_771_043_052_071, "i123", Kind::Purchase), (-5, "é-ü", Kind::Dismiss), (999_999_999_999_999_999, "x", Kind::Like)] {
-        let doc = History { events: vec![ev(item, kind, at)], ..History::default() }.to_json();
+    for (at, item, kind) in [
+        (0, "m1", Kind::View),
+        (1_771_043_052_071, "i123", Kind::Purchase),
+        (-5, "é-ü", Kind::Dismiss),
+        (999_999_999_999_999_999, "x", Kind::Like),
+    ] {
+        let doc = History {
+            events: vec![ev(item, kind, at)],
+            ..History::default()
+        }
+        .to_json();
         let event = &doc[doc.find("[{").unwrap() + 1..doc.find("}]").unwrap() + 1];
-        assert!(Event::read_written(&mut Reader::new(event)).is_some(), "the fast path reads what is written: {event}");
+        assert!(
+            Event::read_written(&mut Reader::new(event)).is_some(),
+            "the fast path reads what is written: {event}"
+        );
         let (fast, general) = both_ways(event);
         assert_eq!(fast, Ok(ev(item, kind, at)));
         assert_eq!(fast, general);

@@ -70,10 +70,14 @@ impl RankInput {
                     Ok(())
                 }
                 3 => r.number().map(|x| input.at = Some(x)),
-                _ => r.array(MAX_IDS_PER_CALL, &format!("an array of at most {MAX_IDS_PER_CALL} entries"), |r, _| {
-                    input.exclude.push(r.string()?.into_owned());
-                    Ok(())
-                }),
+                _ => r.array(
+                    MAX_IDS_PER_CALL,
+                    &format!("an array of at most {MAX_IDS_PER_CALL} entries"),
+                    |r, _| {
+                        input.exclude.push(r.string()?.into_owned());
+                        Ok(())
+                    },
+                ),
             })
         })
         .map_err(|e| e.into_error("options"))?;
@@ -153,7 +157,10 @@ pub fn read_ids(text: &str) -> Result<Vec<String>> {
     })
     .map_err(|_| Error::invalid("ids", "expected an array of item ids"))?;
     if ids.len() > MAX_IDS_PER_CALL {
-        return Err(Error::invalid("ids", format!("{} ids; allowed: at most {MAX_IDS_PER_CALL}", ids.len())));
+        return Err(Error::invalid(
+            "ids",
+            format!("{} ids; allowed: at most {MAX_IDS_PER_CALL}", ids.len()),
+        ));
     }
     Ok(ids)
 }
@@ -169,8 +176,13 @@ mod tests {
 
     #[test]
     fn rank_options_read_and_refuse_like_before() {
-        let o = RankInput::read(r#"{"limit": 20, "context": {"itemId": "m1"}, "exclude": ["a", "b"]}"#).unwrap();
-        assert_eq!((o.limit, o.context.as_deref(), o.exclude.len()), (Some(20.0), Some("m1"), 2));
+        let o =
+            RankInput::read(r#"{"limit": 20, "context": {"itemId": "m1"}, "exclude": ["a", "b"]}"#)
+                .unwrap();
+        assert_eq!(
+            (o.limit, o.context.as_deref(), o.exclude.len()),
+            (Some(20.0), Some("m1"), 2)
+        );
         let o = RankInput::read(r#"{"context": null}"#).unwrap();
         assert_eq!((o.limit, o.context), (None, None));
         let (path, msg) = err(RankInput::read(r#"{"limit": null}"#));
@@ -179,37 +191,84 @@ mod tests {
         assert!(RankInput::read("  ").unwrap().exclude.is_empty());
         let (path, msg) = err(RankInput::read(r#"{"top": 3}"#));
         assert_eq!(path, "options.top");
-        assert!(msg.contains("unknown field `top`, expected one of `limit`, `context`, `exclude`"), "{msg}");
+        assert!(
+            msg.contains("unknown field `top`, expected one of `limit`, `context`, `exclude`"),
+            "{msg}"
+        );
         let (path, msg) = err(RankInput::read(r#"{"limit": "3"}"#));
         assert_eq!(path, "options.limit");
-        assert!(msg.contains("invalid type: string \"3\", expected f64"), "{msg}");
-        assert_eq!(err(RankInput::read(r#"{"context": "m1"}"#)).0, "options.context");
-        assert_eq!(err(RankInput::read(r#"{"context": {"id": "m1"}}"#)).0, "options.context.id");
-        assert_eq!(err(RankInput::read(r#"{"context": {}}"#)).0, "options.context.itemId");
-        assert_eq!(err(RankInput::read(r#"{"exclude": "m1"}"#)).0, "options.exclude");
-        assert_eq!(err(RankInput::read(r#"{"exclude": null}"#)).0, "options.exclude");
-        assert_eq!(err(RankInput::read(r#"{"exclude": [1]}"#)).0, "options.exclude[0]");
+        assert!(
+            msg.contains("invalid type: string \"3\", expected f64"),
+            "{msg}"
+        );
+        assert_eq!(
+            err(RankInput::read(r#"{"context": "m1"}"#)).0,
+            "options.context"
+        );
+        assert_eq!(
+            err(RankInput::read(r#"{"context": {"id": "m1"}}"#)).0,
+            "options.context.id"
+        );
+        assert_eq!(
+            err(RankInput::read(r#"{"context": {}}"#)).0,
+            "options.context.itemId"
+        );
+        assert_eq!(
+            err(RankInput::read(r#"{"exclude": "m1"}"#)).0,
+            "options.exclude"
+        );
+        assert_eq!(
+            err(RankInput::read(r#"{"exclude": null}"#)).0,
+            "options.exclude"
+        );
+        assert_eq!(
+            err(RankInput::read(r#"{"exclude": [1]}"#)).0,
+            "options.exclude[0]"
+        );
         assert_eq!(err(RankInput::read("[]")).0, "options");
         let (path, msg) = err(RankInput::read(r#"{"at": 5}"#));
         assert_eq!(path, "options.at");
-        assert!(msg.contains("unknown field `at`, expected one of `limit`, `context`, `exclude`"), "{msg}");
-        assert_eq!(RankInput::read_site_order(r#"{"at": 5, "limit": 2}"#).unwrap().at, Some(5.0));
-        assert_eq!(err(RankInput::read_site_order(r#"{"at": "5"}"#)).0, "options.at");
+        assert!(
+            msg.contains("unknown field `at`, expected one of `limit`, `context`, `exclude`"),
+            "{msg}"
+        );
+        assert_eq!(
+            RankInput::read_site_order(r#"{"at": 5, "limit": 2}"#)
+                .unwrap()
+                .at,
+            Some(5.0)
+        );
+        assert_eq!(
+            err(RankInput::read_site_order(r#"{"at": "5"}"#)).0,
+            "options.at"
+        );
         assert_eq!(err(RankInput::read("{} {}")).0, "options");
     }
 
     #[test]
     fn events_read_and_refuse_like_before() {
         let e = RecordInput::read(r#"{"itemId": "m1", "kind": "view", "at": 5}"#).unwrap();
-        assert_eq!((e.item_id.as_str(), e.kind.as_str(), e.at), ("m1", "view", Some(5.0)));
-        assert_eq!(RecordInput::read(r#"{"itemId": "m1", "kind": "view"}"#).unwrap().at, None);
+        assert_eq!(
+            (e.item_id.as_str(), e.kind.as_str(), e.at),
+            ("m1", "view", Some(5.0))
+        );
+        assert_eq!(
+            RecordInput::read(r#"{"itemId": "m1", "kind": "view"}"#)
+                .unwrap()
+                .at,
+            None
+        );
         let (path, msg) = err(RecordInput::read(r#"{"itemId": "m1"}"#));
         assert_eq!(path, "event.kind");
         assert!(msg.contains("missing field `kind`"), "{msg}");
-        let (path, msg) = err(RecordInput::read(r#"{"itemId": "m1", "kind": "view", "user": "alice"}"#));
+        let (path, msg) = err(RecordInput::read(
+            r#"{"itemId": "m1", "kind": "view", "user": "alice"}"#,
+        ));
         assert_eq!(path, "event.user");
         assert!(msg.contains("unknown field `user`"), "{msg}");
-        let (path, msg) = err(RecordInput::read(r#"{"itemId": "m1", "kind": "view", "at": null}"#));
+        let (path, msg) = err(RecordInput::read(
+            r#"{"itemId": "m1", "kind": "view", "at": null}"#,
+        ));
         assert_eq!(path, "event.at");
         assert!(msg.contains("NaN"), "{msg}");
         assert_eq!(err(RecordInput::read("[]")).0, "event");
@@ -218,21 +277,41 @@ mod tests {
     #[test]
     fn recent_options_read_and_refuse() {
         let o = RecentInput::read(r#"{"limit": 3, "kinds": ["like", "purchase"]}"#).unwrap();
-        assert_eq!((o.limit, o.kinds.as_deref().map(<[String]>::len)), (Some(3.0), Some(2)));
+        assert_eq!(
+            (o.limit, o.kinds.as_deref().map(<[String]>::len)),
+            (Some(3.0), Some(2))
+        );
         assert!(RecentInput::read("").unwrap().kinds.is_none());
-        assert_eq!(err(RecentInput::read(r#"{"kinds": "like"}"#)).0, "options.kinds");
-        assert_eq!(err(RecentInput::read(r#"{"kinds": [1]}"#)).0, "options.kinds[0]");
-        let (path, msg) = err(RecentInput::read(r#"{"kinds": ["a","b","c","d","e","f","g"]}"#));
+        assert_eq!(
+            err(RecentInput::read(r#"{"kinds": "like"}"#)).0,
+            "options.kinds"
+        );
+        assert_eq!(
+            err(RecentInput::read(r#"{"kinds": [1]}"#)).0,
+            "options.kinds[0]"
+        );
+        let (path, msg) = err(RecentInput::read(
+            r#"{"kinds": ["a","b","c","d","e","f","g"]}"#,
+        ));
         assert_eq!(path, "options.kinds");
         assert!(msg.contains("more than 6 entries"), "{msg}");
-        assert_eq!(err(RecentInput::read(r#"{"item": "m1"}"#)).0, "options.item");
+        assert_eq!(
+            err(RecentInput::read(r#"{"item": "m1"}"#)).0,
+            "options.item"
+        );
     }
 
     #[test]
     fn id_lists() {
         assert_eq!(read_ids(r#"["a", "b"]"#).unwrap(), ["a", "b"]);
         for bad in [r#""a""#, "[1]", "{}", "[", "null"] {
-            assert_eq!(err(read_ids(bad)), ("ids".to_string(), "ids: expected an array of item ids".to_string()));
+            assert_eq!(
+                err(read_ids(bad)),
+                (
+                    "ids".to_string(),
+                    "ids: expected an array of item ids".to_string()
+                )
+            );
         }
         let many = format!("[{}]", vec!["\"a\""; MAX_IDS_PER_CALL + 1].join(","));
         assert!(err(read_ids(&many)).1.contains("10001 ids"));

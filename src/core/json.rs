@@ -40,7 +40,10 @@ enum Segment {
 
 impl JsonError {
     pub fn new(message: impl Into<String>) -> Self {
-        JsonError { rev_path: Vec::new(), message: message.into() }
+        JsonError {
+            rev_path: Vec::new(),
+            message: message.into(),
+        }
     }
 
     /// The path below the document root: `items[3].id`, or "" for the root.
@@ -113,7 +116,11 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
 
 impl<'a> Reader<'a> {
     pub fn new(text: &'a str) -> Self {
-        Reader { text, pos: 0, depth: 0 }
+        Reader {
+            text,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -131,7 +138,11 @@ impl<'a> Reader<'a> {
     #[inline]
     pub(crate) fn eat(&mut self, literal: &[u8]) -> bool {
         let end = self.pos + literal.len();
-        if self.bytes().get(self.pos..end).is_some_and(|b| same(b, literal)) {
+        if self
+            .bytes()
+            .get(self.pos..end)
+            .is_some_and(|b| same(b, literal))
+        {
             self.pos = end;
             return true;
         }
@@ -238,7 +249,8 @@ impl<'a> Reader<'a> {
                 let mut e = self.error(format!("invalid type: {found}, expected {expected}"));
                 if found == "null" {
                     // JSON.stringify turns NaN and Infinity into null: say so.
-                    e.message.push_str(" (NaN and Infinity are not allowed; JSON turns them into null)");
+                    e.message
+                        .push_str(" (NaN and Infinity are not allowed; JSON turns them into null)");
                 }
                 e
             }
@@ -294,7 +306,10 @@ impl<'a> Reader<'a> {
             i += 1;
         }
         let digits = i - start;
-        if digits == 0 || (digits > 1 && b.get(start) == Some(&b'0')) || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+        if digits == 0
+            || (digits > 1 && b.get(start) == Some(&b'0'))
+            || matches!(b.get(i), Some(b'.' | b'e' | b'E'))
+        {
             return None;
         }
         self.pos = i;
@@ -361,22 +376,23 @@ impl<'a> Reader<'a> {
         let mut digits = 0u32;
         let mut exp10: i64 = 0;
         let mut exact = true;
-        let mut take = |d: u8, after_point: bool, mantissa: &mut u64, digits: &mut u32, exp10: &mut i64| {
-            if *digits < 19 {
-                *mantissa = *mantissa * 10 + u64::from(d);
-                if *mantissa != 0 {
-                    *digits += 1;
+        let mut take =
+            |d: u8, after_point: bool, mantissa: &mut u64, digits: &mut u32, exp10: &mut i64| {
+                if *digits < 19 {
+                    *mantissa = *mantissa * 10 + u64::from(d);
+                    if *mantissa != 0 {
+                        *digits += 1;
+                    }
+                    if after_point {
+                        *exp10 -= 1;
+                    }
+                } else {
+                    exact &= d == 0;
+                    if !after_point {
+                        *exp10 += 1;
+                    }
                 }
-                if after_point {
-                    *exp10 -= 1;
-                }
-            } else {
-                exact &= d == 0;
-                if !after_point {
-                    *exp10 += 1;
-                }
-            }
-        };
+            };
         match b.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
@@ -504,7 +520,9 @@ impl<'a> Reader<'a> {
                 Some(b'\\') => break,
                 Some(0..=0x1f) => {
                     self.pos = i + 1;
-                    return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string"));
+                    return Err(self.error(
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    ));
                 }
                 Some(_) => i += 1,
             }
@@ -549,7 +567,9 @@ impl<'a> Reader<'a> {
                 }
                 Some(0..=0x1f) => {
                     self.pos = i + 1;
-                    return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string"));
+                    return Err(self.error(
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    ));
                 }
                 Some(_) => {
                     // Copy a run of plain characters at once (keeps UTF-8 whole).
@@ -615,13 +635,21 @@ impl<'a> Reader<'a> {
     /// the value. Errors inside get `.key` added to their path. Keys repeated
     /// in one object are refused (`duplicate field`), as serde does, when the
     /// callback reports them through `Fields`.
-    pub fn object(&mut self, expected: &str, mut field: impl FnMut(&mut Self, &str) -> JsonResult<()>) -> JsonResult<()> {
+    pub fn object(
+        &mut self,
+        expected: &str,
+        mut field: impl FnMut(&mut Self, &str) -> JsonResult<()>,
+    ) -> JsonResult<()> {
         self.object_dyn(expected, &mut field)
     }
 
     // One copy of the loop for every caller (a generic one per closure was
     // several KB of wasm).
-    fn object_dyn(&mut self, expected: &str, field: &mut dyn FnMut(&mut Self, &str) -> JsonResult<()>) -> JsonResult<()> {
+    fn object_dyn(
+        &mut self,
+        expected: &str,
+        field: &mut dyn FnMut(&mut Self, &str) -> JsonResult<()>,
+    ) -> JsonResult<()> {
         if self.peek_byte() == Some(b'[') {
             // serde reads a struct from a sequence too, so a malformed or too
             // deep array in an object's place reports that, as before.
@@ -645,7 +673,11 @@ impl<'a> Reader<'a> {
             first = false;
             let key = self.string_token()?;
             if self.peek_byte() != Some(b':') {
-                return Err(if self.peek_byte().is_none() { self.error("EOF while parsing an object") } else { self.error("expected `:`") });
+                return Err(if self.peek_byte().is_none() {
+                    self.error("EOF while parsing an object")
+                } else {
+                    self.error("expected `:`")
+                });
             }
             self.pos += 1;
             field(self, &key).map_err(|e| e.in_key(shortened(&key)))?;
@@ -664,11 +696,21 @@ impl<'a> Reader<'a> {
     /// Reads an array of at most `limit` entries, calling `element` with each
     /// index; errors inside get `[i]` added to their path. More entries than
     /// `limit` is an error before they are read (bounded allocation).
-    pub fn array(&mut self, limit: usize, expected: &str, mut element: impl FnMut(&mut Self, usize) -> JsonResult<()>) -> JsonResult<()> {
+    pub fn array(
+        &mut self,
+        limit: usize,
+        expected: &str,
+        mut element: impl FnMut(&mut Self, usize) -> JsonResult<()>,
+    ) -> JsonResult<()> {
         self.array_dyn(limit, expected, &mut element)
     }
 
-    fn array_dyn(&mut self, limit: usize, expected: &str, element: &mut dyn FnMut(&mut Self, usize) -> JsonResult<()>) -> JsonResult<()> {
+    fn array_dyn(
+        &mut self,
+        limit: usize,
+        expected: &str,
+        element: &mut dyn FnMut(&mut Self, usize) -> JsonResult<()>,
+    ) -> JsonResult<()> {
         if self.peek_byte() != Some(b'[') {
             return Err(self.invalid_type(expected));
         }
@@ -682,7 +724,9 @@ impl<'a> Reader<'a> {
                 Some(_) => {}
             }
             if i == limit {
-                return Err(self.error(format!("more than {limit} entries; allowed: at most {limit}")));
+                return Err(self.error(format!(
+                    "more than {limit} entries; allowed: at most {limit}"
+                )));
             }
             element(self, i).map_err(|e| e.in_index(i))?;
             i += 1;
@@ -740,7 +784,9 @@ impl Fields {
     /// The index of `key` among the names, marking it seen; `None` for an
     /// unknown key. A repeated key is an error.
     pub fn see(&mut self, r: &Reader, key: &str) -> JsonResult<Option<usize>> {
-        let Some(i) = self.names.iter().position(|n| *n == key) else { return Ok(None) };
+        let Some(i) = self.names.iter().position(|n| *n == key) else {
+            return Ok(None);
+        };
         let bit = 1u32 << (i % 32);
         if self.seen & bit != 0 {
             return Err(r.error(format!("duplicate field `{key}`")));
@@ -753,7 +799,11 @@ impl Fields {
     pub fn see_known(&mut self, r: &Reader, key: &str) -> JsonResult<usize> {
         match self.see(r, key)? {
             Some(i) => Ok(i),
-            None => Err(r.error(format!("unknown field `{}`, expected {}", shortened(key), self.one_of()))),
+            None => Err(r.error(format!(
+                "unknown field `{}`, expected {}",
+                shortened(key),
+                self.one_of()
+            ))),
         }
     }
 
@@ -781,7 +831,8 @@ impl Fields {
 }
 
 const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
 /// `mantissa · 10^exp10`, correctly rounded when `exact` (at most 19
@@ -811,7 +862,10 @@ fn decimal_to_f64(mantissa: u64, exp10: i64, exact: bool) -> f64 {
         // the remainder, so that the one rounding is the correct one.
         let k = exp10.unsigned_abs() as u32;
         let shift = 127 - (128 - u128::from(mantissa).leading_zeros());
-        let (q, r) = ((u128::from(mantissa) << shift) / 5u128.pow(k), (u128::from(mantissa) << shift) % 5u128.pow(k));
+        let (q, r) = (
+            (u128::from(mantissa) << shift) / 5u128.pow(k),
+            (u128::from(mantissa) << shift) % 5u128.pow(k),
+        );
         let q = if r != 0 { q | 1 } else { q };
         return (q as f64) * pow2(-((shift + k) as i32));
     }
@@ -847,7 +901,9 @@ pub struct Writer {
 
 impl Writer {
     pub fn new() -> Self {
-        Writer { out: String::with_capacity(256) }
+        Writer {
+            out: String::with_capacity(256),
+        }
     }
 
     pub fn raw(&mut self, s: &str) -> &mut Self {
@@ -973,12 +1029,15 @@ pub fn display_f64(x: f64) -> String {
         Some((b'-', rest)) => ("-", rest),
         _ => ("", text),
     };
-    let (mut digits, mut point, mut exp, mut seen_point, mut in_exp, mut exp_negative) = (String::new(), 0i32, 0i32, false, false, false);
+    let (mut digits, mut point, mut exp, mut seen_point, mut in_exp, mut exp_negative) =
+        (String::new(), 0i32, 0i32, false, false, false);
     for &b in rest {
         match b {
             b'e' | b'E' => in_exp = true,
             b'-' if in_exp => exp_negative = true,
-            b'0'..=b'9' if in_exp => exp = exp.saturating_mul(10).saturating_add(i32::from(b - b'0')),
+            b'0'..=b'9' if in_exp => {
+                exp = exp.saturating_mul(10).saturating_add(i32::from(b - b'0'))
+            }
             b'.' => seen_point = true,
             b'0'..=b'9' => {
                 if !seen_point {

@@ -15,28 +15,49 @@ fn numbers_are_correctly_rounded() {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        let x = f64::from_bits(state >> 2) ; // positive, wide range
+        let x = f64::from_bits(state >> 2); // positive, wide range
         if !x.is_finite() {
             continue;
         }
-        for v in [x, (state % 1_000_000) as f64 / 1e6, (state % 10_000_000_000_000) as f64, 1.0 / ((state % 997) as f64 + 1.0)] {
+        for v in [
+            x,
+            (state % 1_000_000) as f64 / 1e6,
+            (state % 10_000_000_000_000) as f64,
+            1.0 / ((state % 997) as f64 + 1.0),
+        ] {
             let text = zmij::Buffer::new().format_finite(v).to_string();
             let ours = read_number(&text).unwrap();
             let std: f64 = text.parse().unwrap();
             if (1e-15..1e27).contains(&std) {
                 assert_eq!(ours.to_bits(), std.to_bits(), "{text}");
             } else {
-                assert!((ours - std).abs() <= std.abs() * 1e-14, "{text}: {ours} vs {std}");
+                assert!(
+                    (ours - std).abs() <= std.abs() * 1e-14,
+                    "{text}: {ours} vs {std}"
+                );
             }
         }
     }
-    for (text, v) in [("0", 0.0f64), ("-0", -0.0), ("1e3", 1000.0), ("1E-2", 0.01), ("12345678901234567890", 12345678901234567890.0), ("0.1", 0.1), ("0.30000000000000004", 0.30000000000000004), ("1700000000000", 1.7e12), ("123456.789e-3", 123.456789f64)] {
+    for (text, v) in [
+        ("0", 0.0f64),
+        ("-0", -0.0),
+        ("1e3", 1000.0),
+        ("1E-2", 0.01),
+        ("12345678901234567890", 12345678901234567890.0),
+        ("0.1", 0.1),
+        ("0.30000000000000004", 0.30000000000000004),
+        ("1700000000000", 1.7e12),
+        ("123456.789e-3", 123.456789f64),
+    ] {
         assert_eq!(read_number(text).unwrap().to_bits(), v.to_bits(), "{text}");
     }
     for bad in ["01", "1.", ".5", "-", "1e", "+1", "NaN", "Infinity", "0x10"] {
         assert!(read_number(bad).is_err(), "{bad}");
     }
-    assert!(read_number("1e400").unwrap_err().message().starts_with("number out of range"));
+    assert!(read_number("1e400")
+        .unwrap_err()
+        .message()
+        .starts_with("number out of range"));
     assert!(read_number("-1e999").is_err());
 }
 
@@ -46,7 +67,13 @@ fn strings_unescape_and_borrow_when_they_can() {
     assert!(matches!(r.string().unwrap(), Cow::Borrowed("plain")));
     let mut r = Reader::new(r#""a\"b\\c\/\n\u00e9\ud83d\ude00""#);
     assert_eq!(r.string().unwrap(), "a\"b\\c/\né😀");
-    for bad in [r#""abc"#, r#""\x""#, r#""\ud83d""#, "\"a\u{1}\"", r#""\u12""#] {
+    for bad in [
+        r#""abc"#,
+        r#""\x""#,
+        r#""\ud83d""#,
+        "\"a\u{1}\"",
+        r#""\u12""#,
+    ] {
         assert!(Reader::new(bad).string().is_err(), "{bad}");
     }
 }
@@ -58,15 +85,34 @@ fn type_errors_read_like_serde() {
         .object("an object", |r, _| r.number().map(drop))
         .unwrap_err();
     assert_eq!(e.path(), "a");
-    assert_eq!(e.message(), "invalid type: string \"70\", expected f64 at line 1 column 10");
+    assert_eq!(
+        e.message(),
+        "invalid type: string \"70\", expected f64 at line 1 column 10"
+    );
     let e = Reader::new("null").number().unwrap_err();
-    assert!(e.message().starts_with("invalid type: null, expected f64"), "{}", e.message());
+    assert!(
+        e.message().starts_with("invalid type: null, expected f64"),
+        "{}",
+        e.message()
+    );
     assert!(e.message().contains("NaN and Infinity"), "{}", e.message());
-    assert!(Reader::new("2.5").boolean().unwrap_err().message().contains("floating point `2.5`"));
-    assert!(Reader::new("[1]").string().unwrap_err().message().contains("sequence"));
+    assert!(Reader::new("2.5")
+        .boolean()
+        .unwrap_err()
+        .message()
+        .contains("floating point `2.5`"));
+    assert!(Reader::new("[1]")
+        .string()
+        .unwrap_err()
+        .message()
+        .contains("sequence"));
     // A deep value of the wrong type is refused without being read.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(Reader::new(&deep).string().unwrap_err().message().starts_with("invalid type: sequence, expected a string"));
+    assert!(Reader::new(&deep)
+        .string()
+        .unwrap_err()
+        .message()
+        .starts_with("invalid type: sequence, expected a string"));
 }
 
 #[test]
@@ -85,16 +131,39 @@ fn objects_and_arrays_name_paths_and_bound_lengths() {
         })
         .unwrap_err();
     assert_eq!(e.path(), "items[0].id");
-    let e = Reader::new("[1,2,3]").array(2, "", |r, _| r.skip()).unwrap_err();
-    assert!(e.message().starts_with("more than 2 entries; allowed: at most 2"), "{}", e.message());
+    let e = Reader::new("[1,2,3]")
+        .array(2, "", |r, _| r.skip())
+        .unwrap_err();
+    assert!(
+        e.message()
+            .starts_with("more than 2 entries; allowed: at most 2"),
+        "{}",
+        e.message()
+    );
     let deep = "[".repeat(10_000);
-    assert!(Reader::new(&deep).skip().unwrap_err().message().contains("recursion limit"));
-    for bad in ["{", "{\"a\"}", "{\"a\":1,}", "[1,]", "[1 2]", "{1:2}", "{\"a\":1 \"b\":2}"] {
+    assert!(Reader::new(&deep)
+        .skip()
+        .unwrap_err()
+        .message()
+        .contains("recursion limit"));
+    for bad in [
+        "{",
+        "{\"a\"}",
+        "{\"a\":1,}",
+        "[1,]",
+        "[1 2]",
+        "{1:2}",
+        "{\"a\":1 \"b\":2}",
+    ] {
         assert!(Reader::new(bad).skip().is_err(), "{bad}");
     }
     let mut r = Reader::new("{} x");
     r.skip().unwrap();
-    assert!(r.finish().unwrap_err().message().starts_with("trailing characters"));
+    assert!(r
+        .finish()
+        .unwrap_err()
+        .message()
+        .starts_with("trailing characters"));
 }
 
 #[test]
@@ -110,31 +179,69 @@ fn fields_report_missing_duplicate_and_unknown() {
         fields.require(&r, &["itemId", "kind"])
     };
     assert!(run(r#"{"itemId": "a", "kind": "view"}"#).is_ok());
-    assert!(run(r#"{"itemId": "a"}"#).unwrap_err().message().starts_with("missing field `kind`"));
-    assert!(run(r#"{"itemId": "a", "itemId": "b"}"#).unwrap_err().message().starts_with("duplicate field `itemId`"));
+    assert!(run(r#"{"itemId": "a"}"#)
+        .unwrap_err()
+        .message()
+        .starts_with("missing field `kind`"));
+    assert!(run(r#"{"itemId": "a", "itemId": "b"}"#)
+        .unwrap_err()
+        .message()
+        .starts_with("duplicate field `itemId`"));
     let long = format!(r#"{{"{}": 1}}"#, "k".repeat(100_000));
     assert!(run(&long).unwrap_err().message().len() < 300);
     let e = run(r#"{"user": 1}"#).unwrap_err();
     assert_eq!(e.path(), "user");
-    assert!(e.message().starts_with("unknown field `user`, expected one of `itemId`, `kind`, `at`"), "{}", e.message());
+    assert!(
+        e.message()
+            .starts_with("unknown field `user`, expected one of `itemId`, `kind`, `at`"),
+        "{}",
+        e.message()
+    );
 }
 
 #[test]
 fn writer_matches_serde_json() {
-    for s in ["", "plain", "q\"uote", "back\\slash", "tab\tnew\nline\r", "\u{1}\u{1f}\u{7f}", "é😀", "</script>"] {
+    for s in [
+        "",
+        "plain",
+        "q\"uote",
+        "back\\slash",
+        "tab\tnew\nline\r",
+        "\u{1}\u{1f}\u{7f}",
+        "é😀",
+        "</script>",
+    ] {
         let mut w = Writer::new();
         w.string(s);
         assert_eq!(w.out, serde_json::to_string(s).unwrap(), "{s:?}");
     }
-    for x in [0.0, -0.0, 1.0, 0.1, 1e15, 1e21, 1e-7, 123.456, f64::MAX, f64::MIN_POSITIVE, 5e-324, f64::NAN, f64::INFINITY] {
+    for x in [
+        0.0,
+        -0.0,
+        1.0,
+        0.1,
+        1e15,
+        1e21,
+        1e-7,
+        123.456,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        f64::NAN,
+        f64::INFINITY,
+    ] {
         let mut w = Writer::new();
         w.number(x);
         assert_eq!(w.out, serde_json::to_string(&x).unwrap(), "{x}");
     }
     let mut w = Writer::new();
-    w.raw("{").key("a").integer(-5).key("b").array(&[1.5, 2.0], |w, x| {
-        w.number(*x);
-    });
+    w.raw("{")
+        .key("a")
+        .integer(-5)
+        .key("b")
+        .array(&[1.5, 2.0], |w, x| {
+            w.number(*x);
+        });
     w.raw("}");
     assert_eq!(w.out, r#"{"a":-5,"b":[1.5,2.0]}"#);
 }
@@ -142,7 +249,27 @@ fn writer_matches_serde_json() {
 #[test]
 fn display_f64_is_rusts_display() {
     let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut values = vec![0.0, -0.0, 1.0, -1.0, 0.5, 1e15, 8.64e15, 1e21, 1e-7, 1.5e-7, 123.456, 1e300, 5e-324, f64::MAX, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 2.5, 1001.0];
+    let mut values = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        1e15,
+        8.64e15,
+        1e21,
+        1e-7,
+        1.5e-7,
+        123.456,
+        1e300,
+        5e-324,
+        f64::MAX,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        2.5,
+        1001.0,
+    ];
     for _ in 0..5_000 {
         state ^= state << 13;
         state ^= state >> 7;
@@ -178,15 +305,34 @@ fn plain_numbers_read_like_the_general_path() {
         state % m
     };
     let mut answered = 0;
-    let mut texts: Vec<String> = ["0", "-0", "0.0", "-0.5", "1", "01", "1.", "-", "0.000001", "9007199254740993", "1e5", "1.5E-3", "12345678901234567890", "1234567890123456789", "0.1234567890123456789", "0.12345678901234567891"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut texts: Vec<String> = [
+        "0",
+        "-0",
+        "0.0",
+        "-0.5",
+        "1",
+        "01",
+        "1.",
+        "-",
+        "0.000001",
+        "9007199254740993",
+        "1e5",
+        "1.5E-3",
+        "12345678901234567890",
+        "1234567890123456789",
+        "0.1234567890123456789",
+        "0.12345678901234567891",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for _ in 0..50_000 {
         let bits = rnd(64).max(1);
         let int = rnd(1u64 << bits);
         let digits = rnd(22) as usize;
-        let frac: String = (0..digits).map(|_| char::from(b'0' + rnd(10) as u8)).collect();
+        let frac: String = (0..digits)
+            .map(|_| char::from(b'0' + rnd(10) as u8))
+            .collect();
         let sign = if rnd(4) == 0 { "-" } else { "" };
         texts.push(match rnd(3) {
             0 => format!("{sign}{int}"),
@@ -203,7 +349,11 @@ fn plain_numbers_read_like_the_general_path() {
             if let Some((x, float)) = fast.plain_number() {
                 answered += 1;
                 let (y, general_float) = general.unwrap_or_else(|e| panic!("{source}: {e:?}"));
-                assert_eq!((x.to_bits(), float, fast.offset()), (y.to_bits(), general_float, slow.offset()), "{source}");
+                assert_eq!(
+                    (x.to_bits(), float, fast.offset()),
+                    (y.to_bits(), general_float, slow.offset()),
+                    "{source}"
+                );
             } else {
                 assert_eq!(fast.offset(), 0, "{source}");
             }

@@ -44,7 +44,10 @@ pub fn check_id(id: &str) -> Result<(), String> {
         return Err("must not be empty".into());
     }
     if id.len() > MAX_ID_BYTES {
-        return Err(format!("is {} bytes long; allowed: at most {MAX_ID_BYTES}", id.len()));
+        return Err(format!(
+            "is {} bytes long; allowed: at most {MAX_ID_BYTES}",
+            id.len()
+        ));
     }
     if id.bytes().all(|b| b.is_ascii_graphic()) {
         return Ok(());
@@ -53,7 +56,10 @@ pub fn check_id(id: &str) -> Result<(), String> {
         let mut shown = String::from("'");
         escape_char(c, '\'', &mut shown);
         shown.push('\'');
-        return Err(format!("{} contains {shown}; allowed: printable ASCII without spaces", quote(id)));
+        return Err(format!(
+            "{} contains {shown}; allowed: printable ASCII without spaces",
+            quote(id)
+        ));
     }
     Ok(())
 }
@@ -130,10 +136,29 @@ mod tests {
 
     #[test]
     fn quote_escapes_like_debug_formatting() {
-        for s in ["ab", "a\"b", "back\\slash", "line\nbreak\ttab\r", "caf\u{e9}", "cafe\u{301}", "zero\u{200b}width", "bom\u{feff}", "nul\u{0}", "del\u{7f}", "emoji 😀", "rtl\u{202e}"] {
+        for s in [
+            "ab",
+            "a\"b",
+            "back\\slash",
+            "line\nbreak\ttab\r",
+            "caf\u{e9}",
+            "cafe\u{301}",
+            "zero\u{200b}width",
+            "bom\u{feff}",
+            "nul\u{0}",
+            "del\u{7f}",
+            "emoji 😀",
+            "rtl\u{202e}",
+        ] {
             assert_eq!(quote(s), format!("{s:?}"), "{s}");
         }
-        assert_eq!(check_id("cafe\u{301}").unwrap_err(), "\"cafe\\u{301}\" contains '\\u{301}'; allowed: printable ASCII without spaces");
-        assert_eq!(check_id("it's ok").unwrap_err(), "\"it's ok\" contains ' '; allowed: printable ASCII without spaces");
+        assert_eq!(
+            check_id("cafe\u{301}").unwrap_err(),
+            "\"cafe\\u{301}\" contains '\\u{301}'; allowed: printable ASCII without spaces"
+        );
+        assert_eq!(
+            check_id("it's ok").unwrap_err(),
+            "\"it's ok\" contains ' '; allowed: printable ASCII without spaces"
+        );
     }
 }

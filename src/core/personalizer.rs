@@ -9,7 +9,9 @@ use super::explain::{Explanation, Reason, Wording};
 use super::history::{Event, Kind, DAY_MS};
 use super::inputs::{read_ids, RankInput, RecentInput, RecordInput};
 use super::json::{display_f64, ToJson, Writer};
-use super::limits::{check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES, MAX_RECENT_ITEMS, MAX_TIMESTAMP_MS};
+use super::limits::{
+    check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES, MAX_RECENT_ITEMS, MAX_TIMESTAMP_MS,
+};
 use super::preferences::Preferences;
 use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
@@ -62,20 +64,40 @@ pub struct Summary {
 
 impl ToJson for Summary {
     fn write_json(&self, w: &mut Writer) {
-        w.raw("{").key("profile").string(&self.profile).key("interests").array(&self.interests, |w, i| {
-            w.raw("{").key("category").string(&i.category).key("label").string(&i.label).key("weight").number(i.weight).raw("}");
-        });
+        w.raw("{")
+            .key("profile")
+            .string(&self.profile)
+            .key("interests")
+            .array(&self.interests, |w, i| {
+                w.raw("{")
+                    .key("category")
+                    .string(&i.category)
+                    .key("label")
+                    .string(&i.label)
+                    .key("weight")
+                    .number(i.weight)
+                    .raw("}");
+            });
         w.key("events").raw("{");
         for (kind, n) in &self.events {
             w.key(kind).integer(*n as i64);
         }
-        w.raw("}").key("totalEvents").integer(self.total_events as i64).key("oldestEvent");
+        w.raw("}")
+            .key("totalEvents")
+            .integer(self.total_events as i64)
+            .key("oldestEvent");
         match self.oldest_event {
             Some(t) => w.integer(t),
             None => w.raw("null"),
         };
-        w.key("historyConsent").boolean(self.history_consent).key("retentionDays").integer(i64::from(self.retention_days));
-        w.key("bytesStored").integer(self.bytes_stored as i64).key("persistent").boolean(self.persistent);
+        w.key("historyConsent")
+            .boolean(self.history_consent)
+            .key("retentionDays")
+            .integer(i64::from(self.retention_days));
+        w.key("bytesStored")
+            .integer(self.bytes_stored as i64)
+            .key("persistent")
+            .boolean(self.persistent);
         w.key("storageKeys").array(&self.storage_keys, |w, k| {
             w.string(k);
         });
@@ -100,10 +122,22 @@ impl<S: Store> Personalizer<S> {
     /// not fail this: they show in `summary().notices`.
     pub fn open(store: S, name: &str, now: i64) -> Result<Self> {
         if name.len() > MAX_PROFILE_NAME_BYTES {
-            return Err(Error::invalid("options.profile", format!("is {} bytes; allowed: at most {MAX_PROFILE_NAME_BYTES}", name.len())));
+            return Err(Error::invalid(
+                "options.profile",
+                format!(
+                    "is {} bytes; allowed: at most {MAX_PROFILE_NAME_BYTES}",
+                    name.len()
+                ),
+            ));
         }
         check_id(name).map_err(|m| Error::invalid("options.profile", m))?;
-        Ok(Personalizer { name: name.to_string(), catalogue: None, session: Session::open(store, name, now), scratch: Scratch::default(), weights: Weights::DEFAULT })
+        Ok(Personalizer {
+            name: name.to_string(),
+            catalogue: None,
+            session: Session::open(store, name, now),
+            scratch: Scratch::default(),
+            weights: Weights::DEFAULT,
+        })
     }
 
     /// Replaces the score weights. For tuning experiments in Rust only; the
@@ -137,14 +171,22 @@ impl<S: Store> Personalizer<S> {
     /// Applies a partial preferences object; all fields or none.
     pub fn set_preferences(&mut self, patch: &str, now: i64) -> Result<()> {
         self.session.sync(now, self.catalogue.as_ref());
-        let next = self.session.profile.preferences.patched_text(patch, "preferences", self.catalogue.as_ref())?;
-        let retention_changed = next.retention_days != self.session.profile.preferences.retention_days;
+        let next = self.session.profile.preferences.patched_text(
+            patch,
+            "preferences",
+            self.catalogue.as_ref(),
+        )?;
+        let retention_changed =
+            next.retention_days != self.session.profile.preferences.retention_days;
         let profile = &mut self.session.profile;
         super::preferences::stamp_changes(&profile.preferences, &next, &mut profile.changed, now);
         profile.preferences = next;
         if retention_changed {
             let days = self.session.profile.preferences.retention_days;
-            self.session.profile.history.enforce(now, days, self.catalogue.as_ref());
+            self.session
+                .profile
+                .history
+                .enforce(now, days, self.catalogue.as_ref());
         }
         self.session.persist(now, self.catalogue.as_ref());
         Ok(())
@@ -155,10 +197,18 @@ impl<S: Store> Personalizer<S> {
     pub fn record(&mut self, event: &str, now: i64) -> Result<bool> {
         let input = RecordInput::read(event)?;
         let kind = kind_at(&input.kind, "event.kind")?;
-        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "event.itemId".into() })?;
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
+            path: "event.itemId".into(),
+        })?;
         if cat.item(&input.item_id).is_none() {
             check_id(&input.item_id).map_err(|m| Error::invalid("event.itemId", m))?;
-            return Err(Error::invalid("event.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(&input.item_id))));
+            return Err(Error::invalid(
+                "event.itemId",
+                format!(
+                    "unknown item {}; it is not in the loaded catalogue",
+                    quote(&input.item_id)
+                ),
+            ));
         }
         self.session.sync(now, Some(cat));
         let retention = self.session.profile.preferences.retention_days;
@@ -169,8 +219,15 @@ impl<S: Store> Personalizer<S> {
         if !self.session.profile.preferences.history_consent {
             return Ok(false);
         }
-        let event = Event { item: input.item_id, kind, at };
-        self.session.profile.history.push(event, now, retention, Some(cat));
+        let event = Event {
+            item: input.item_id,
+            kind,
+            at,
+        };
+        self.session
+            .profile
+            .history
+            .push(event, now, retention, Some(cat));
         self.session.persist(now, Some(cat));
         Ok(true)
     }
@@ -179,15 +236,31 @@ impl<S: Store> Personalizer<S> {
     /// consent; returns how many were counted.
     pub fn record_impressions(&mut self, ids: &str, now: i64) -> Result<usize> {
         let ids = read_ids(ids)?;
-        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "ids".into() })?;
-        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| cat.item(id).is_none()) {
-            return Err(Error::invalid(format!("ids[{i}]"), format!("unknown item {}; it is not in the loaded catalogue", quote(id))));
+        let cat = self
+            .catalogue
+            .as_ref()
+            .ok_or_else(|| Error::NoCatalogue { path: "ids".into() })?;
+        if let Some((i, id)) = ids
+            .iter()
+            .enumerate()
+            .find(|(_, id)| cat.item(id).is_none())
+        {
+            return Err(Error::invalid(
+                format!("ids[{i}]"),
+                format!(
+                    "unknown item {}; it is not in the loaded catalogue",
+                    quote(id)
+                ),
+            ));
         }
         self.session.sync(now, Some(cat));
         if !self.session.profile.preferences.history_consent {
             return Ok(0);
         }
-        let counted = ids.iter().filter(|id| self.session.profile.history.impress(id, now)).count();
+        let counted = ids
+            .iter()
+            .filter(|id| self.session.profile.history.impress(id, now))
+            .count();
         self.session.persist(now, Some(cat));
         Ok(counted)
     }
@@ -195,8 +268,17 @@ impl<S: Store> Personalizer<S> {
     /// The top items for this person, each with the reasons it is shown.
     pub fn rank(&mut self, options: &str, now: i64) -> Result<Vec<Ranked>> {
         let input = RankInput::read(options)?;
-        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "rank".into() })?;
-        ranked(cat, &self.session.profile, &input, &mut self.scratch, self.weights, now)
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
+            path: "rank".into(),
+        })?;
+        ranked(
+            cat,
+            &self.session.profile,
+            &input,
+            &mut self.scratch,
+            self.weights,
+            now,
+        )
     }
 
     /// The site's own order: what `rank` returns for a visitor the site
@@ -211,9 +293,20 @@ impl<S: Store> Personalizer<S> {
         let at = match input.at {
             None => now,
             Some(t) if t.is_finite() && (0.0..=MAX_TIMESTAMP_MS).contains(&t) => t.floor() as i64,
-            Some(t) => return Err(Error::invalid("options.at", format!("{} is not allowed; allowed: milliseconds since 1970, from 0 to {}", display_f64(t), display_f64(MAX_TIMESTAMP_MS)))),
+            Some(t) => {
+                return Err(Error::invalid(
+                    "options.at",
+                    format!(
+                        "{} is not allowed; allowed: milliseconds since 1970, from 0 to {}",
+                        display_f64(t),
+                        display_f64(MAX_TIMESTAMP_MS)
+                    ),
+                ))
+            }
         };
-        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "siteOrder".into() })?;
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
+            path: "siteOrder".into(),
+        })?;
         let mut nobody = Profile::default();
         nobody.preferences.personalization = 0.0;
         ranked(cat, &nobody, &input, &mut self.scratch, self.weights, at)
@@ -236,9 +329,16 @@ impl<S: Store> Personalizer<S> {
                 .map(|(i, name)| kind_at(name, format!("options.kinds[{i}]")))
                 .collect::<Result<_>>()?,
         };
-        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "recentItems".into() })?;
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
+            path: "recentItems".into(),
+        })?;
         let prefs = &self.session.profile.preferences;
-        let hidden = |i: u32| cat.item_categories(i).iter().filter_map(|&c| cat.categories().get(usize::from(c))).any(|c| prefs.blocks(c) || prefs.locks(c));
+        let hidden = |i: u32| {
+            cat.item_categories(i)
+                .iter()
+                .filter_map(|&c| cat.categories().get(usize::from(c)))
+                .any(|c| prefs.blocks(c) || prefs.locks(c))
+        };
         let mut out: Vec<Event> = Vec::new();
         for e in self.session.profile.history.events.iter().rev() {
             if out.len() == limit {
@@ -259,13 +359,31 @@ impl<S: Store> Personalizer<S> {
     /// `rank` takes, e.g. a context item).
     pub fn explain(&mut self, item_id: &str, options: &str, now: i64) -> Result<Explanation> {
         let input = RankInput::read(options)?;
-        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "itemId".into() })?;
-        let i = cat.item(item_id).ok_or_else(|| Error::invalid("itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(item_id))))?;
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
+            path: "itemId".into(),
+        })?;
+        let i = cat.item(item_id).ok_or_else(|| {
+            Error::invalid(
+                "itemId",
+                format!(
+                    "unknown item {}; it is not in the loaded catalogue",
+                    quote(item_id)
+                ),
+            )
+        })?;
         let request = request(cat, &input)?;
         let profile = &self.session.profile;
         let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
         let b = rank::breakdown(cat, &signals, i);
-        let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights: self.weights, recent: &signals.recent };
+        let wording = Wording {
+            cat,
+            profile,
+            context: request.context,
+            now,
+            personalization: signals.personalization,
+            weights: self.weights,
+            recent: &signals.recent,
+        };
         Ok(Explanation {
             id: item_id.to_string(),
             title: cat.title(i).to_string(),
@@ -284,11 +402,18 @@ impl<S: Store> Personalizer<S> {
                 .into_iter()
                 .zip(cat.categories())
                 .filter(|(_, c)| !c.sensitive)
-                .map(|(weight, c)| Interest { category: c.id.clone(), label: c.label.clone(), weight })
+                .map(|(weight, c)| Interest {
+                    category: c.id.clone(),
+                    label: c.label.clone(),
+                    weight,
+                })
                 .collect(),
         };
         let counts = profile.history.counts();
-        let mut events: Vec<(&'static str, u64)> = Kind::ALL.iter().map(|k| (k.name(), counts.get(k).copied().unwrap_or(0))).collect();
+        let mut events: Vec<(&'static str, u64)> = Kind::ALL
+            .iter()
+            .map(|k| (k.name(), counts.get(k).copied().unwrap_or(0)))
+            .collect();
         super::sort::sort_by(&mut events, |a, b| a.0 < b.0);
         Summary {
             profile: self.name.clone(),
@@ -300,7 +425,10 @@ impl<S: Store> Personalizer<S> {
             retention_days: profile.preferences.retention_days,
             bytes_stored: self.session.bytes_stored(),
             persistent: self.session.persistent(),
-            storage_keys: vec![super::store::profile_key(&self.name), super::store::quarantine_key(&self.name)],
+            storage_keys: vec![
+                super::store::profile_key(&self.name),
+                super::store::quarantine_key(&self.name),
+            ],
             notices: self.session.notices().to_vec(),
             privacy: self.privacy_summary(now),
         }
@@ -319,12 +447,18 @@ impl<S: Store> Personalizer<S> {
         self.private_report_with(now, &mut privacy::system_random)
     }
 
-    fn private_report_with(&mut self, now: i64, random: &mut dyn FnMut(&mut [u8]) -> Result<()>) -> Result<Report> {
+    fn private_report_with(
+        &mut self,
+        now: i64,
+        random: &mut dyn FnMut(&mut [u8]) -> Result<()>,
+    ) -> Result<Report> {
         self.session.sync(now, self.catalogue.as_ref());
         if !self.session.profile.preferences.share_statistics {
             return Err(Error::Refused("privateReport: statistics sharing is off; it needs the person's opt-in (shareStatistics: true)".into()));
         }
-        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue { path: "privateReport".into() })?;
+        let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
+            path: "privateReport".into(),
+        })?;
         let profile = &self.session.profile;
         let learned = learned_interests(cat, profile, now);
         // Interest = learned + slider, over non-sensitive categories only.
@@ -333,14 +467,33 @@ impl<S: Store> Personalizer<S> {
             .iter()
             .enumerate()
             .filter(|(_, c)| !c.sensitive)
-            .map(|(i, c)| (learned.get(i).copied().unwrap_or(0.0) + profile.preferences.slider(&c.id), i, c.id.as_str()))
+            .map(|(i, c)| {
+                (
+                    learned.get(i).copied().unwrap_or(0.0) + profile.preferences.slider(&c.id),
+                    i,
+                    c.id.as_str(),
+                )
+            })
             .filter(|(w, _, _)| *w >= privacy::MIN_INTEREST)
             .collect();
         super::sort::sort_by(&mut scored, |a, b| a.0 > b.0);
-        let mut input: Vec<String> = scored.iter().take(privacy::TOP_INTERESTS).map(|(_, _, id)| id.to_string()).collect();
+        let mut input: Vec<String> = scored
+            .iter()
+            .take(privacy::TOP_INTERESTS)
+            .map(|(_, _, id)| id.to_string())
+            .collect();
         super::sort::sort_by(&mut input, |a, b| a < b);
-        let domain: Vec<String> = cat.categories().iter().filter(|c| !c.sensitive).map(|c| c.id.clone()).collect();
-        let report = self.session.profile.budget.report(&domain, &input, now, random)?;
+        let domain: Vec<String> = cat
+            .categories()
+            .iter()
+            .filter(|c| !c.sensitive)
+            .map(|c| c.id.clone())
+            .collect();
+        let report = self
+            .session
+            .profile
+            .budget
+            .report(&domain, &input, now, random)?;
         self.session.persist(now, self.catalogue.as_ref());
         Ok(report)
     }
@@ -355,9 +508,16 @@ impl<S: Store> Personalizer<S> {
         let mut profile = Profile::import(json)?;
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
         if let Some(i) = profile.history.events.iter().position(|e| e.at > latest) {
-            return Err(Error::invalid(format!("import.data.history.events[{i}].at"), "is in the future; allowed: up to one day after now"));
+            return Err(Error::invalid(
+                format!("import.data.history.events[{i}].at"),
+                "is in the future; allowed: up to one day after now",
+            ));
         }
-        profile.history.enforce(now, profile.preferences.retention_days, self.catalogue.as_ref());
+        profile.history.enforce(
+            now,
+            profile.preferences.retention_days,
+            self.catalogue.as_ref(),
+        );
         // A replacement, not a merge: other tabs' older data must not return.
         profile.epoch = now;
         self.session.sync(now, self.catalogue.as_ref());
@@ -368,7 +528,15 @@ impl<S: Store> Personalizer<S> {
 
     /// Deletes every key this profile wrote and resets it to defaults.
     pub fn forget(&mut self, now: i64) -> Result<()> {
-        self.session.forget(now).map_err(|e| Error::invalid("storage", format!("could not delete stored data: {}", super::store::describe(&e))))
+        self.session.forget(now).map_err(|e| {
+            Error::invalid(
+                "storage",
+                format!(
+                    "could not delete stored data: {}",
+                    super::store::describe(&e)
+                ),
+            )
+        })
     }
 
     /// Re-reads storage (another tab may have written). Returns true if the
@@ -388,7 +556,15 @@ impl<S: Store> Personalizer<S> {
 
 /// An interaction kind by name, or an error at `path` naming the known ones.
 fn kind_at(name: &str, path: impl std::fmt::Display) -> Result<Kind> {
-    Kind::parse(name).ok_or_else(|| Error::invalid(path, format!("unknown kind {}; known: view, click, purchase, like, dislike, dismiss", quote(name))))
+    Kind::parse(name).ok_or_else(|| {
+        Error::invalid(
+            path,
+            format!(
+                "unknown kind {}; known: view, click, purchase, like, dislike, dismiss",
+                quote(name)
+            ),
+        )
+    })
 }
 
 /// `options.limit`: a whole number from 1 to `max`, `default` when absent.
@@ -396,24 +572,55 @@ fn read_limit(limit: Option<f64>, default: usize, max: usize) -> Result<usize> {
     match limit {
         None => Ok(default),
         Some(l) if l.fract() == 0.0 && (1.0..=max as f64).contains(&l) => Ok(l as usize),
-        Some(l) => Err(Error::invalid("options.limit", format!("{} is not allowed; allowed: a whole number from 1 to {max}", display_f64(l)))),
+        Some(l) => Err(Error::invalid(
+            "options.limit",
+            format!(
+                "{} is not allowed; allowed: a whole number from 1 to {max}",
+                display_f64(l)
+            ),
+        )),
     }
 }
 
 /// The top items of `cat` for `profile`, with their reasons: `rank` for the
 /// stored profile, `site_order` for an empty one.
-fn ranked(cat: &Catalogue, profile: &Profile, input: &RankInput, scratch: &mut Scratch, weights: Weights, now: i64) -> Result<Vec<Ranked>> {
+fn ranked(
+    cat: &Catalogue,
+    profile: &Profile,
+    input: &RankInput,
+    scratch: &mut Scratch,
+    weights: Weights,
+    now: i64,
+) -> Result<Vec<Ranked>> {
     let limit = read_limit(input.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let request = request(cat, input)?;
     let mut scored = std::mem::take(&mut scratch.scored);
     let signals = Signals::new(cat, profile, &request, weights, now, scratch);
-    let top = rank::top(cat, &signals, limit, effective_variety(profile), &mut scored);
-    let wording = Wording { cat, profile, context: request.context, now, personalization: signals.personalization, weights, recent: &signals.recent };
+    let top = rank::top(
+        cat,
+        &signals,
+        limit,
+        effective_variety(profile),
+        &mut scored,
+    );
+    let wording = Wording {
+        cat,
+        profile,
+        context: request.context,
+        now,
+        personalization: signals.personalization,
+        weights,
+        recent: &signals.recent,
+    };
     let out = top
         .iter()
         .map(|&(Score(score), i)| {
             let b = rank::breakdown(cat, &signals, i);
-            Ranked { id: cat.id(i).to_string(), score, reasons: wording.reasons(&b, i) }
+            Ranked {
+                id: cat.id(i).to_string(),
+                score,
+                reasons: wording.reasons(&b, i),
+            }
         })
         .collect();
     scratch.scored = scored;
@@ -423,7 +630,15 @@ fn ranked(cat: &Catalogue, profile: &Profile, input: &RankInput, scratch: &mut S
 fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
     let context = match &input.context {
         None => None,
-        Some(c) => Some(cat.item(c).ok_or_else(|| Error::invalid("options.context.itemId", format!("unknown item {}; it is not in the loaded catalogue", quote(c))))?),
+        Some(c) => Some(cat.item(c).ok_or_else(|| {
+            Error::invalid(
+                "options.context.itemId",
+                format!(
+                    "unknown item {}; it is not in the loaded catalogue",
+                    quote(c)
+                ),
+            )
+        })?),
     };
     // Unknown ids in `exclude` are ignored: sites may pass stale ids.
     let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
@@ -448,14 +663,32 @@ fn check_time(t: f64, now: i64, retention_days: u32) -> Result<i64> {
     let earliest = now.saturating_sub(i64::from(retention_days) * DAY_MS);
     let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
     if !t.is_finite() {
-        return Err(Error::invalid("event.at", format!("{} is not a time; allowed: milliseconds since 1970", display_f64(t))));
+        return Err(Error::invalid(
+            "event.at",
+            format!(
+                "{} is not a time; allowed: milliseconds since 1970",
+                display_f64(t)
+            ),
+        ));
     }
     let at = t.floor();
     if at > latest as f64 {
-        return Err(Error::invalid("event.at", format!("{} is in the future; allowed: up to one day after now ({now})", display_f64(t))));
+        return Err(Error::invalid(
+            "event.at",
+            format!(
+                "{} is in the future; allowed: up to one day after now ({now})",
+                display_f64(t)
+            ),
+        ));
     }
     if at < earliest as f64 {
-        return Err(Error::invalid("event.at", format!("{} is older than the retention window ({retention_days} days)", display_f64(t))));
+        return Err(Error::invalid(
+            "event.at",
+            format!(
+                "{} is older than the retention window ({retention_days} days)",
+                display_f64(t)
+            ),
+        ));
     }
     Ok(at as i64)
 }

@@ -12,21 +12,30 @@ fn films() -> P {
 }
 
 fn ids(p: &mut P, options: serde_json::Value) -> Vec<String> {
-    p.rank(&options.to_string(), NOW).unwrap().into_iter().map(|r| r.id).collect()
+    p.rank(&options.to_string(), NOW)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
 }
 
 fn consent(p: &mut P) {
-    p.set_preferences(r#"{"historyConsent": true}"#, NOW).unwrap();
+    p.set_preferences(r#"{"historyConsent": true}"#, NOW)
+        .unwrap();
 }
 
 fn record(p: &mut P, item: &str, kind: &str) -> bool {
-    p.record(&json!({ "itemId": item, "kind": kind }).to_string(), NOW).unwrap()
+    p.record(&json!({ "itemId": item, "kind": kind }).to_string(), NOW)
+        .unwrap()
 }
 
 #[test]
 fn cold_start_is_the_site_order() {
     let mut p = films();
-    assert_eq!(ids(&mut p, json!({ "limit": 10 })), ["m4", "m5", "m1", "m2", "m3", "m6"]);
+    assert_eq!(
+        ids(&mut p, json!({ "limit": 10 })),
+        ["m4", "m5", "m1", "m2", "m3", "m6"]
+    );
     let top = p.rank("{}", NOW).unwrap();
     assert_eq!(top[0].reasons[0].text, "Popular on this site");
 }
@@ -40,7 +49,8 @@ fn nothing_is_recorded_without_consent() {
     assert!(!p.session().store().map.values().any(|v| v.contains("m1")));
     consent(&mut p);
     assert!(record(&mut p, "m1", "view"));
-    p.set_preferences(r#"{"historyConsent": false}"#, NOW).unwrap();
+    p.set_preferences(r#"{"historyConsent": false}"#, NOW)
+        .unwrap();
     assert!(!record(&mut p, "m2", "view"));
     assert_eq!(p.summary(NOW).total_events, 1);
 }
@@ -53,44 +63,86 @@ fn history_brings_related_items_and_says_why() {
     let top = p.rank(r#"{"limit": 3, "exclude": ["m1"]}"#, NOW).unwrap();
     assert_eq!(top[0].id, "m2");
     let texts: Vec<&str> = top[0].reasons.iter().map(|r| r.text.as_str()).collect();
-    assert!(texts.iter().any(|t| t.starts_with("Because you liked Alien")), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Because you liked Alien")),
+        "{texts:?}"
+    );
     let related = top[0].reasons.iter().find(|r| r.kind == "related").unwrap();
     assert_eq!(related.source.as_deref(), Some("m1"));
-    assert!(top[0].reasons.iter().filter(|r| r.kind == "popular").all(|r| r.source.is_none()));
+    assert!(top[0]
+        .reasons
+        .iter()
+        .filter(|r| r.kind == "popular")
+        .all(|r| r.source.is_none()));
     assert!(top.iter().all(|r| r.id != "m1"));
     // m3 follows m1 in `next`.
     let m3 = p.explain("m3", "", NOW).unwrap();
-    assert!(m3.reasons.iter().any(|r| r.text == "Often chosen right after Alien"), "{:?}", m3.reasons);
+    assert!(
+        m3.reasons
+            .iter()
+            .any(|r| r.text == "Often chosen right after Alien"),
+        "{:?}",
+        m3.reasons
+    );
 }
 
 #[test]
 fn sliders_move_categories_and_are_explained() {
     let mut p = films();
-    p.set_preferences(r#"{"categories": {"sci-fi": 1, "comedy": -1}, "variety": 0}"#, NOW).unwrap();
+    p.set_preferences(
+        r#"{"categories": {"sci-fi": 1, "comedy": -1}, "variety": 0}"#,
+        NOW,
+    )
+    .unwrap();
     let order = ids(&mut p, json!({}));
     assert_eq!(&order[..2], ["m1", "m2"]);
     // Amelie is comedy and drama: half of the -1 applies and it falls last.
     assert_eq!(order.last().map(String::as_str), Some("m4"));
     let top = p.rank("{}", NOW).unwrap();
-    assert!(top[0].reasons.iter().any(|r| r.text == "You asked for more Sci-Fi" && r.weight > 0.0), "{:?}", top[0].reasons);
+    assert!(
+        top[0]
+            .reasons
+            .iter()
+            .any(|r| r.text == "You asked for more Sci-Fi" && r.weight > 0.0),
+        "{:?}",
+        top[0].reasons
+    );
     let m4 = p.explain("m4", "", NOW).unwrap();
-    assert!(m4.reasons.iter().any(|r| r.text == "You asked for less Comedy" && r.weight < 0.0), "{:?}", m4.reasons);
+    assert!(
+        m4.reasons
+            .iter()
+            .any(|r| r.text == "You asked for less Comedy" && r.weight < 0.0),
+        "{:?}",
+        m4.reasons
+    );
 }
 
 #[test]
 fn blocked_dismissed_and_bought_items_stay_out() {
     let mut p = films();
     consent(&mut p);
-    p.set_preferences(r#"{"blocked": ["comedy"]}"#, NOW).unwrap();
+    p.set_preferences(r#"{"blocked": ["comedy"]}"#, NOW)
+        .unwrap();
     record(&mut p, "m2", "dismiss");
     record(&mut p, "m3", "purchase");
     record(&mut p, "m5", "purchase");
     let order = ids(&mut p, json!({ "limit": 10 }));
     assert_eq!(order, ["m5", "m1", "m6"]);
     let e = p.explain("m4", "", NOW).unwrap();
-    assert_eq!(e.excluded.map(|x| x.text), Some("You blocked Comedy".to_string()));
-    assert_eq!(p.explain("m2", "", NOW).unwrap().excluded.map(|x| x.reason), Some("dismissed"));
-    assert_eq!(p.explain("m3", "", NOW).unwrap().excluded.map(|x| x.reason), Some("purchased"));
+    assert_eq!(
+        e.excluded.map(|x| x.text),
+        Some("You blocked Comedy".to_string())
+    );
+    assert_eq!(
+        p.explain("m2", "", NOW).unwrap().excluded.map(|x| x.reason),
+        Some("dismissed")
+    );
+    assert_eq!(
+        p.explain("m3", "", NOW).unwrap().excluded.map(|x| x.reason),
+        Some("purchased")
+    );
 }
 
 #[test]
@@ -111,12 +163,19 @@ fn frequency_cap_pushes_items_down() {
 #[test]
 fn context_ranks_complements_first() {
     let mut p = films();
-    let top = p.rank(r#"{"context": {"itemId": "m1"}, "limit": 3}"#, NOW).unwrap();
+    let top = p
+        .rank(r#"{"context": {"itemId": "m1"}, "limit": 3}"#, NOW)
+        .unwrap();
     assert_eq!(top[0].id, "m2");
     assert!(top.iter().all(|r| r.id != "m1"));
-    assert_eq!(top[0].reasons[0].text, "People who viewed Alien also viewed this");
+    assert_eq!(
+        top[0].reasons[0].text,
+        "People who viewed Alien also viewed this"
+    );
     assert_eq!(top[0].reasons[0].source.as_deref(), Some("m1"));
-    let e = p.rank(r#"{"context": {"itemId": "zzz"}}"#, NOW).unwrap_err();
+    let e = p
+        .rank(r#"{"context": {"itemId": "zzz"}}"#, NOW)
+        .unwrap_err();
     assert_eq!(e.path(), "options.context.itemId");
 }
 
@@ -135,11 +194,15 @@ fn sensitive_categories_are_never_learned_and_only_used_when_turned_on() {
     record(&mut p, "m1", "like");
     assert_eq!(p.explain("m6", "", NOW).unwrap().score, m6.score);
     // A slider on a sensitive category needs the explicit switch.
-    p.set_preferences(r#"{"categories": {"health": 1}}"#, NOW).unwrap();
+    p.set_preferences(r#"{"categories": {"health": 1}}"#, NOW)
+        .unwrap();
     assert_eq!(p.explain("m6", "", NOW).unwrap().score, m6.score);
-    let e = p.set_preferences(r#"{"sensitive": ["drama"]}"#, NOW).unwrap_err();
+    let e = p
+        .set_preferences(r#"{"sensitive": ["drama"]}"#, NOW)
+        .unwrap_err();
     assert_eq!(e.path(), "preferences.sensitive[0]");
-    p.set_preferences(r#"{"sensitive": ["health"]}"#, NOW).unwrap();
+    p.set_preferences(r#"{"sensitive": ["health"]}"#, NOW)
+        .unwrap();
     assert!(p.explain("m6", "", NOW).unwrap().score > m6.score);
 }
 
@@ -148,7 +211,11 @@ fn explain_is_the_breakdown_behind_rank() {
     let mut p = films();
     consent(&mut p);
     record(&mut p, "m1", "view");
-    p.set_preferences(r#"{"categories": {"drama": 0.5}, "personalization": 0.7}"#, NOW).unwrap();
+    p.set_preferences(
+        r#"{"categories": {"drama": 0.5}, "personalization": 0.7}"#,
+        NOW,
+    )
+    .unwrap();
     for r in p.rank(r#"{"limit": 10}"#, NOW).unwrap() {
         let e = p.explain(&r.id, "", NOW).unwrap();
         let sum: f64 = e.factors.iter().map(|f| f.contribution).sum();
@@ -170,22 +237,63 @@ fn bad_input_names_the_field_and_changes_nothing() {
     let before_export = p.export_data(NOW);
     let before_rank = ids(&mut p, json!({}));
     let cases: Vec<(Result<()>, &str)> = vec![
-        (p.set_preferences(r#"{"variety": 2}"#, NOW), "preferences.variety"),
-        (p.set_preferences(r#"{"personalization": 0.1, "categories": {"scifi": 1}}"#, NOW), "preferences.categories[\"scifi\"]"),
+        (
+            p.set_preferences(r#"{"variety": 2}"#, NOW),
+            "preferences.variety",
+        ),
+        (
+            p.set_preferences(
+                r#"{"personalization": 0.1, "categories": {"scifi": 1}}"#,
+                NOW,
+            ),
+            "preferences.categories[\"scifi\"]",
+        ),
         (p.set_preferences("[]", NOW), "preferences"),
         (p.set_preferences("{", NOW), "preferences"),
-        (p.record(r#"{"itemId": "m1", "kind": "stare"}"#, NOW).map(drop), "event.kind"),
-        (p.record(r#"{"itemId": "nope", "kind": "view"}"#, NOW).map(drop), "event.itemId"),
-        (p.record(r#"{"itemId": "m1", "kind": "view", "at": 4e15}"#, NOW).map(drop), "event.at"),
-        (p.record(r#"{"itemId": "m1", "kind": "view", "at": 0}"#, NOW).map(drop), "event.at"),
-        (p.record(r#"{"itemId": "m1", "kind": "view", "where": "home"}"#, NOW).map(drop), "event.where"),
-        (p.record(r#"{"kind": "view"}"#, NOW).map(drop), "event.itemId"),
-        (p.record_impressions(r#"["m1", "nope"]"#, NOW).map(drop), "ids[1]"),
+        (
+            p.record(r#"{"itemId": "m1", "kind": "stare"}"#, NOW)
+                .map(drop),
+            "event.kind",
+        ),
+        (
+            p.record(r#"{"itemId": "nope", "kind": "view"}"#, NOW)
+                .map(drop),
+            "event.itemId",
+        ),
+        (
+            p.record(r#"{"itemId": "m1", "kind": "view", "at": 4e15}"#, NOW)
+                .map(drop),
+            "event.at",
+        ),
+        (
+            p.record(r#"{"itemId": "m1", "kind": "view", "at": 0}"#, NOW)
+                .map(drop),
+            "event.at",
+        ),
+        (
+            p.record(r#"{"itemId": "m1", "kind": "view", "where": "home"}"#, NOW)
+                .map(drop),
+            "event.where",
+        ),
+        (
+            p.record(r#"{"kind": "view"}"#, NOW).map(drop),
+            "event.itemId",
+        ),
+        (
+            p.record_impressions(r#"["m1", "nope"]"#, NOW).map(drop),
+            "ids[1]",
+        ),
         (p.rank(r#"{"limit": 0}"#, NOW).map(drop), "options.limit"),
         (p.rank(r#"{"limit": 2.5}"#, NOW).map(drop), "options.limit"),
         (p.rank(r#"{"top": 3}"#, NOW).map(drop), "options.top"),
         (p.import_data("{}", NOW), "import.format"),
-        (p.load_catalogue(r#"{"version": 1, "categories": [], "items": [{"id": "a"}, {"id": "a"}]}"#).map(drop), "catalogue.items[1].id"),
+        (
+            p.load_catalogue(
+                r#"{"version": 1, "categories": [], "items": [{"id": "a"}, {"id": "a"}]}"#,
+            )
+            .map(drop),
+            "catalogue.items[1].id",
+        ),
     ];
     for (result, path) in cases {
         let e = result.expect_err(path);
@@ -202,7 +310,11 @@ fn export_forget_import_round_trips() {
     let mut p = films();
     consent(&mut p);
     record(&mut p, "m1", "like");
-    p.set_preferences(r#"{"categories": {"drama": -0.5}, "retentionDays": 30}"#, NOW).unwrap();
+    p.set_preferences(
+        r#"{"categories": {"drama": -0.5}, "retentionDays": 30}"#,
+        NOW,
+    )
+    .unwrap();
     let file = p.export_data(NOW).to_string();
     let before = ids(&mut p, json!({}));
     p.forget(NOW).unwrap();
@@ -210,7 +322,10 @@ fn export_forget_import_round_trips() {
     assert_eq!(p.preferences(), &Preferences::default());
     assert_eq!(p.summary(NOW).total_events, 0);
     p.import_data(&file, NOW).unwrap();
-    assert_eq!(fixtures::person_data(&p.export_data(NOW)), fixtures::person_data(&file));
+    assert_eq!(
+        fixtures::person_data(&p.export_data(NOW)),
+        fixtures::person_data(&file)
+    );
     assert_eq!(ids(&mut p, json!({})), before);
 }
 
@@ -218,7 +333,11 @@ fn export_forget_import_round_trips() {
 fn summary_reports_what_is_kept() {
     let mut p = films();
     consent(&mut p);
-    p.record(&json!({ "itemId": "m3", "kind": "view", "at": NOW - 5 * DAY_MS }).to_string(), NOW).unwrap();
+    p.record(
+        &json!({ "itemId": "m3", "kind": "view", "at": NOW - 5 * DAY_MS }).to_string(),
+        NOW,
+    )
+    .unwrap();
     record(&mut p, "m4", "dislike");
     let s = p.summary(NOW);
     assert!(s.events.contains(&("view", 1)));
@@ -227,8 +346,16 @@ fn summary_reports_what_is_kept() {
     assert_eq!(s.oldest_event, Some(NOW - 5 * DAY_MS));
     assert!(s.persistent && s.history_consent);
     assert!(s.bytes_stored > 50);
-    assert_eq!(s.storage_keys, ["ondevice:profile:default", "ondevice:quarantine:default"]);
-    let interest = |c: &str| s.interests.iter().find(|i| i.category == c).map(|i| i.weight);
+    assert_eq!(
+        s.storage_keys,
+        ["ondevice:profile:default", "ondevice:quarantine:default"]
+    );
+    let interest = |c: &str| {
+        s.interests
+            .iter()
+            .find(|i| i.category == c)
+            .map(|i| i.weight)
+    };
     assert_eq!(interest("comedy"), Some(-1.0));
     assert!(interest("sci-fi").unwrap() > 0.0);
 }
@@ -243,37 +370,56 @@ fn loading_a_new_catalogue_keeps_the_profile() {
     assert_eq!(p.summary(NOW).total_events, 1);
     assert_eq!(ids(&mut p, json!({})), ["x1"]);
     p.load_catalogue(&fixtures::films().to_string()).unwrap();
-    assert_eq!(ids(&mut p, json!({ "limit": 1, "exclude": ["m1"] })), ["m2"]);
+    assert_eq!(
+        ids(&mut p, json!({ "limit": 1, "exclude": ["m1"] })),
+        ["m2"]
+    );
 }
 
 #[test]
 fn profile_names_are_checked() {
-    assert_eq!(P::open(MemoryStore::default(), "a b", NOW).err().map(|e| e.path().to_string()), Some("options.profile".into()));
+    assert_eq!(
+        P::open(MemoryStore::default(), "a b", NOW)
+            .err()
+            .map(|e| e.path().to_string()),
+        Some("options.profile".into())
+    );
     assert!(P::open(MemoryStore::default(), &"x".repeat(65), NOW).is_err());
 }
 
 #[test]
 fn rank_needs_a_catalogue() {
     let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
-    assert!(p.rank("{}", NOW).unwrap_err().to_string().contains("no catalogue"));
+    assert!(p
+        .rank("{}", NOW)
+        .unwrap_err()
+        .to_string()
+        .contains("no catalogue"));
 }
 
 #[test]
 fn personalization_zero_ignores_the_frequency_cap() {
     let mut p = films();
     consent(&mut p);
-    p.set_preferences(r#"{"frequencyCap": 1, "personalization": 0}"#, NOW).unwrap();
+    p.set_preferences(r#"{"frequencyCap": 1, "personalization": 0}"#, NOW)
+        .unwrap();
     p.record_impressions(r#"["m4"]"#, NOW).unwrap();
     assert_eq!(ids(&mut p, json!({}))[0], "m4");
-    p.set_preferences(r#"{"personalization": 0.5}"#, NOW).unwrap();
-    assert_eq!(ids(&mut p, json!({})).last().map(String::as_str), Some("m4"));
+    p.set_preferences(r#"{"personalization": 0.5}"#, NOW)
+        .unwrap();
+    assert_eq!(
+        ids(&mut p, json!({})).last().map(String::as_str),
+        Some("m4")
+    );
 }
 
 #[test]
 fn a_null_time_is_refused_not_taken_as_now() {
     let mut p = films();
     consent(&mut p);
-    let e = p.record(r#"{"itemId": "m1", "kind": "view", "at": null}"#, NOW).unwrap_err();
+    let e = p
+        .record(r#"{"itemId": "m1", "kind": "view", "at": null}"#, NOW)
+        .unwrap_err();
     assert_eq!(e.path(), "event.at");
     assert!(e.to_string().contains("NaN and Infinity"), "{e}");
     assert_eq!(p.summary(NOW).total_events, 0);
@@ -284,19 +430,41 @@ fn site_order_is_rank_at_personalization_zero_whatever_the_profile() {
     let mut p = films();
     let site = |p: &mut P, o: serde_json::Value| p.site_order(&o.to_string(), NOW).unwrap();
     let cold = site(&mut p, json!({ "limit": 10 }));
-    assert_eq!(cold, p.rank(r#"{"limit": 10}"#, NOW).unwrap(), "at cold start the site order is what rank returns");
+    assert_eq!(
+        cold,
+        p.rank(r#"{"limit": 10}"#, NOW).unwrap(),
+        "at cold start the site order is what rank returns"
+    );
     consent(&mut p);
-    p.set_preferences(r#"{"categories": {"sci-fi": 1}, "variety": 1}"#, NOW).unwrap();
+    p.set_preferences(r#"{"categories": {"sci-fi": 1}, "variety": 1}"#, NOW)
+        .unwrap();
     record(&mut p, "m3", "like");
     record(&mut p, "m1", "view");
-    assert_ne!(ids(&mut p, json!({ "limit": 10 })), cold.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), "the profile is personal");
-    assert_eq!(site(&mut p, json!({ "limit": 10 })), cold, "the profile changes nothing");
+    assert_ne!(
+        ids(&mut p, json!({ "limit": 10 })),
+        cold.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        "the profile is personal"
+    );
+    assert_eq!(
+        site(&mut p, json!({ "limit": 10 })),
+        cold,
+        "the profile changes nothing"
+    );
     p.set_preferences(r#"{"personalization": 0}"#, NOW).unwrap();
-    for o in [json!({ "limit": 10 }), json!({ "limit": 3, "context": { "itemId": "m1" } }), json!({ "exclude": ["m4", "nope"] })] {
-        assert_eq!(site(&mut p, o.clone()), p.rank(&o.to_string(), NOW).unwrap(), "{o}");
+    for o in [
+        json!({ "limit": 10 }),
+        json!({ "limit": 3, "context": { "itemId": "m1" } }),
+        json!({ "exclude": ["m4", "nope"] }),
+    ] {
+        assert_eq!(
+            site(&mut p, o.clone()),
+            p.rank(&o.to_string(), NOW).unwrap(),
+            "{o}"
+        );
     }
     // Blocking and dismissing are the person's: rank leaves them out, the site order does not.
-    p.set_preferences(r#"{"blocked": ["comedy"]}"#, NOW).unwrap();
+    p.set_preferences(r#"{"blocked": ["comedy"]}"#, NOW)
+        .unwrap();
     assert!(!ids(&mut p, json!({})).contains(&"m4".to_string()));
     assert_eq!(site(&mut p, json!({ "limit": 10 })), cold);
 }
@@ -307,41 +475,104 @@ fn site_order_at_a_time_is_deterministic_and_checked() {
     catalogue["items"][2]["publishedAt"] = json!(NOW - 3_600_000);
     let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
     p.load_catalogue(&catalogue.to_string()).unwrap();
-    let at = |p: &mut P, t: i64| p.site_order(&json!({ "at": t }).to_string(), NOW + 999_999).unwrap();
-    assert_eq!(at(&mut p, NOW), p.rank("{}", NOW).unwrap(), "`at` is the time the score is computed at");
+    let at = |p: &mut P, t: i64| {
+        p.site_order(&json!({ "at": t }).to_string(), NOW + 999_999)
+            .unwrap()
+    };
+    assert_eq!(
+        at(&mut p, NOW),
+        p.rank("{}", NOW).unwrap(),
+        "`at` is the time the score is computed at"
+    );
     assert_eq!(at(&mut p, NOW)[0].id, "m3", "new this hour");
-    assert_ne!(at(&mut p, NOW + 60 * DAY_MS)[0].id, "m3", "two months later it is not new");
-    for (bad, what) in [(json!({ "at": -1 }), "-1 is not allowed"), (json!({ "at": 1e16 }), "10000000000000000 is not allowed"), (json!({ "at": "now" }), "invalid type")] {
+    assert_ne!(
+        at(&mut p, NOW + 60 * DAY_MS)[0].id,
+        "m3",
+        "two months later it is not new"
+    );
+    for (bad, what) in [
+        (json!({ "at": -1 }), "-1 is not allowed"),
+        (json!({ "at": 1e16 }), "10000000000000000 is not allowed"),
+        (json!({ "at": "now" }), "invalid type"),
+    ] {
         let e = p.site_order(&bad.to_string(), NOW).unwrap_err();
         assert_eq!(e.path(), "options.at");
         assert!(e.to_string().contains(what), "{e}");
     }
-    assert_eq!(p.rank(r#"{"at": 1}"#, NOW).unwrap_err().path(), "options.at", "rank has no `at`");
-    let empty = P::open(MemoryStore::default(), "x", NOW).unwrap().site_order("{}", NOW).unwrap_err();
+    assert_eq!(
+        p.rank(r#"{"at": 1}"#, NOW).unwrap_err().path(),
+        "options.at",
+        "rank has no `at`"
+    );
+    let empty = P::open(MemoryStore::default(), "x", NOW)
+        .unwrap()
+        .site_order("{}", NOW)
+        .unwrap_err();
     assert_eq!(empty.path(), "siteOrder");
 }
 
 #[test]
 fn recent_items_are_the_latest_distinct_engaged_items() {
     let mut p = films();
-    let recent = |p: &P, o: serde_json::Value| p.recent_items(&o.to_string()).unwrap().into_iter().map(|e| format!("{}:{}", e.item, e.kind.name())).collect::<Vec<_>>();
+    let recent = |p: &P, o: serde_json::Value| {
+        p.recent_items(&o.to_string())
+            .unwrap()
+            .into_iter()
+            .map(|e| format!("{}:{}", e.item, e.kind.name()))
+            .collect::<Vec<_>>()
+    };
     assert!(recent(&p, json!({})).is_empty());
     consent(&mut p);
-    for (item, kind, at) in [("m1", "view", 1), ("m2", "like", 2), ("m1", "purchase", 3), ("m3", "dismiss", 4), ("m6", "view", 5), ("m4", "dislike", 6)] {
-        p.record(&json!({ "itemId": item, "kind": kind, "at": NOW - 100 + at }).to_string(), NOW).unwrap();
+    for (item, kind, at) in [
+        ("m1", "view", 1),
+        ("m2", "like", 2),
+        ("m1", "purchase", 3),
+        ("m3", "dismiss", 4),
+        ("m6", "view", 5),
+        ("m4", "dislike", 6),
+    ] {
+        p.record(
+            &json!({ "itemId": item, "kind": kind, "at": NOW - 100 + at }).to_string(),
+            NOW,
+        )
+        .unwrap();
     }
-    assert_eq!(recent(&p, json!({})), ["m1:purchase", "m2:like"], "health is sensitive and not turned on; dismissals and dislikes are not engagement");
+    assert_eq!(
+        recent(&p, json!({})),
+        ["m1:purchase", "m2:like"],
+        "health is sensitive and not turned on; dismissals and dislikes are not engagement"
+    );
     assert_eq!(p.recent_items("{}").unwrap()[0].at, NOW - 97);
     assert_eq!(recent(&p, json!({ "limit": 1 })), ["m1:purchase"]);
     assert_eq!(recent(&p, json!({ "kinds": ["view"] })), ["m1:view"]);
-    assert_eq!(recent(&p, json!({ "kinds": ["dismiss", "dislike"] })), ["m4:dislike", "m3:dismiss"]);
-    p.set_preferences(r#"{"sensitive": ["health"], "blocked": ["sci-fi"]}"#, NOW).unwrap();
-    assert_eq!(recent(&p, json!({})), ["m6:view"], "blocked categories stay off screen; a turned-on sensitive one shows");
+    assert_eq!(
+        recent(&p, json!({ "kinds": ["dismiss", "dislike"] })),
+        ["m4:dislike", "m3:dismiss"]
+    );
+    p.set_preferences(r#"{"sensitive": ["health"], "blocked": ["sci-fi"]}"#, NOW)
+        .unwrap();
+    assert_eq!(
+        recent(&p, json!({})),
+        ["m6:view"],
+        "blocked categories stay off screen; a turned-on sensitive one shows"
+    );
     let before = p.export_data(NOW);
     for (bad, path, what) in [
-        (json!({ "limit": 0 }), "options.limit", "a whole number from 1 to 100"),
-        (json!({ "limit": 101 }), "options.limit", "101 is not allowed"),
-        (json!({ "kinds": ["watch"] }), "options.kinds[0]", "unknown kind \"watch\""),
+        (
+            json!({ "limit": 0 }),
+            "options.limit",
+            "a whole number from 1 to 100",
+        ),
+        (
+            json!({ "limit": 101 }),
+            "options.limit",
+            "101 is not allowed",
+        ),
+        (
+            json!({ "kinds": ["watch"] }),
+            "options.kinds[0]",
+            "unknown kind \"watch\"",
+        ),
         (json!({ "kinds": "view" }), "options.kinds", "invalid type"),
         (json!({ "since": 1 }), "options.since", "unknown field"),
     ] {

@@ -62,7 +62,12 @@ impl Preferences {
     /// applied, or the first invalid field. `root` prefixes paths in errors
     /// (`preferences`, or `profile.preferences` when reading storage). With a
     /// catalogue, category references are checked against it.
-    pub fn patched_text(&self, text: &str, root: &str, catalogue: Option<&Catalogue>) -> Result<Preferences> {
+    pub fn patched_text(
+        &self,
+        text: &str,
+        root: &str,
+        catalogue: Option<&Catalogue>,
+    ) -> Result<Preferences> {
         let mut r = Reader::new(text);
         let next = self.patched(&mut r, root, catalogue)?;
         r.finish().map_err(|e| e.into_error(root))?;
@@ -70,10 +75,18 @@ impl Preferences {
     }
 
     /// Like `patched_text`, reading the object at the reader's cursor.
-    pub fn patched(&self, r: &mut Reader, root: &str, catalogue: Option<&Catalogue>) -> Result<Preferences> {
+    pub fn patched(
+        &self,
+        r: &mut Reader,
+        root: &str,
+        catalogue: Option<&Catalogue>,
+    ) -> Result<Preferences> {
         if r.peek().map_err(|e| e.into_error(root))? != Kind::Object {
             let found = describe(r).map_err(|e| e.into_error(root))?;
-            return Err(Error::invalid(root, format!("expected an object, found {found}")));
+            return Err(Error::invalid(
+                root,
+                format!("expected an object, found {found}"),
+            ));
         }
         let mut next = self.clone();
         let mut checked = Checked::default();
@@ -86,11 +99,18 @@ impl Preferences {
                 "categories" => patch_sliders(r, &mut p.categories, &path, catalogue)?,
                 "blocked" => category_set(r, &path, catalogue, false)?.map(|s| p.blocked = s),
                 "sensitive" => category_set(r, &path, catalogue, true)?.map(|s| p.sensitive = s),
-                "frequencyCap" => whole(r, &path, 1, MAX_FREQUENCY_CAP)?.map(|x| p.frequency_cap = x),
-                "retentionDays" => whole(r, &path, 1, MAX_RETENTION_DAYS)?.map(|x| p.retention_days = x),
+                "frequencyCap" => {
+                    whole(r, &path, 1, MAX_FREQUENCY_CAP)?.map(|x| p.frequency_cap = x)
+                }
+                "retentionDays" => {
+                    whole(r, &path, 1, MAX_RETENTION_DAYS)?.map(|x| p.retention_days = x)
+                }
                 "historyConsent" => flag(r, &path)?.map(|x| p.history_consent = x),
                 "shareStatistics" => flag(r, &path)?.map(|x| p.share_statistics = x),
-                _ => Err(Error::invalid(path, format!("unknown field; known: {FIELDS}"))),
+                _ => Err(Error::invalid(
+                    path,
+                    format!("unknown field; known: {FIELDS}"),
+                )),
             };
             outcome.map_err(|e| checked.fail(e))
         });
@@ -130,11 +150,22 @@ impl ToJson for Preferences {
         for (id, x) in self.categories.iter() {
             w.key(id).number(*x);
         }
-        w.raw("}").key("frequencyCap").integer(i64::from(self.frequency_cap));
-        w.key("historyConsent").boolean(self.history_consent).key("personalization").number(self.personalization);
-        w.key("retentionDays").integer(i64::from(self.retention_days)).key("sensitive");
+        w.raw("}")
+            .key("frequencyCap")
+            .integer(i64::from(self.frequency_cap));
+        w.key("historyConsent")
+            .boolean(self.history_consent)
+            .key("personalization")
+            .number(self.personalization);
+        w.key("retentionDays")
+            .integer(i64::from(self.retention_days))
+            .key("sensitive");
         list(w, &self.sensitive);
-        w.key("shareStatistics").boolean(self.share_statistics).key("variety").number(self.variety).raw("}");
+        w.key("shareStatistics")
+            .boolean(self.share_statistics)
+            .key("variety")
+            .number(self.variety)
+            .raw("}");
     }
 }
 
@@ -150,21 +181,32 @@ fn number(r: &mut Reader) -> JsonResult<Result<(f64, String), String>> {
     }
     let start = r.offset();
     let x = r.number()?;
-    Ok(Ok((x, r.source(start, r.offset()).trim_start().to_string())))
+    Ok(Ok((
+        x,
+        r.source(start, r.offset()).trim_start().to_string(),
+    )))
 }
 
 /// A number in `0..=1`.
 fn unit(r: &mut Reader, path: &str) -> Checked1<f64> {
     Ok(match number(r)? {
         Ok((x, _)) if (0.0..=1.0).contains(&x) => Ok(x + 0.0),
-        Ok((_, raw)) | Err(raw) => Err(Error::invalid(path, format!("{raw} is not allowed; allowed: a number from 0 to 1"))),
+        Ok((_, raw)) | Err(raw) => Err(Error::invalid(
+            path,
+            format!("{raw} is not allowed; allowed: a number from 0 to 1"),
+        )),
     })
 }
 
 fn whole(r: &mut Reader, path: &str, low: u32, high: u32) -> Checked1<u32> {
     Ok(match number(r)? {
-        Ok((x, _)) if x.fract() == 0.0 && x >= f64::from(low) && x <= f64::from(high) => Ok(x as u32),
-        Ok((_, raw)) | Err(raw) => Err(Error::invalid(path, format!("{raw} is not allowed; allowed: a whole number from {low} to {high}"))),
+        Ok((x, _)) if x.fract() == 0.0 && x >= f64::from(low) && x <= f64::from(high) => {
+            Ok(x as u32)
+        }
+        Ok((_, raw)) | Err(raw) => Err(Error::invalid(
+            path,
+            format!("{raw} is not allowed; allowed: a whole number from {low} to {high}"),
+        )),
     })
 }
 
@@ -173,36 +215,63 @@ fn flag(r: &mut Reader, path: &str) -> Checked1<bool> {
         return r.boolean().map(Ok);
     }
     let found = describe(r)?;
-    Ok(Err(Error::invalid(path, format!("{found} is not allowed; allowed: true or false"))))
+    Ok(Err(Error::invalid(
+        path,
+        format!("{found} is not allowed; allowed: true or false"),
+    )))
 }
 
 /// Why `id` cannot be listed, if it cannot (the caller names the path, made
 /// only then: reading a stored profile formats nothing).
-fn check_category(id: &str, catalogue: Option<&Catalogue>, sensitive_only: bool) -> std::result::Result<(), String> {
+fn check_category(
+    id: &str,
+    catalogue: Option<&Catalogue>,
+    sensitive_only: bool,
+) -> std::result::Result<(), String> {
     check_id(id).map_err(|m| format!("category id {m}"))?;
     let Some(cat) = catalogue else { return Ok(()) };
     let Some(c) = cat.category(id).and_then(|c| cat.category_at(c)) else {
-        return Err(format!("unknown category {}; known: {}", quote(id), cat.known_categories()));
+        return Err(format!(
+            "unknown category {}; known: {}",
+            quote(id),
+            cat.known_categories()
+        ));
     };
     if sensitive_only && !c.sensitive {
-        return Err(format!("{} is not a sensitive category; only sensitive categories are listed here", quote(id)));
+        return Err(format!(
+            "{} is not a sensitive category; only sensitive categories are listed here",
+            quote(id)
+        ));
     }
     Ok(())
 }
 
-fn patch_sliders(r: &mut Reader, sliders: &mut LiteMap<String, f64>, path: &str, catalogue: Option<&Catalogue>) -> Checked1<()> {
+fn patch_sliders(
+    r: &mut Reader,
+    sliders: &mut LiteMap<String, f64>,
+    path: &str,
+    catalogue: Option<&Catalogue>,
+) -> Checked1<()> {
     if r.peek()? != Kind::Object {
         let found = describe(r)?;
-        return Ok(Err(Error::invalid(path, format!("expected an object of category id -> number from -1 to 1, found {found}"))));
+        return Ok(Err(Error::invalid(
+            path,
+            format!("expected an object of category id -> number from -1 to 1, found {found}"),
+        )));
     }
     let mut next = sliders.clone();
     let mut failure = None;
     r.object("a map", |r, id| {
         let p = || format!("{path}[{}]", quote(id));
-        let checked = check_category(id, catalogue, false).map_err(|m| Error::invalid(p(), m)).and(match number(r)? {
-            Ok((x, _)) if (-1.0..=1.0).contains(&x) => Ok(x + 0.0),
-            Ok((_, raw)) | Err(raw) => Err(Error::invalid(p(), format!("{raw} is not allowed; allowed: a number from -1 to 1"))),
-        });
+        let checked = check_category(id, catalogue, false)
+            .map_err(|m| Error::invalid(p(), m))
+            .and(match number(r)? {
+                Ok((x, _)) if (-1.0..=1.0).contains(&x) => Ok(x + 0.0),
+                Ok((_, raw)) | Err(raw) => Err(Error::invalid(
+                    p(),
+                    format!("{raw} is not allowed; allowed: a number from -1 to 1"),
+                )),
+            });
         match keep_first(&mut failure, checked) {
             Some(0.0) => {
                 next.remove(id);
@@ -218,7 +287,10 @@ fn patch_sliders(r: &mut Reader, sliders: &mut LiteMap<String, f64>, path: &str,
         return Ok(Err(e));
     }
     if next.len() > MAX_CATEGORIES {
-        return Ok(Err(Error::invalid(path, format!("{} sliders; allowed: at most {MAX_CATEGORIES}", next.len()))));
+        return Ok(Err(Error::invalid(
+            path,
+            format!("{} sliders; allowed: at most {MAX_CATEGORIES}", next.len()),
+        )));
     }
     *sliders = next;
     Ok(Ok(()))
@@ -236,10 +308,18 @@ fn keep_first<T>(failure: &mut Option<Error>, checked: Result<T>) -> Option<T> {
     }
 }
 
-fn category_set(r: &mut Reader, path: &str, catalogue: Option<&Catalogue>, sensitive_only: bool) -> Checked1<Vec<String>> {
+fn category_set(
+    r: &mut Reader,
+    path: &str,
+    catalogue: Option<&Catalogue>,
+    sensitive_only: bool,
+) -> Checked1<Vec<String>> {
     if r.peek()? != Kind::Array {
         let found = describe(r)?;
-        return Ok(Err(Error::invalid(path, format!("expected an array of category ids, found {found}"))));
+        return Ok(Err(Error::invalid(
+            path,
+            format!("expected an array of category ids, found {found}"),
+        )));
     }
     let mut out = Vec::new();
     let mut failure = None;
@@ -247,10 +327,15 @@ fn category_set(r: &mut Reader, path: &str, catalogue: Option<&Catalogue>, sensi
         let p = || format!("{path}[{i}]");
         let checked = if r.peek()? == Kind::String {
             let id = r.string()?;
-            check_category(&id, catalogue, sensitive_only).map(|()| id.into_owned()).map_err(|m| Error::invalid(p(), m))
+            check_category(&id, catalogue, sensitive_only)
+                .map(|()| id.into_owned())
+                .map_err(|m| Error::invalid(p(), m))
         } else {
             let found = describe(r)?;
-            Err(Error::invalid(p(), format!("expected a category id, found {found}")))
+            Err(Error::invalid(
+                p(),
+                format!("expected a category id, found {found}"),
+            ))
         };
         out.extend(keep_first(&mut failure, checked));
         Ok(())
@@ -274,23 +359,35 @@ pub fn stamp_changes(old: &Preferences, new: &Preferences, changed: &mut ChangeT
             changed.insert(key.to_string(), now);
         }
     };
-    stamp("personalization", old.personalization != new.personalization);
+    stamp(
+        "personalization",
+        old.personalization != new.personalization,
+    );
     stamp("blocked", old.blocked != new.blocked);
     stamp("sensitive", old.sensitive != new.sensitive);
     stamp("variety", old.variety != new.variety);
     stamp("frequencyCap", old.frequency_cap != new.frequency_cap);
     stamp("historyConsent", old.history_consent != new.history_consent);
     stamp("retentionDays", old.retention_days != new.retention_days);
-    stamp("shareStatistics", old.share_statistics != new.share_statistics);
+    stamp(
+        "shareStatistics",
+        old.share_statistics != new.share_statistics,
+    );
     for id in old.categories.keys().chain(new.categories.keys()) {
-        stamp(&format!("categories.{id}"), old.slider(id) != new.slider(id));
+        stamp(
+            &format!("categories.{id}"),
+            old.slider(id) != new.slider(id),
+        );
     }
 }
 
 /// Per-field last-writer-wins merge of two tabs' preferences: each field
 /// (and each slider) comes from the side that changed it last; ties keep
 /// `theirs` (what storage holds).
-pub fn merge(ours: (&Preferences, &ChangeTimes), theirs: (&Preferences, &ChangeTimes)) -> (Preferences, ChangeTimes) {
+pub fn merge(
+    ours: (&Preferences, &ChangeTimes),
+    theirs: (&Preferences, &ChangeTimes),
+) -> (Preferences, ChangeTimes) {
     let (a, ca) = ours;
     let (b, cb) = theirs;
     let time = |c: &ChangeTimes, k: &str| c.get(k).copied().unwrap_or(i64::MIN);
@@ -320,7 +417,12 @@ pub fn merge(ours: (&Preferences, &ChangeTimes), theirs: (&Preferences, &ChangeT
     if mine("shareStatistics") {
         out.share_statistics = a.share_statistics;
     }
-    for id in a.categories.keys().map(String::as_str).chain(ca.keys().filter_map(|k| k.strip_prefix("categories."))) {
+    for id in a
+        .categories
+        .keys()
+        .map(String::as_str)
+        .chain(ca.keys().filter_map(|k| k.strip_prefix("categories.")))
+    {
         if mine(&format!("categories.{id}")) {
             match a.categories.get(id) {
                 Some(&v) => out.categories.insert(id.to_string(), v),
@@ -393,8 +495,16 @@ mod tests {
 
     #[test]
     fn slider_patch_merges_and_zero_removes() {
-        let p = Preferences::default().patched_text(&json!({"categories": {"a": 0.5, "b": -1}}).to_string(), "p", None).unwrap();
-        let p = p.patched_text(&json!({"categories": {"a": 0}}).to_string(), "p", None).unwrap();
+        let p = Preferences::default()
+            .patched_text(
+                &json!({"categories": {"a": 0.5, "b": -1}}).to_string(),
+                "p",
+                None,
+            )
+            .unwrap();
+        let p = p
+            .patched_text(&json!({"categories": {"a": 0}}).to_string(), "p", None)
+            .unwrap();
         assert_eq!(p.categories.len(), 1);
         assert_eq!(p.slider("b"), -1.0);
     }
@@ -403,22 +513,36 @@ mod tests {
     fn bad_values_name_the_field_and_change_nothing() {
         let before = Preferences::default();
         let cases = [
-            (json!({"personalization": 1.5}), "preferences.personalization"),
+            (
+                json!({"personalization": 1.5}),
+                "preferences.personalization",
+            ),
             (json!({"variety": "much"}), "preferences.variety"),
             (json!({"variety": null}), "preferences.variety"),
             (json!({"frequencyCap": 2.5}), "preferences.frequencyCap"),
             (json!({"retentionDays": 0}), "preferences.retentionDays"),
             (json!({"retentionDays": 366}), "preferences.retentionDays"),
             (json!({"historyConsent": 1}), "preferences.historyConsent"),
-            (json!({"categories": {"a": 2}}), "preferences.categories[\"a\"]"),
-            (json!({"categories": {"a b": 1}}), "preferences.categories[\"a b\"]"),
+            (
+                json!({"categories": {"a": 2}}),
+                "preferences.categories[\"a\"]",
+            ),
+            (
+                json!({"categories": {"a b": 1}}),
+                "preferences.categories[\"a b\"]",
+            ),
             (json!({"blocked": "a"}), "preferences.blocked"),
             (json!({"blocked": [1]}), "preferences.blocked[0]"),
             (json!({"colour": "red"}), "preferences.colour"),
-            (json!({"personalization": 0.2, "colour": "red"}), "preferences.colour"),
+            (
+                json!({"personalization": 0.2, "colour": "red"}),
+                "preferences.colour",
+            ),
         ];
         for (patch, path) in cases {
-            let err = before.patched_text(&patch.to_string(), "preferences", None).unwrap_err();
+            let err = before
+                .patched_text(&patch.to_string(), "preferences", None)
+                .unwrap_err();
             assert_eq!(err.path(), path, "{err}");
         }
         assert_eq!(before, Preferences::default());
@@ -429,20 +553,39 @@ mod tests {
         let base = Preferences::default();
         let mut ca = ChangeTimes::new();
         let mut cb = ChangeTimes::new();
-        let a = base.patched_text(&json!({"variety": 0.7, "categories": {"x": 1}}).to_string(), "p", None).unwrap();
+        let a = base
+            .patched_text(
+                &json!({"variety": 0.7, "categories": {"x": 1}}).to_string(),
+                "p",
+                None,
+            )
+            .unwrap();
         stamp_changes(&base, &a, &mut ca, 10);
-        let b = base.patched_text(&json!({"personalization": 0.4, "categories": {"y": -1}}).to_string(), "p", None).unwrap();
+        let b = base
+            .patched_text(
+                &json!({"personalization": 0.4, "categories": {"y": -1}}).to_string(),
+                "p",
+                None,
+            )
+            .unwrap();
         stamp_changes(&base, &b, &mut cb, 20);
         let (m, c) = merge((&a, &ca), (&b, &cb));
-        assert_eq!((m.variety, m.personalization, m.slider("x"), m.slider("y")), (0.7, 0.4, 1.0, -1.0));
+        assert_eq!(
+            (m.variety, m.personalization, m.slider("x"), m.slider("y")),
+            (0.7, 0.4, 1.0, -1.0)
+        );
         assert_eq!(c.get("variety"), Some(&10));
         // The same field changed on both sides: the later change wins, from either side.
-        let a2 = a.patched_text(&json!({"personalization": 0.9}).to_string(), "p", None).unwrap();
+        let a2 = a
+            .patched_text(&json!({"personalization": 0.9}).to_string(), "p", None)
+            .unwrap();
         stamp_changes(&a, &a2, &mut ca, 30);
         assert_eq!(merge((&a2, &ca), (&b, &cb)).0.personalization, 0.9);
         assert_eq!(merge((&b, &cb), (&a2, &ca)).0.personalization, 0.9);
         // A slider set back to 0 (removed) later than the other side's value stays removed.
-        let a3 = a2.patched_text(&json!({"categories": {"y": 0}}).to_string(), "p", None).unwrap();
+        let a3 = a2
+            .patched_text(&json!({"categories": {"y": 0}}).to_string(), "p", None)
+            .unwrap();
         let mut ca3 = ca.clone();
         stamp_changes(&b, &a3, &mut ca3, 40);
         assert_eq!(merge((&a3, &ca3), (&b, &cb)).0.slider("y"), 0.0);
@@ -450,7 +593,13 @@ mod tests {
 
     #[test]
     fn sets_are_sorted_without_repeats_and_written_as_stored_before() {
-        let p = Preferences::default().patched_text(r#"{"blocked": ["b", "a", "b"], "categories": {"z": 0.5, "a": -1}}"#, "p", None).unwrap();
+        let p = Preferences::default()
+            .patched_text(
+                r#"{"blocked": ["b", "a", "b"], "categories": {"z": 0.5, "a": -1}}"#,
+                "p",
+                None,
+            )
+            .unwrap();
         assert_eq!(p.blocked, ["a", "b"]);
         assert_eq!(
             p.to_json(),
@@ -460,17 +609,33 @@ mod tests {
 
     #[test]
     fn malformed_json_and_bad_values_inside_lists_name_the_field() {
-        let e = Preferences::default().patched_text(r#"{"variety": 0.5,"#, "preferences", None).unwrap_err();
+        let e = Preferences::default()
+            .patched_text(r#"{"variety": 0.5,"#, "preferences", None)
+            .unwrap_err();
         assert_eq!(e.path(), "preferences");
-        let e = Preferences::default().patched_text(r#"{"blocked": ["a", "b c", 7]}"#, "preferences", None).unwrap_err();
+        let e = Preferences::default()
+            .patched_text(r#"{"blocked": ["a", "b c", 7]}"#, "preferences", None)
+            .unwrap_err();
         assert_eq!(e.path(), "preferences.blocked[1]", "{e}");
-        let e = Preferences::default().patched_text(r#"{"categories": {"a": 0.5, "b": "x"}}"#, "preferences", None).unwrap_err();
-        assert_eq!((e.path(), e.to_string().contains("\"x\" is not allowed")), ("preferences.categories[\"b\"]", true), "{e}");
+        let e = Preferences::default()
+            .patched_text(
+                r#"{"categories": {"a": 0.5, "b": "x"}}"#,
+                "preferences",
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(
+            (e.path(), e.to_string().contains("\"x\" is not allowed")),
+            ("preferences.categories[\"b\"]", true),
+            "{e}"
+        );
     }
 
     #[test]
     fn non_object_patch_is_refused() {
-        let err = Preferences::default().patched_text(&json!([1]).to_string(), "preferences", None).unwrap_err();
+        let err = Preferences::default()
+            .patched_text(&json!([1]).to_string(), "preferences", None)
+            .unwrap_err();
         assert!(err.to_string().contains("expected an object"), "{err}");
     }
 }

@@ -103,20 +103,38 @@ pub struct BudgetSummary {
 impl Budget {
     pub fn validated(self, root: &str) -> Result<Budget> {
         if !self.spent.is_finite() || self.spent < 0.0 {
-            return Err(Error::invalid(format!("{root}.spent"), format!("{} is not allowed; allowed: a finite number ≥ 0", display_f64(self.spent))));
+            return Err(Error::invalid(
+                format!("{root}.spent"),
+                format!(
+                    "{} is not allowed; allowed: a finite number ≥ 0",
+                    display_f64(self.spent)
+                ),
+            ));
         }
-        if self.period_start.is_some_and(|t| !(0..=8_640_000_000_000_000).contains(&t)) {
-            return Err(Error::invalid(format!("{root}.periodStart"), "is not a valid time"));
+        if self
+            .period_start
+            .is_some_and(|t| !(0..=8_640_000_000_000_000).contains(&t))
+        {
+            return Err(Error::invalid(
+                format!("{root}.periodStart"),
+                "is not a valid time",
+            ));
         }
         if self.memo.len() > (BUDGET_PER_PERIOD / EPSILON_PER_REPORT) as usize {
-            return Err(Error::invalid(format!("{root}.memo"), "holds more reports than one period allows"));
+            return Err(Error::invalid(
+                format!("{root}.memo"),
+                "holds more reports than one period allows",
+            ));
         }
         Ok(self)
     }
 
     /// Starts a new period if the current one is over.
     pub fn renew(&mut self, now: i64) {
-        if self.period_start.is_some_and(|start| now >= start.saturating_add(PERIOD_DAYS * DAY_MS)) {
+        if self
+            .period_start
+            .is_some_and(|start| now >= start.saturating_add(PERIOD_DAYS * DAY_MS))
+        {
             *self = Budget::default();
         }
     }
@@ -128,20 +146,34 @@ impl Budget {
             budget_per_period: BUDGET_PER_PERIOD,
             period_days: PERIOD_DAYS,
             spent: self.spent,
-            renews_at: self.period_start.map(|s| s.saturating_add(PERIOD_DAYS * DAY_MS)),
+            renews_at: self
+                .period_start
+                .map(|s| s.saturating_add(PERIOD_DAYS * DAY_MS)),
         }
     }
 
     /// The report for `input` over `domain`: the memoized one for this
     /// period, or a fresh one if the budget allows. `random` fills bytes from
     /// a cryptographic source.
-    pub fn report(&mut self, domain: &[String], input: &[String], now: i64, random: &mut dyn FnMut(&mut [u8]) -> Result<()>) -> Result<Report> {
+    pub fn report(
+        &mut self,
+        domain: &[String],
+        input: &[String],
+        now: i64,
+        random: &mut dyn FnMut(&mut [u8]) -> Result<()>,
+    ) -> Result<Report> {
         self.renew(now);
-        if let Some(m) = self.memo.iter().find(|m| m.input == input && m.report.categories == domain) {
+        if let Some(m) = self
+            .memo
+            .iter()
+            .find(|m| m.input == input && m.report.categories == domain)
+        {
             return Ok(m.report.clone());
         }
         if self.spent + EPSILON_PER_REPORT > BUDGET_PER_PERIOD + 1e-9 {
-            let renews = self.period_start.map_or(now, |s| s.saturating_add(PERIOD_DAYS * DAY_MS));
+            let renews = self
+                .period_start
+                .map_or(now, |s| s.saturating_add(PERIOD_DAYS * DAY_MS));
             return Err(Error::Refused(format!(
                 "privateReport: the privacy budget of this period is spent (ε {} of {}); it renews at {renews} (ms since epoch)",
                 display_f64(self.spent),
@@ -150,10 +182,22 @@ impl Budget {
         }
         let truth: Vec<bool> = domain.iter().map(|c| input.contains(c)).collect();
         let bits = perturb(&truth, q(), random)?;
-        let report = Report { format: REPORT_FORMAT.into(), version: 1, mechanism: "oue".into(), epsilon: EPSILON_PER_REPORT, p: P, q: q(), categories: domain.to_vec(), bits };
+        let report = Report {
+            format: REPORT_FORMAT.into(),
+            version: 1,
+            mechanism: "oue".into(),
+            epsilon: EPSILON_PER_REPORT,
+            p: P,
+            q: q(),
+            categories: domain.to_vec(),
+            bits,
+        };
         self.period_start.get_or_insert(now);
         self.spent += EPSILON_PER_REPORT;
-        self.memo.push(Memo { input: input.to_vec(), report: report.clone() });
+        self.memo.push(Memo {
+            input: input.to_vec(),
+            report: report.clone(),
+        });
         Ok(report)
     }
 }
@@ -165,7 +209,11 @@ fn uniform(bytes: [u8; 8]) -> f64 {
 
 /// The OUE perturbation of one bit vector: 1 stays 1 with probability P, 0
 /// becomes 1 with probability `q`.
-pub fn perturb(truth: &[bool], q: f64, random: &mut dyn FnMut(&mut [u8]) -> Result<()>) -> Result<Vec<u8>> {
+pub fn perturb(
+    truth: &[bool],
+    q: f64,
+    random: &mut dyn FnMut(&mut [u8]) -> Result<()>,
+) -> Result<Vec<u8>> {
     if truth.len() > MAX_CATEGORIES {
         return Err(Error::invalid("privateReport", "too many categories"));
     }
@@ -187,7 +235,12 @@ pub fn perturb(truth: &[bool], q: f64, random: &mut dyn FnMut(&mut [u8]) -> Resu
 pub fn system_random(buf: &mut [u8]) -> Result<()> {
     // The error's text is not quoted: its Display pulls every OS error
     // message into the wasm module, and the browser has one source anyway.
-    getrandom::fill(buf).map_err(|_| Error::Refused("privateReport: no cryptographic randomness available (crypto.getRandomValues failed)".into()))
+    getrandom::fill(buf).map_err(|_| {
+        Error::Refused(
+            "privateReport: no cryptographic randomness available (crypto.getRandomValues failed)"
+                .into(),
+        )
+    })
 }
 
 /// One category's estimated share of people interested in it.
@@ -235,12 +288,26 @@ pub fn estimate(categories: &[String], reports: &[Report]) -> (Vec<Estimate>, us
         .iter()
         .zip(&ones)
         .map(|(c, &k)| {
-            let share = if used == 0 { 0.0 } else { (k as f64 / n - q) / (P - q) };
+            let share = if used == 0 {
+                0.0
+            } else {
+                (k as f64 / n - q) / (P - q)
+            };
             // Var(ones/n) = (f·p(1−p) + (1−f)·q(1−q)) / n, with f clamped to 0..1.
             let f = share.clamp(0.0, 1.0);
-            let var = if used == 0 { f64::INFINITY } else { (f * P * (1.0 - P) + (1.0 - f) * q * (1.0 - q)) / (n * (P - q) * (P - q)) };
+            let var = if used == 0 {
+                f64::INFINITY
+            } else {
+                (f * P * (1.0 - P) + (1.0 - f) * q * (1.0 - q)) / (n * (P - q) * (P - q))
+            };
             let se = var.sqrt();
-            Estimate { category: c.clone(), share, std_error: se, low: share - z * se, high: share + z * se }
+            Estimate {
+                category: c.clone(),
+                share,
+                std_error: se,
+                low: share - z * se,
+                high: share + z * se,
+            }
         })
         .collect();
     (estimates, used, skipped)
@@ -251,7 +318,8 @@ pub fn estimate(categories: &[String], reports: &[Report]) -> (Vec<Estimate>, us
 pub fn normal_quantile(prob: f64) -> f64 {
     let tail = (1.0 - prob).clamp(1e-300, 0.5);
     let t = (-2.0 * tail.ln()).sqrt();
-    t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
+    t - (2.515517 + 0.802853 * t + 0.010328 * t * t)
+        / (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
 }
 
 /// Keys in alphabetical order, as the profile has always stored them.
@@ -263,8 +331,19 @@ impl ToJson for Report {
         w.key("categories").array(&self.categories, |w, c| {
             w.string(c);
         });
-        w.key("epsilon").number(self.epsilon).key("format").string(&self.format).key("mechanism").string(&self.mechanism);
-        w.key("p").number(self.p).key("q").number(self.q).key("version").integer(i64::from(self.version)).raw("}");
+        w.key("epsilon")
+            .number(self.epsilon)
+            .key("format")
+            .string(&self.format)
+            .key("mechanism")
+            .string(&self.mechanism);
+        w.key("p")
+            .number(self.p)
+            .key("q")
+            .number(self.q)
+            .key("version")
+            .integer(i64::from(self.version))
+            .raw("}");
     }
 }
 
@@ -290,8 +369,17 @@ impl ToJson for Budget {
 
 impl ToJson for BudgetSummary {
     fn write_json(&self, w: &mut Writer) {
-        w.raw("{").key("shareStatistics").boolean(self.share_statistics).key("epsilonPerReport").number(self.epsilon_per_report);
-        w.key("budgetPerPeriod").number(self.budget_per_period).key("periodDays").integer(self.period_days).key("spent").number(self.spent);
+        w.raw("{")
+            .key("shareStatistics")
+            .boolean(self.share_statistics)
+            .key("epsilonPerReport")
+            .number(self.epsilon_per_report);
+        w.key("budgetPerPeriod")
+            .number(self.budget_per_period)
+            .key("periodDays")
+            .integer(self.period_days)
+            .key("spent")
+            .number(self.spent);
         w.key("renewsAt");
         match self.renews_at {
             Some(t) => w.integer(t),
@@ -312,8 +400,26 @@ fn strings(r: &mut Reader, limit: usize) -> JsonResult<Vec<String>> {
 
 impl Report {
     fn read(r: &mut Reader) -> JsonResult<Report> {
-        const NAMES: [&str; 8] = ["format", "version", "mechanism", "epsilon", "p", "q", "categories", "bits"];
-        let mut out = Report { format: String::new(), version: 0, mechanism: String::new(), epsilon: 0.0, p: 0.0, q: 0.0, categories: Vec::new(), bits: Vec::new() };
+        const NAMES: [&str; 8] = [
+            "format",
+            "version",
+            "mechanism",
+            "epsilon",
+            "p",
+            "q",
+            "categories",
+            "bits",
+        ];
+        let mut out = Report {
+            format: String::new(),
+            version: 0,
+            mechanism: String::new(),
+            epsilon: 0.0,
+            p: 0.0,
+            q: 0.0,
+            categories: Vec::new(),
+            bits: Vec::new(),
+        };
         let mut fields = Fields::new(&NAMES);
         r.object("struct Report", |r, key| {
             match fields.see_known(r, key)? {
@@ -343,7 +449,13 @@ impl Budget {
         let mut fields = Fields::new(&["periodStart", "spent", "memo"]);
         r.object("struct Budget", |r, key| {
             match fields.see_known(r, key)? {
-                0 => b.period_start = if r.null()? { None } else { Some(whole(r, "i64")?) },
+                0 => {
+                    b.period_start = if r.null()? {
+                        None
+                    } else {
+                        Some(whole(r, "i64")?)
+                    }
+                }
                 1 => b.spent = r.number()?,
                 _ => r.array(16, "a sequence", |r, _| {
                     let (mut input, mut report) = (None, None);

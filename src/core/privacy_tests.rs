@@ -58,7 +58,10 @@ fn flip_probabilities_match_the_mechanism_with_system_randomness() {
     for (i, &k) in ones.iter().enumerate() {
         let expected = if truth[i] { P } else { q() };
         // 5 standard errors: a false alarm about once in 1.7 million runs per bit.
-        assert!(within(k, n, expected, 5.0), "bit {i}: {k}/{n} vs {expected}");
+        assert!(
+            within(k, n, expected, 5.0),
+            "bit {i}: {k}/{n} vs {expected}"
+        );
     }
     // A different probability is rejected by the same test (the test can fail).
     assert!(!within(ones[0], n, q() + 0.02, 5.0));
@@ -143,7 +146,13 @@ fn estimates_from_100_000_simulated_devices_cover_the_truth() {
     assert_eq!((used, skipped), (100_000, 2));
     for (e, &h) in estimates.iter().zip(&held) {
         let actual = h as f64 / 100_000.0;
-        assert!(e.low <= actual && actual <= e.high, "{}: {actual} not in [{}, {}]", e.category, e.low, e.high);
+        assert!(
+            e.low <= actual && actual <= e.high,
+            "{}: {actual} not in [{}, {}]",
+            e.category,
+            e.low,
+            e.high
+        );
         assert!(e.std_error < 0.01, "{e:?}");
     }
 }
@@ -157,7 +166,11 @@ fn films() -> Personalizer<MemoryStore> {
 #[test]
 fn normal_quantiles_are_accurate() {
     for (prob, z) in [(0.975, 1.959964), (0.9975, 2.807034), (0.999, 3.090232)] {
-        assert!((normal_quantile(prob) - z).abs() < 5e-4, "{prob}: {}", normal_quantile(prob));
+        assert!(
+            (normal_quantile(prob) - z).abs() < 5e-4,
+            "{prob}: {}",
+            normal_quantile(prob)
+        );
     }
 }
 
@@ -172,7 +185,11 @@ fn no_report_without_opt_in() {
 #[test]
 fn reports_are_memoized_then_the_budget_refuses_and_renews() {
     let mut p = films();
-    p.set_preferences(r#"{"shareStatistics": true, "categories": {"sci-fi": 1}}"#, NOW).unwrap();
+    p.set_preferences(
+        r#"{"shareStatistics": true, "categories": {"sci-fi": 1}}"#,
+        NOW,
+    )
+    .unwrap();
     let a = p.private_report(NOW).unwrap();
     // Sensitive categories are never part of the domain.
     assert_eq!(a.categories, ["sci-fi", "drama", "comedy"]);
@@ -181,11 +198,13 @@ fn reports_are_memoized_then_the_budget_refuses_and_renews() {
     assert_eq!(p.private_report(NOW + 1000).unwrap(), a);
     assert_eq!(p.summary(NOW).privacy.spent, EPSILON_PER_REPORT);
     // A new input spends the rest of the budget...
-    p.set_preferences(r#"{"categories": {"sci-fi": 0, "drama": 1}}"#, NOW).unwrap();
+    p.set_preferences(r#"{"categories": {"sci-fi": 0, "drama": 1}}"#, NOW)
+        .unwrap();
     p.private_report(NOW + 2000).unwrap();
     assert_eq!(p.summary(NOW).privacy.spent, BUDGET_PER_PERIOD);
     // ...and a third input is refused.
-    p.set_preferences(r#"{"categories": {"comedy": 1}}"#, NOW).unwrap();
+    p.set_preferences(r#"{"categories": {"comedy": 1}}"#, NOW)
+        .unwrap();
     let e = p.private_report(NOW + 3000).unwrap_err();
     assert!(e.to_string().contains("budget"), "{e}");
     let s = p.summary(NOW);
@@ -202,10 +221,16 @@ fn reports_are_memoized_then_the_budget_refuses_and_renews() {
 #[test]
 fn turning_sharing_off_and_on_does_not_reset_the_budget() {
     let mut p = films();
-    p.set_preferences(r#"{"shareStatistics": true, "categories": {"sci-fi": 1}}"#, NOW).unwrap();
+    p.set_preferences(
+        r#"{"shareStatistics": true, "categories": {"sci-fi": 1}}"#,
+        NOW,
+    )
+    .unwrap();
     p.private_report(NOW).unwrap();
-    p.set_preferences(r#"{"shareStatistics": false}"#, NOW).unwrap();
+    p.set_preferences(r#"{"shareStatistics": false}"#, NOW)
+        .unwrap();
     assert!(p.private_report(NOW).is_err());
-    p.set_preferences(r#"{"shareStatistics": true}"#, NOW).unwrap();
+    p.set_preferences(r#"{"shareStatistics": true}"#, NOW)
+        .unwrap();
     assert_eq!(p.summary(NOW).privacy.spent, EPSILON_PER_REPORT);
 }

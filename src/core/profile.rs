@@ -61,7 +61,10 @@ impl Profile {
     pub fn write_with_history(&self, w: &mut Writer, history: &str) {
         w.raw("{").key("changedAt");
         preferences::write_changes(&self.changed, w);
-        w.key("epoch").integer(self.epoch).key("history").raw(history);
+        w.key("epoch")
+            .integer(self.epoch)
+            .key("history")
+            .raw(history);
         w.key("preferences");
         self.preferences.write_json(w);
         w.key("privacy");
@@ -77,7 +80,12 @@ fn trailing_version(text: &str) -> Option<u64> {
     let body = text.trim_end().strip_suffix('}')?.trim_end();
     let digits_at = body.rfind(|c: char| !c.is_ascii_digit())? + 1;
     let digits = body.get(digits_at..)?;
-    let key = body.get(..digits_at)?.trim_end().strip_suffix(':')?.trim_end().strip_suffix("\"version\"")?;
+    let key = body
+        .get(..digits_at)?
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end()
+        .strip_suffix("\"version\"")?;
     if !key.trim_end().ends_with([',', '{']) || digits.is_empty() || digits.len() > 3 {
         return None;
     }
@@ -95,8 +103,15 @@ impl ToJson for Export<'_> {
     fn write_json(&self, w: &mut Writer) {
         w.raw("{").key("data");
         self.profile.write_json(w);
-        w.key("exportedAt").integer(self.now).key("format").string(EXPORT_FORMAT);
-        w.key("profile").string(self.name).key("version").integer(PROFILE_VERSION as i64).raw("}");
+        w.key("exportedAt")
+            .integer(self.now)
+            .key("format")
+            .string(EXPORT_FORMAT);
+        w.key("profile")
+            .string(self.name)
+            .key("version")
+            .integer(PROFILE_VERSION as i64)
+            .raw("}");
     }
 }
 
@@ -110,9 +125,22 @@ impl Profile {
     pub fn merge(ours: &Profile, theirs: &Profile) -> Profile {
         let cutoff = ours.epoch.max(theirs.epoch);
         let (ours, theirs) = (ours.since(cutoff), theirs.since(cutoff));
-        let (preferences, changed) = preferences::merge((&ours.preferences, &ours.changed), (&theirs.preferences, &theirs.changed));
-        let budget = if ours.budget.spent > theirs.budget.spent { ours.budget.clone() } else { theirs.budget.clone() };
-        Profile { preferences, history: History::merge(&ours.history, &theirs.history), budget, changed, epoch: cutoff }
+        let (preferences, changed) = preferences::merge(
+            (&ours.preferences, &ours.changed),
+            (&theirs.preferences, &theirs.changed),
+        );
+        let budget = if ours.budget.spent > theirs.budget.spent {
+            ours.budget.clone()
+        } else {
+            theirs.budget.clone()
+        };
+        Profile {
+            preferences,
+            history: History::merge(&ours.history, &theirs.history),
+            budget,
+            changed,
+            epoch: cutoff,
+        }
     }
 
     /// This profile as seen from a forget or import at `cutoff`: unchanged if
@@ -126,16 +154,37 @@ impl Profile {
         let mut changed = self.changed.clone();
         changed.retain(|_, t| *t >= cutoff);
         // Start from defaults and take only the fields changed since the cutoff.
-        let (preferences, _) = preferences::merge((&self.preferences, &changed), (&fresh.preferences, &ChangeTimes::new()));
+        let (preferences, _) = preferences::merge(
+            (&self.preferences, &changed),
+            (&fresh.preferences, &ChangeTimes::new()),
+        );
         let mut history = History::default();
-        history.events = self.history.events.iter().filter(|e| e.at >= cutoff).cloned().collect();
-        Profile { preferences, history, budget: Default::default(), changed, epoch: cutoff }
+        history.events = self
+            .history
+            .events
+            .iter()
+            .filter(|e| e.at >= cutoff)
+            .cloned()
+            .collect();
+        Profile {
+            preferences,
+            history,
+            budget: Default::default(),
+            changed,
+            epoch: cutoff,
+        }
     }
 
     /// Reads a stored document. Never panics; anything unexpected is `Corrupt`.
     pub fn decode(json: &str) -> Decoded {
         if json.len() > MAX_PROFILE_BYTES {
-            return Decoded::Corrupt(Error::invalid("profile", format!("is {} bytes; allowed: at most {MAX_PROFILE_BYTES}", json.len())));
+            return Decoded::Corrupt(Error::invalid(
+                "profile",
+                format!(
+                    "is {} bytes; allowed: at most {MAX_PROFILE_BYTES}",
+                    json.len()
+                ),
+            ));
         }
         Self::decode_in(json, "profile")
     }
@@ -169,16 +218,25 @@ impl Profile {
             .and_then(|()| r.finish())
         };
         if let Err(e) = scan {
-            return Decoded::Corrupt(Error::invalid(root, format!("is not valid JSON: {}", e.message())));
+            return Decoded::Corrupt(Error::invalid(
+                root,
+                format!("is not valid JSON: {}", e.message()),
+            ));
         }
         let Some(Some(version)) = version else {
-            return Decoded::Corrupt(Error::invalid(format!("{root}.version"), "missing or not a whole number"));
+            return Decoded::Corrupt(Error::invalid(
+                format!("{root}.version"),
+                "missing or not a whole number",
+            ));
         };
         if version > PROFILE_VERSION {
             return Decoded::Future(version);
         }
         if version < 1 {
-            return Decoded::Corrupt(Error::invalid(format!("{root}.version"), format!("{version} is not a known version; known: 1, 2")));
+            return Decoded::Corrupt(Error::invalid(
+                format!("{root}.version"),
+                format!("{version} is not a known version; known: 1, 2"),
+            ));
         }
         match Self::decode_fields(text, root, version) {
             Ok(p) => Decoded::Ok(p),
@@ -196,19 +254,33 @@ impl Profile {
             let path = [root, ".", key].concat();
             let known = match version {
                 1 => matches!(key, "version" | "preferences" | "history" | "privacy"),
-                _ => matches!(key, "version" | "preferences" | "history" | "privacy" | "changedAt" | "epoch"),
+                _ => matches!(
+                    key,
+                    "version" | "preferences" | "history" | "privacy" | "changedAt" | "epoch"
+                ),
             };
             if !known {
-                let list = if version == 1 { "version, preferences, history, privacy" } else { "version, preferences, history, privacy, changedAt, epoch" };
-                return Err(checked.fail(Error::invalid(path, format!("unknown field in version {version}; known: {list}"))));
+                let list = if version == 1 {
+                    "version, preferences, history, privacy"
+                } else {
+                    "version, preferences, history, privacy, changedAt, epoch"
+                };
+                return Err(checked.fail(Error::invalid(
+                    path,
+                    format!("unknown field in version {version}; known: {list}"),
+                )));
             }
             let sub = |e: JsonError| e.into_error(&path);
             let outcome = match key {
                 "version" => return r.skip(),
-                "preferences" => Preferences::default().patched(r, &path, None).map(|x| p.preferences = x),
+                "preferences" => Preferences::default()
+                    .patched(r, &path, None)
+                    .map(|x| p.preferences = x),
                 "history" => History::read(r).map(|h| p.history = h).map_err(sub),
                 "privacy" => Budget::read(r, &path).map(|b| p.budget = b),
-                "changedAt" => preferences::read_changes(r).map(|c| p.changed = c).map_err(sub),
+                "changedAt" => preferences::read_changes(r)
+                    .map(|c| p.changed = c)
+                    .map_err(sub),
                 _ => match whole::<i64>(r, "i64") {
                     Ok(t) if t >= 0 => {
                         p.epoch = t;
@@ -225,7 +297,10 @@ impl Profile {
             let path = |field: &str| format!("{root}.history.events[{i}].{field}");
             check_id(&e.item).map_err(|m| Error::invalid(path("item"), m))?;
             if e.at < 0 || e.at as f64 > MAX_TIMESTAMP_MS {
-                return Err(Error::invalid(path("at"), format!("{} is not a valid time", e.at)));
+                return Err(Error::invalid(
+                    path("at"),
+                    format!("{} is not a valid time", e.at),
+                ));
             }
             if i > 0 && history.events.get(i - 1).is_some_and(|prev| prev.at > e.at) {
                 return Err(Error::invalid(path("at"), "events are not in time order"));
@@ -233,12 +308,18 @@ impl Profile {
         }
         for (kind, &n) in history.folded_counts.iter() {
             if n > MAX_SAFE_INTEGER {
-                return Err(Error::invalid(format!("{root}.history.foldedCounts.{}", kind.name()), format!("{n} is not a count; allowed: at most {MAX_SAFE_INTEGER}")));
+                return Err(Error::invalid(
+                    format!("{root}.history.foldedCounts.{}", kind.name()),
+                    format!("{n} is not a count; allowed: at most {MAX_SAFE_INTEGER}"),
+                ));
             }
         }
         for (id, f) in history.folded.iter() {
             if !f.weight.is_finite() {
-                return Err(Error::invalid(format!("{root}.history.folded[{}].weight", quote(id)), "is not a finite number"));
+                return Err(Error::invalid(
+                    format!("{root}.history.folded[{}].weight", quote(id)),
+                    "is not a finite number",
+                ));
             }
         }
         Ok(p)
@@ -246,13 +327,23 @@ impl Profile {
 
     /// A versioned export of everything stored for this profile.
     pub fn export<'a>(&'a self, profile_name: &'a str, now: i64) -> Export<'a> {
-        Export { profile: self, name: profile_name, now }
+        Export {
+            profile: self,
+            name: profile_name,
+            now,
+        }
     }
 
     /// Reads an export file. Refuses anything that is not one, naming why.
     pub fn import(json: &str) -> Result<Profile> {
         if json.len() > MAX_PROFILE_BYTES {
-            return Err(Error::invalid("import", format!("is {} bytes; allowed: at most {MAX_PROFILE_BYTES}", json.len())));
+            return Err(Error::invalid(
+                "import",
+                format!(
+                    "is {} bytes; allowed: at most {MAX_PROFILE_BYTES}",
+                    json.len()
+                ),
+            ));
         }
         // One pass for the format tag and where `data` is; `data` is read
         // only once the file is known to be an export.
@@ -264,7 +355,9 @@ impl Profile {
             r.object("an object", |r, key| {
                 let start = r.offset();
                 match key {
-                    "format" if r.peek()? == Kind::String => format_ok = r.string()? == EXPORT_FORMAT,
+                    "format" if r.peek()? == Kind::String => {
+                        format_ok = r.string()? == EXPORT_FORMAT
+                    }
                     "data" => {
                         r.skip()?;
                         data = Some((start, r.offset()));
@@ -277,12 +370,20 @@ impl Profile {
         };
         scan.map_err(|e| Error::invalid("import", format!("is not valid JSON: {}", e.message())))?;
         if !format_ok {
-            return Err(Error::invalid("import.format", format!("expected \"{EXPORT_FORMAT}\"; this is not an ondevice export")));
+            return Err(Error::invalid(
+                "import.format",
+                format!("expected \"{EXPORT_FORMAT}\"; this is not an ondevice export"),
+            ));
         }
         let (start, end) = data.ok_or_else(|| Error::invalid("import.data", "missing"))?;
         match Self::decode_in(json.get(start..end).unwrap_or(""), "import.data") {
             Decoded::Ok(p) => Ok(p),
-            Decoded::Future(n) => Err(Error::invalid("import.data.version", format!("{n} is newer than this version of ondevice understands ({PROFILE_VERSION})"))),
+            Decoded::Future(n) => Err(Error::invalid(
+                "import.data.version",
+                format!(
+                    "{n} is newer than this version of ondevice understands ({PROFILE_VERSION})"
+                ),
+            )),
             Decoded::Corrupt(e) => Err(e),
         }
     }
@@ -297,7 +398,11 @@ mod tests {
         let mut p = Profile::default();
         p.preferences.history_consent = true;
         p.preferences.categories.insert("sci-fi".into(), 0.5);
-        p.history.events.push(Event { item: "m1".into(), kind: Kind::Like, at: 1_000 });
+        p.history.events.push(Event {
+            item: "m1".into(),
+            kind: Kind::Like,
+            at: 1_000,
+        });
         p
     }
 
@@ -329,9 +434,23 @@ mod tests {
         p.preferences.blocked = vec!["horror".into()];
         p.preferences.sensitive = vec!["health".into()];
         p.preferences.variety = 0.35;
-        p.history.events.push(Event { item: "m1".into(), kind: Kind::Like, at: 1_000 });
-        p.history.events.push(Event { item: "q\"x".into(), kind: Kind::Dismiss, at: 2_000 });
-        p.history.folded.insert("drama".into(), Folded { weight: 1.25e-7, at: 500 });
+        p.history.events.push(Event {
+            item: "m1".into(),
+            kind: Kind::Like,
+            at: 1_000,
+        });
+        p.history.events.push(Event {
+            item: "q\"x".into(),
+            kind: Kind::Dismiss,
+            at: 2_000,
+        });
+        p.history.folded.insert(
+            "drama".into(),
+            Folded {
+                weight: 1.25e-7,
+                at: 500,
+            },
+        );
         p.history.folded_counts.insert(Kind::Purchase, 3);
         p.history.folded_counts.insert(Kind::View, 7);
         p.history.impressions.day = 20_000;
@@ -348,7 +467,10 @@ mod tests {
             categories: vec!["a".into(), "b".into()],
             bits: vec![1, 0],
         };
-        p.budget.memo.push(Memo { input: vec!["a".into()], report });
+        p.budget.memo.push(Memo {
+            input: vec!["a".into()],
+            report,
+        });
         p.changed.insert("variety".into(), 99);
         p.changed.insert("categories.drama".into(), 98);
         p.epoch = 42;
@@ -360,27 +482,71 @@ mod tests {
         assert_eq!(full().to_json(), STORED_BY_SERDE);
         assert_eq!(Profile::decode(STORED_BY_SERDE), Decoded::Ok(full()));
         let export = full().export("default", 5).to_json();
-        assert_eq!(export, format!(r#"{{"data":{STORED_BY_SERDE},"exportedAt":5,"format":"ondevice-export","profile":"default","version":2}}"#));
+        assert_eq!(
+            export,
+            format!(
+                r#"{{"data":{STORED_BY_SERDE},"exportedAt":5,"format":"ondevice-export","profile":"default","version":2}}"#
+            )
+        );
         assert_eq!(Profile::import(&export), Ok(full()));
     }
 
     #[test]
     fn every_field_of_the_stored_form_is_checked() {
         let cases = [
-            (r#"{"version":2,"history":{"events":[{"item":"m1","kind":"view","at":1.5}]}}"#, "profile.history.events[0].at"),
-            (r#"{"version":2,"history":{"events":[{"item":"m1","kind":"view"}]}}"#, "profile.history.events[0].at"),
-            (r#"{"version":2,"history":{"folded":{"drama":{"weight":"x","at":1}}}}"#, "profile.history.folded.drama.weight"),
-            (r#"{"version":2,"history":{"foldedCounts":{"stare":1}}}"#, "profile.history.foldedCounts.stare"),
-            (r#"{"version":2,"history":{"impressions":{"day":1,"counts":{"m1":-1}}}}"#, "profile.history.impressions.counts.m1"),
-            (r#"{"version":2,"history":{"impressions":{"day":1}}}"#, "profile.history.impressions.counts"),
-            (r#"{"version":2,"history":{"extra":[]}}"#, "profile.history.extra"),
-            (r#"{"version":2,"privacy":{"spent":-1}}"#, "profile.privacy.spent"),
-            (r#"{"version":2,"privacy":{"memo":[{"input":[]}]}}"#, "profile.privacy.memo[0].report"),
-            (r#"{"version":2,"privacy":{"memo":[{"input":[],"report":{"bits":[2]}}]}}"#, "profile.privacy.memo[0].report.format"),
-            (r#"{"version":2,"privacy":{"periodStart":"soon"}}"#, "profile.privacy.periodStart"),
-            (r#"{"version":2,"changedAt":{"variety":"now"}}"#, "profile.changedAt.variety"),
+            (
+                r#"{"version":2,"history":{"events":[{"item":"m1","kind":"view","at":1.5}]}}"#,
+                "profile.history.events[0].at",
+            ),
+            (
+                r#"{"version":2,"history":{"events":[{"item":"m1","kind":"view"}]}}"#,
+                "profile.history.events[0].at",
+            ),
+            (
+                r#"{"version":2,"history":{"folded":{"drama":{"weight":"x","at":1}}}}"#,
+                "profile.history.folded.drama.weight",
+            ),
+            (
+                r#"{"version":2,"history":{"foldedCounts":{"stare":1}}}"#,
+                "profile.history.foldedCounts.stare",
+            ),
+            (
+                r#"{"version":2,"history":{"impressions":{"day":1,"counts":{"m1":-1}}}}"#,
+                "profile.history.impressions.counts.m1",
+            ),
+            (
+                r#"{"version":2,"history":{"impressions":{"day":1}}}"#,
+                "profile.history.impressions.counts",
+            ),
+            (
+                r#"{"version":2,"history":{"extra":[]}}"#,
+                "profile.history.extra",
+            ),
+            (
+                r#"{"version":2,"privacy":{"spent":-1}}"#,
+                "profile.privacy.spent",
+            ),
+            (
+                r#"{"version":2,"privacy":{"memo":[{"input":[]}]}}"#,
+                "profile.privacy.memo[0].report",
+            ),
+            (
+                r#"{"version":2,"privacy":{"memo":[{"input":[],"report":{"bits":[2]}}]}}"#,
+                "profile.privacy.memo[0].report.format",
+            ),
+            (
+                r#"{"version":2,"privacy":{"periodStart":"soon"}}"#,
+                "profile.privacy.periodStart",
+            ),
+            (
+                r#"{"version":2,"changedAt":{"variety":"now"}}"#,
+                "profile.changedAt.variety",
+            ),
             (r#"{"version":2,"epoch":-3}"#, "profile.epoch"),
-            (r#"{"version":2,"preferences":{"blocked":[3]}}"#, "profile.preferences.blocked[0]"),
+            (
+                r#"{"version":2,"preferences":{"blocked":[3]}}"#,
+                "profile.preferences.blocked[0]",
+            ),
             (r#"{"version":2.0}"#, "profile.version"),
             (r#"[1,"#, "profile"),
         ];
@@ -400,21 +566,35 @@ mod tests {
     #[test]
     fn the_trailing_version_is_read_only_at_the_top_level() {
         assert_eq!(trailing_version(r#"{"version":2}"#), Some(2));
-        assert_eq!(trailing_version(" {\"x\":[1], \"version\" : 1 }\n"), Some(1));
+        assert_eq!(
+            trailing_version(" {\"x\":[1], \"version\" : 1 }\n"),
+            Some(1)
+        );
         assert_eq!(trailing_version(r#"{"a":{"version":2}}"#), None);
         assert_eq!(trailing_version(r#"{"a\"version":2}"#), None);
         assert_eq!(trailing_version(r#"{"xversion":2}"#), None);
         assert_eq!(trailing_version(r#"{"version":"2"}"#), None);
         assert_eq!(trailing_version(r#"["version":2}"#), None);
         // Whatever the shortcut finds, the document is still read in full.
-        assert!(matches!(Profile::decode(r#"{"history":{"events":[1]},"version":2}"#), Decoded::Corrupt(_)));
-        assert_eq!(Profile::decode(r#"{"preferences":{},"version":9}"#), Decoded::Future(9));
-        assert!(matches!(Profile::decode(r#"{"epoch":1,"version":1}"#), Decoded::Corrupt(e) if e.path() == "profile.epoch"));
+        assert!(matches!(
+            Profile::decode(r#"{"history":{"events":[1]},"version":2}"#),
+            Decoded::Corrupt(_)
+        ));
+        assert_eq!(
+            Profile::decode(r#"{"preferences":{},"version":9}"#),
+            Decoded::Future(9)
+        );
+        assert!(
+            matches!(Profile::decode(r#"{"epoch":1,"version":1}"#), Decoded::Corrupt(e) if e.path() == "profile.epoch")
+        );
     }
 
     #[test]
     fn future_versions_are_recognised_not_parsed() {
-        assert_eq!(Profile::decode(r#"{"version": 7, "whatever": 1}"#), Decoded::Future(7));
+        assert_eq!(
+            Profile::decode(r#"{"version": 7, "whatever": 1}"#),
+            Decoded::Future(7)
+        );
     }
 
     #[test]
@@ -447,20 +627,34 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // Version 2 fields are not accepted in a version 1 document.
-        assert!(matches!(Profile::decode(r#"{"version":1,"epoch":3}"#), Decoded::Corrupt(_)));
+        assert!(matches!(
+            Profile::decode(r#"{"version":1,"epoch":3}"#),
+            Decoded::Corrupt(_)
+        ));
     }
 
     #[test]
     fn merge_unites_histories_and_respects_epochs() {
         let mut a = sample();
         let mut b = sample();
-        b.history.events.push(Event { item: "m2".into(), kind: Kind::View, at: 2_000 });
-        a.history.events.push(Event { item: "m3".into(), kind: Kind::View, at: 1_500 });
+        b.history.events.push(Event {
+            item: "m2".into(),
+            kind: Kind::View,
+            at: 2_000,
+        });
+        a.history.events.push(Event {
+            item: "m3".into(),
+            kind: Kind::View,
+            at: 1_500,
+        });
         let m = Profile::merge(&a, &b);
         let items: Vec<&str> = m.history.events.iter().map(|e| e.item.as_str()).collect();
         assert_eq!(items, ["m1", "m3", "m2"]);
         // A forget after everything either tab did wins whole.
-        let forgotten = Profile { epoch: 9_000, ..Profile::default() };
+        let forgotten = Profile {
+            epoch: 9_000,
+            ..Profile::default()
+        };
         assert_eq!(Profile::merge(&a, &forgotten), forgotten);
         assert_eq!(Profile::merge(&forgotten, &a), forgotten);
     }
@@ -471,7 +665,10 @@ mod tests {
         // Tab A forgot at t=100. Tab B, stale, had changed variety at t=50 and
         // recorded m1 at t=60; after the forget it changes personalization (t=150)
         // and records m2 (t=160).
-        let forgot = Profile { epoch: 100, ..Profile::default() };
+        let forgot = Profile {
+            epoch: 100,
+            ..Profile::default()
+        };
         let mut b = sample();
         let base = Preferences::default();
         let mut prefs = base.clone();
@@ -481,19 +678,45 @@ mod tests {
         prefs.personalization = 0.3;
         stamp_changes(&before, &prefs.clone(), &mut b.changed, 150);
         b.preferences = prefs;
-        b.history.events = vec![Event { item: "m1".into(), kind: Kind::View, at: 60 }, Event { item: "m2".into(), kind: Kind::View, at: 160 }];
+        b.history.events = vec![
+            Event {
+                item: "m1".into(),
+                kind: Kind::View,
+                at: 60,
+            },
+            Event {
+                item: "m2".into(),
+                kind: Kind::View,
+                at: 160,
+            },
+        ];
         for merged in [Profile::merge(&forgot, &b), Profile::merge(&b, &forgot)] {
             assert_eq!(merged.epoch, 100);
-            assert_eq!(merged.preferences.personalization, 0.3, "kept: changed after the forget");
-            assert_eq!(merged.preferences.variety, Preferences::default().variety, "void: changed before the forget");
-            let items: Vec<&str> = merged.history.events.iter().map(|e| e.item.as_str()).collect();
+            assert_eq!(
+                merged.preferences.personalization, 0.3,
+                "kept: changed after the forget"
+            );
+            assert_eq!(
+                merged.preferences.variety,
+                Preferences::default().variety,
+                "void: changed before the forget"
+            );
+            let items: Vec<&str> = merged
+                .history
+                .events
+                .iter()
+                .map(|e| e.item.as_str())
+                .collect();
             assert_eq!(items, ["m2"]);
         }
     }
 
     #[test]
     fn counts_beyond_two_to_the_53_are_corrupt() {
-        let doc = format!(r#"{{"version":2,"history":{{"foldedCounts":{{"view":{}}}}}}}"#, u64::MAX);
+        let doc = format!(
+            r#"{{"version":2,"history":{{"foldedCounts":{{"view":{}}}}}}}"#,
+            u64::MAX
+        );
         match Profile::decode(&doc) {
             Decoded::Corrupt(e) => assert_eq!(e.path(), "profile.history.foldedCounts.view", "{e}"),
             other => panic!("{other:?}"),

@@ -126,7 +126,14 @@ pub struct Breakdown {
 
 impl Breakdown {
     pub fn total(&self) -> f64 {
-        self.popularity + self.freshness + self.context + self.sliders + self.interest + self.related + self.next + self.frequency_cap
+        self.popularity
+            + self.freshness
+            + self.context
+            + self.sliders
+            + self.interest
+            + self.related
+            + self.next
+            + self.frequency_cap
     }
 }
 
@@ -175,14 +182,20 @@ fn breakdown_but_freshness(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
         return b;
     }
     let idx = i as usize;
-    b.context = s.weights.context * s.context.get(idx).map_or(0.0, |&x| f64::from(x) * s.context_scale);
+    b.context = s.weights.context
+        * s.context
+            .get(idx)
+            .map_or(0.0, |&x| f64::from(x) * s.context_scale);
     let p = s.personalization;
     if p == 0.0 {
         // Personalization off: exactly the site's order (explicit exclusions
         // still apply; nothing is reordered, not even by the frequency cap).
         return b;
     }
-    if s.impressions.get(idx).is_some_and(|&n| n >= s.frequency_cap) {
+    if s.impressions
+        .get(idx)
+        .is_some_and(|&n| n >= s.frequency_cap)
+    {
         b.frequency_cap = -s.weights.frequency_cap_penalty;
     }
     if !cats.is_empty() {
@@ -248,8 +261,21 @@ pub fn exclusion(cat: &Catalogue, s: &Signals, i: u32) -> Option<Exclusion> {
 /// `head` so far in `scored` (a reused buffer), so most items cost one
 /// comparison after their score; only the head is sorted. With `variety` > 0
 /// a larger head is re-ranked by maximal marginal relevance.
-pub fn top(cat: &Catalogue, s: &Signals, limit: usize, variety: f64, scored: &mut Vec<(Score, u32)>) -> Vec<(Score, u32)> {
-    let head = if variety > 0.0 { limit.min(VARIETY_HEAD).saturating_mul(VARIETY_POOL).max(limit) } else { limit };
+pub fn top(
+    cat: &Catalogue,
+    s: &Signals,
+    limit: usize,
+    variety: f64,
+    scored: &mut Vec<(Score, u32)>,
+) -> Vec<(Score, u32)> {
+    let head = if variety > 0.0 {
+        limit
+            .min(VARIETY_HEAD)
+            .saturating_mul(VARIETY_POOL)
+            .max(limit)
+    } else {
+        limit
+    };
     scored.clear();
     if head == 0 {
         return Vec::new();
@@ -266,7 +292,11 @@ pub fn top(cat: &Catalogue, s: &Signals, limit: usize, variety: f64, scored: &mu
         }
         let mut b = breakdown_but_freshness(cat, s, i);
         if heap.0.len() == head {
-            let bound = Breakdown { freshness: max_freshness, ..b }.total();
+            let bound = Breakdown {
+                freshness: max_freshness,
+                ..b
+            }
+            .total();
             if !heap.admits((Score(bound), i)) {
                 continue;
             }
@@ -276,7 +306,12 @@ pub fn top(cat: &Catalogue, s: &Signals, limit: usize, variety: f64, scored: &mu
     }
     scored.sort_unstable_by(|a, b| Score::cmp_desc(*a, *b));
     if variety > 0.0 {
-        diversify(cat, scored, limit.min(VARIETY_HEAD), variety * s.weights.variety);
+        diversify(
+            cat,
+            scored,
+            limit.min(VARIETY_HEAD),
+            variety * s.weights.variety,
+        );
     }
     scored.iter().take(limit).copied().collect()
 }
@@ -383,7 +418,14 @@ pub const DISMISS_DAYS: i64 = 90;
 
 /// Adds `weight·edge` for each edge into `acc`, remembering for each target
 /// the source that contributed most.
-pub fn accumulate(edges: &[Edge], weight: f64, source: u32, acc: &mut [f32], best: &mut [f32], src: &mut [u32]) {
+pub fn accumulate(
+    edges: &[Edge],
+    weight: f64,
+    source: u32,
+    acc: &mut [f32],
+    best: &mut [f32],
+    src: &mut [u32],
+) {
     for e in edges {
         let t = e.target as usize;
         let add = (weight * f64::from(e.weight)) as f32;
@@ -409,7 +451,13 @@ pub fn dismissal_active(kind: Kind, at: i64, now: i64) -> bool {
 
 /// Used by `Signals` to know which history items feed the signals.
 pub fn engaged(profile: &Profile) -> impl Iterator<Item = (&str, Kind, i64)> {
-    profile.history.events.iter().rev().filter(|e| e.kind.is_positive()).map(|e| (e.item.as_str(), e.kind, e.at))
+    profile
+        .history
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e.kind.is_positive())
+        .map(|e| (e.item.as_str(), e.kind, e.at))
 }
 
 #[cfg(test)]

@@ -14,8 +14,10 @@ type P = Personalizer<MemoryStore>;
 
 fn setup(seed: u64, history: &[(usize, usize)], prefs: serde_json::Value) -> P {
     let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
-    p.load_catalogue(&fixtures::random(seed, N, K).to_string()).unwrap();
-    p.set_preferences(r#"{"historyConsent": true}"#, NOW).unwrap();
+    p.load_catalogue(&fixtures::random(seed, N, K).to_string())
+        .unwrap();
+    p.set_preferences(r#"{"historyConsent": true}"#, NOW)
+        .unwrap();
     let kinds = ["view", "click", "purchase", "like", "dislike", "dismiss"];
     for (t, &(item, kind)) in history.iter().enumerate() {
         let event = json!({ "itemId": format!("i{item}"), "kind": kinds[kind % kinds.len()], "at": NOW - 1000 + t as i64 });
@@ -26,7 +28,11 @@ fn setup(seed: u64, history: &[(usize, usize)], prefs: serde_json::Value) -> P {
 }
 
 fn ranked(p: &mut P, limit: usize) -> Vec<String> {
-    p.rank(&json!({ "limit": limit }).to_string(), NOW).unwrap().into_iter().map(|r| r.id).collect()
+    p.rank(&json!({ "limit": limit }).to_string(), NOW)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
 }
 
 fn history() -> impl Strategy<Value = Vec<(usize, usize)>> {
@@ -39,7 +45,12 @@ fn sliders() -> impl Strategy<Value = Vec<f64>> {
 
 fn slider_prefs(values: &[f64]) -> serde_json::Map<String, serde_json::Value> {
     // The last category is sensitive; sliders are set on the others.
-    values.iter().take(K - 1).enumerate().map(|(c, v)| (format!("c{c}"), json!(v))).collect()
+    values
+        .iter()
+        .take(K - 1)
+        .enumerate()
+        .map(|(c, v)| (format!("c{c}"), json!(v)))
+        .collect()
 }
 
 proptest! {
@@ -159,8 +170,12 @@ proptest! {
 fn variety_spreads_the_top_across_categories() {
     // Five popular items in one category, then one each in two others; a
     // slider on a fourth category makes the list personal.
-    let item = |id: &str, c: &str, pop: u32| json!({ "id": id, "categories": [c], "popularity": pop });
-    let categories: Vec<_> = ["x", "y", "z", "w"].iter().map(|c| json!({ "id": c, "label": c })).collect();
+    let item =
+        |id: &str, c: &str, pop: u32| json!({ "id": id, "categories": [c], "popularity": pop });
+    let categories: Vec<_> = ["x", "y", "z", "w"]
+        .iter()
+        .map(|c| json!({ "id": c, "label": c }))
+        .collect();
     let v = json!({ "version": 1,
         "categories": categories,
         "items": [item("a1", "x", 100), item("a2", "x", 99), item("a3", "x", 98), item("a4", "x", 97),
@@ -168,7 +183,11 @@ fn variety_spreads_the_top_across_categories() {
     let top3 = |variety: f64| {
         let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
         p.load_catalogue(&v.to_string()).unwrap();
-        p.set_preferences(&json!({ "variety": variety, "categories": { "w": 0.1 } }).to_string(), NOW).unwrap();
+        p.set_preferences(
+            &json!({ "variety": variety, "categories": { "w": 0.1 } }).to_string(),
+            NOW,
+        )
+        .unwrap();
         ranked(&mut p, 3)
     };
     assert_eq!(top3(0.0), ["a1", "a2", "a3"]);
@@ -176,7 +195,8 @@ fn variety_spreads_the_top_across_categories() {
     // Variety only reorders: the same items are ranked.
     let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
     p.load_catalogue(&v.to_string()).unwrap();
-    p.set_preferences(r#"{"variety": 1, "categories": {"w": 0.1}}"#, NOW).unwrap();
+    p.set_preferences(r#"{"variety": 1, "categories": {"w": 0.1}}"#, NOW)
+        .unwrap();
     let mut all = ranked(&mut p, 7);
     all.sort();
     assert_eq!(all, ["a1", "a2", "a3", "a4", "b1", "c1", "w1"]);

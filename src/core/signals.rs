@@ -40,7 +40,13 @@ impl Scratch {
     /// items, touching only what the last call wrote.
     fn reset(&mut self, n: usize) {
         if self.len != n {
-            for v in [&mut self.related, &mut self.related_best, &mut self.next, &mut self.next_best, &mut self.context] {
+            for v in [
+                &mut self.related,
+                &mut self.related_best,
+                &mut self.next,
+                &mut self.next_best,
+                &mut self.context,
+            ] {
                 v.clear();
                 v.resize(n, 0.0);
             }
@@ -56,7 +62,13 @@ impl Scratch {
         } else {
             for &t in &self.touched {
                 let t = t as usize;
-                for v in [&mut self.related, &mut self.related_best, &mut self.next, &mut self.next_best, &mut self.context] {
+                for v in [
+                    &mut self.related,
+                    &mut self.related_best,
+                    &mut self.next,
+                    &mut self.next_best,
+                    &mut self.context,
+                ] {
                     if let Some(x) = v.get_mut(t) {
                         *x = 0.0;
                     }
@@ -115,7 +127,11 @@ pub struct Signals<'a> {
 
 /// 1 / the largest value among `touched` entries of `values` (the others are 0).
 fn scale(values: &[f32], touched: &[u32]) -> f64 {
-    let max = touched.iter().filter_map(|&t| values.get(t as usize)).copied().fold(0.0f32, f32::max);
+    let max = touched
+        .iter()
+        .filter_map(|&t| values.get(t as usize))
+        .copied()
+        .fold(0.0f32, f32::max);
     if max > 0.0 {
         1.0 / f64::from(max)
     } else {
@@ -129,14 +145,23 @@ impl<'a> Signals<'a> {
     pub const REQUESTED: u8 = 4;
     pub const ON_SCREEN: u8 = 8;
 
-    pub fn new(cat: &Catalogue, profile: &Profile, request: &Request, weights: Weights, now: i64, scratch: &'a mut Scratch) -> Signals<'a> {
+    pub fn new(
+        cat: &Catalogue,
+        profile: &Profile,
+        request: &Request,
+        weights: Weights,
+        now: i64,
+        scratch: &'a mut Scratch,
+    ) -> Signals<'a> {
         let prefs = &profile.preferences;
         let k = cat.categories().len();
         let mut sliders = vec![0.0; k];
         let mut blocked = vec![false; k];
         let mut locked = vec![false; k];
         for (c, category) in cat.categories().iter().enumerate() {
-            if let (Some(l), Some(b), Some(s)) = (locked.get_mut(c), blocked.get_mut(c), sliders.get_mut(c)) {
+            if let (Some(l), Some(b), Some(s)) =
+                (locked.get_mut(c), blocked.get_mut(c), sliders.get_mut(c))
+            {
                 *l = prefs.locks(category);
                 *b = prefs.blocks(category);
                 *s = prefs.slider(&category.id);
@@ -145,7 +170,13 @@ impl<'a> Signals<'a> {
         scratch.reset(cat.len());
         let mut events = std::mem::take(&mut scratch.events);
         events.clear();
-        events.extend(profile.history.events.iter().map(|e| cat.item(&e.item).unwrap_or(u32::MAX)));
+        events.extend(
+            profile
+                .history
+                .events
+                .iter()
+                .map(|e| cat.item(&e.item).unwrap_or(u32::MAX)),
+        );
         let interests = interests_of(cat, profile, &events, now);
 
         // Collaborative signals from the latest distinct engaged items.
@@ -163,11 +194,25 @@ impl<'a> Signals<'a> {
             let strength = e.kind.interest_weight();
             let edges = cat.related(h);
             s.touched.extend(edges.iter().map(|e| e.target));
-            accumulate(edges, strength * weights.recency_decay.powi(k as i32), h, &mut s.related, &mut s.related_best, &mut s.related_source);
+            accumulate(
+                edges,
+                strength * weights.recency_decay.powi(k as i32),
+                h,
+                &mut s.related,
+                &mut s.related_best,
+                &mut s.related_source,
+            );
             if k < weights.next_items {
                 let edges = cat.next(h);
                 s.touched.extend(edges.iter().map(|e| e.target));
-                accumulate(edges, weights.next_decay.powi(k as i32), h, &mut s.next, &mut s.next_best, &mut s.next_source);
+                accumulate(
+                    edges,
+                    weights.next_decay.powi(k as i32),
+                    h,
+                    &mut s.next,
+                    &mut s.next_best,
+                    &mut s.next_source,
+                );
             }
         }
         fn flag(s: &mut Scratch, i: u32, bit: u8) {
@@ -273,7 +318,12 @@ impl<'a> Signals<'a> {
 /// dismissals subtract), plus folded sums, divided by the largest magnitude.
 /// Sensitive categories are never learned: they stay 0.
 pub fn learned_interests(cat: &Catalogue, profile: &Profile, now: i64) -> Vec<f64> {
-    let events: Vec<u32> = profile.history.events.iter().map(|e| cat.item(&e.item).unwrap_or(u32::MAX)).collect();
+    let events: Vec<u32> = profile
+        .history
+        .events
+        .iter()
+        .map(|e| cat.item(&e.item).unwrap_or(u32::MAX))
+        .collect();
     interests_of(cat, profile, &events, now)
 }
 

@@ -24,7 +24,10 @@ mod tests {
     fn sorts_and_keeps_equal_elements_in_order() {
         let mut v = [(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e'), (0, 'f')];
         sort_by(&mut v, |a, b| a.0 < b.0);
-        assert_eq!(v, [(0, 'f'), (1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]);
+        assert_eq!(
+            v,
+            [(0, 'f'), (1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]
+        );
         let mut empty: [u8; 0] = [];
         sort_by(&mut empty, |a, b| a < b);
         let mut desc: Vec<u32> = (0..300).rev().collect();

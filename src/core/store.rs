@@ -10,8 +10,8 @@
 use litemap::LiteMap;
 
 use super::catalogue::Catalogue;
-use super::json::{ToJson, Writer};
 use super::history::History;
+use super::json::{ToJson, Writer};
 use super::profile::{Decoded, Profile, PROFILE_VERSION};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,12 @@ impl Store for MemoryStore {
             return Err(StoreError::Unavailable("storage is disabled".into()));
         }
         if let Some(q) = self.quota {
-            let others: usize = self.map.iter().filter(|(k, _)| k.as_str() != key).map(|(k, v)| k.len() + v.len()).sum();
+            let others: usize = self
+                .map
+                .iter()
+                .filter(|(k, _)| k.as_str() != key)
+                .map(|(k, v)| k.len() + v.len())
+                .sum();
             if others + key.len() + value.len() > q {
                 return Err(StoreError::QuotaExceeded);
             }
@@ -82,7 +87,12 @@ pub struct Notice {
 
 impl ToJson for Notice {
     fn write_json(&self, w: &mut Writer) {
-        w.raw("{").key("code").string(self.code).key("message").string(&self.message).raw("}");
+        w.raw("{")
+            .key("code")
+            .string(self.code)
+            .key("message")
+            .string(&self.message)
+            .raw("}");
     }
 }
 
@@ -118,7 +128,17 @@ pub struct Session<S: Store> {
 
 impl<S: Store> Session<S> {
     pub fn open(store: S, name: &str, now: i64) -> Self {
-        let mut s = Session { store, key: profile_key(name), quarantine: quarantine_key(name), profile: Profile::default(), last_seen: None, written_history: None, persistent: true, read_only: false, notices: Vec::new() };
+        let mut s = Session {
+            store,
+            key: profile_key(name),
+            quarantine: quarantine_key(name),
+            profile: Profile::default(),
+            last_seen: None,
+            written_history: None,
+            persistent: true,
+            read_only: false,
+            notices: Vec::new(),
+        };
         s.sync(now, None);
         s
     }
@@ -133,7 +153,9 @@ impl<S: Store> Session<S> {
 
     /// Bytes this profile occupies in storage (0 when not persisted).
     pub fn bytes_stored(&self) -> usize {
-        self.last_seen.as_ref().map_or(0, |s| s.len() + self.key.len())
+        self.last_seen
+            .as_ref()
+            .map_or(0, |s| s.len() + self.key.len())
     }
 
     fn notice(&mut self, code: &'static str, message: String) {
@@ -154,7 +176,13 @@ impl<S: Store> Session<S> {
             Ok(v) => v,
             Err(e) => {
                 self.persistent = false;
-                self.notice("storageUnavailable", format!("storage cannot be read ({}); working in memory only", describe(&e)));
+                self.notice(
+                    "storageUnavailable",
+                    format!(
+                        "storage cannot be read ({}); working in memory only",
+                        describe(&e)
+                    ),
+                );
                 return false;
             }
         };
@@ -180,11 +208,15 @@ impl<S: Store> Session<S> {
                     // what the retention rules change.
                     merged = theirs;
                     let before = merged.history.shape();
-                    merged.history.enforce(now, merged.preferences.retention_days, catalogue);
+                    merged
+                        .history
+                        .enforce(now, merged.preferences.retention_days, catalogue);
                     write_back = merged.history.shape() != before;
                 } else {
                     merged = Profile::merge(&self.profile, &theirs);
-                    merged.history.enforce(now, merged.preferences.retention_days, catalogue);
+                    merged
+                        .history
+                        .enforce(now, merged.preferences.retention_days, catalogue);
                     write_back = merged != theirs;
                 }
                 self.profile = merged;
@@ -210,7 +242,11 @@ impl<S: Store> Session<S> {
                 // it back (something overwrote storage while it was open); a
                 // tab that is just opening starts clean.
                 let kept = self.last_seen.is_some();
-                let what = if kept { "this page's profile was kept and written back" } else { "the profile starts clean" };
+                let what = if kept {
+                    "this page's profile was kept and written back"
+                } else {
+                    "the profile starts clean"
+                };
                 self.notice("quarantined", format!("the stored profile could not be read ({err}); it was moved to the key \"{key}\" and {what}"));
                 if !kept {
                     self.profile = Profile::default();
@@ -278,11 +314,17 @@ impl<S: Store> Session<S> {
     /// Deletes every key this session's profile wrote, and resets it. The
     /// new epoch makes the reset win over any other tab's older profile.
     pub fn forget(&mut self, now: i64) -> Result<(), StoreError> {
-        self.profile = Profile { epoch: now, ..Profile::default() };
+        self.profile = Profile {
+            epoch: now,
+            ..Profile::default()
+        };
         self.last_seen = None;
         self.read_only = false;
         self.notices.clear();
-        let result = self.store.clear(&self.key).and(self.store.clear(&self.quarantine));
+        let result = self
+            .store
+            .clear(&self.key)
+            .and(self.store.clear(&self.quarantine));
         match result {
             // Nothing reachable was stored.
             Err(StoreError::Unavailable(_)) => Ok(()),

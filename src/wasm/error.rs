@@ -11,7 +11,11 @@ pub fn to_js(e: Error) -> JsValue {
     err.set_name("OndeviceError");
     // Setting a property on a fresh Error cannot fail; if it did, the
     // message still names the field.
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("field"), &JsValue::from_str(e.path()));
+    let _ = js_sys::Reflect::set(
+        &err,
+        &JsValue::from_str("field"),
+        &JsValue::from_str(e.path()),
+    );
     err.into()
 }
 
@@ -25,5 +29,8 @@ pub fn describe(v: &JsValue) -> String {
 
 /// The DOMException name of a thrown value (`QuotaExceededError`, ...).
 pub fn name_of(v: &JsValue) -> String {
-    js_sys::Reflect::get(v, &JsValue::from_str("name")).ok().and_then(|n| n.as_string()).unwrap_or_default()
+    js_sys::Reflect::get(v, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default()
 }

@@ -81,7 +81,8 @@ impl Listeners {
         let mut rounds = 0;
         while let Some(c) = cause.take() {
             // A copy: listeners may subscribe or unsubscribe while called.
-            let list: Vec<js_sys::Function> = self.list.borrow().iter().map(|(_, f)| f.clone()).collect();
+            let list: Vec<js_sys::Function> =
+                self.list.borrow().iter().map(|(_, f)| f.clone()).collect();
             let name = JsValue::from_str(c.name());
             for f in list {
                 if let Err(e) = f.call1(&JsValue::NULL, &name) {

@@ -38,7 +38,9 @@ impl LocalStorage {
     }
 
     fn get(&self) -> Result<&web_sys::Storage, StoreError> {
-        self.storage.as_ref().map_err(|m| StoreError::Unavailable(m.clone()))
+        self.storage
+            .as_ref()
+            .map_err(|m| StoreError::Unavailable(m.clone()))
     }
 }
 
@@ -53,8 +55,16 @@ fn failure(e: wasm_bindgen::JsValue) -> StoreError {
 
 impl Store for LocalStorage {
     fn load(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let value = self.get()?.unchecked_ref::<StorageValues>().get_item_value(key).map_err(failure)?;
-        Ok(if value.is_string() { Some(super::rust_string(&value)) } else { None })
+        let value = self
+            .get()?
+            .unchecked_ref::<StorageValues>()
+            .get_item_value(key)
+            .map_err(failure)?;
+        Ok(if value.is_string() {
+            Some(super::rust_string(&value))
+        } else {
+            None
+        })
     }
 
     fn save(&mut self, key: &str, value: &str) -> Result<(), StoreError> {

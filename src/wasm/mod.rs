@@ -58,8 +58,13 @@ pub(crate) fn json_text(value: &JsValue, path: &str) -> Result<String, Error> {
         return Err(Error::invalid(path, "expected an object or a JSON string"));
     }
     match JSON::stringify(value) {
-        Ok(s) => s.as_string().ok_or_else(|| Error::invalid(path, "expected an object or a JSON string")),
-        Err(e) => Err(Error::invalid(path, format!("cannot be converted to JSON: {}", error::describe(&e)))),
+        Ok(s) => s
+            .as_string()
+            .ok_or_else(|| Error::invalid(path, "expected an object or a JSON string")),
+        Err(e) => Err(Error::invalid(
+            path,
+            format!("cannot be converted to JSON: {}", error::describe(&e)),
+        )),
     }
 }
 

@@ -28,17 +28,26 @@ struct Options {
 impl Options {
     /// `{ profile?, storage? }`; errors name `options` (the object) as before.
     fn read(text: &str) -> Result<Options, Error> {
-        let mut o = Options { profile: "default".into(), storage: None };
+        let mut o = Options {
+            profile: "default".into(),
+            storage: None,
+        };
         if text.is_empty() {
             return Ok(o);
         }
         let mut r = Reader::new(text);
         let mut fields = Fields::new(&["profile", "storage"]);
-        r.object("struct Options", |r, key| match fields.see_known(r, key)? {
-            0 => r.string().map(|s| o.profile = s.into_owned()),
-            _ => {
-                o.storage = if r.null()? { None } else { Some(r.string()?.into_owned()) };
-                Ok(())
+        r.object("struct Options", |r, key| {
+            match fields.see_known(r, key)? {
+                0 => r.string().map(|s| o.profile = s.into_owned()),
+                _ => {
+                    o.storage = if r.null()? {
+                        None
+                    } else {
+                        Some(r.string()?.into_owned())
+                    };
+                    Ok(())
+                }
             }
         })
         .and_then(|()| r.finish())
@@ -70,10 +79,21 @@ pub struct Personalizer {
 /// order mark skipped as `TextDecoder` does; the compact form is named.
 fn json_bytes(bytes: &[u8]) -> Result<&str, Error> {
     if bytes.starts_with(crate::core::catalogue::COMPACT_MAGIC) {
-        return Err(Error::invalid("catalogue", "is the compact form (it starts with \"ODC1\"); load it with loadCompactCatalogue"));
+        return Err(Error::invalid(
+            "catalogue",
+            "is the compact form (it starts with \"ODC1\"); load it with loadCompactCatalogue",
+        ));
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(text).map_err(|e| Error::invalid("catalogue", format!("is not valid UTF-8 (at byte {})", e.valid_up_to() + bytes.len() - text.len())))
+    std::str::from_utf8(text).map_err(|e| {
+        Error::invalid(
+            "catalogue",
+            format!(
+                "is not valid UTF-8 (at byte {})",
+                e.valid_up_to() + bytes.len() - text.len()
+            ),
+        )
+    })
 }
 
 fn throw(e: Error) -> JsValue {
@@ -91,23 +111,55 @@ impl Personalizer {
     /// const p = new Personalizer({ profile: 'default', storage: 'memory' });
     /// ```
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "PersonalizerOptions")] options: Option<JsValue>) -> Result<Personalizer, JsValue> {
-        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "PersonalizerOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<Personalizer, JsValue> {
+        let text =
+            options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let opts = Options::read(&text).map_err(throw)?;
         let memory = match opts.storage.as_deref() {
             None | Some("local") => false,
             Some("memory") => true,
-            Some(other) => return Err(throw(Error::invalid("options.storage", format!("{} is not allowed; allowed: \"local\", \"memory\"", crate::core::limits::quote(other))))),
+            Some(other) => {
+                return Err(throw(Error::invalid(
+                    "options.storage",
+                    format!(
+                        "{} is not allowed; allowed: \"local\", \"memory\"",
+                        crate::core::limits::quote(other)
+                    ),
+                )))
+            }
         };
-        let store = if memory { AnyStore::Memory(MemoryStore::default()) } else { AnyStore::Local(LocalStorage::open()) };
-        let core = Rc::new(RefCell::new(Core::open(store, &opts.profile, now()).map_err(throw)?));
+        let store = if memory {
+            AnyStore::Memory(MemoryStore::default())
+        } else {
+            AnyStore::Local(LocalStorage::open())
+        };
+        let core = Rc::new(RefCell::new(
+            Core::open(store, &opts.profile, now()).map_err(throw)?,
+        ));
         let listeners = Rc::new(Listeners::default());
-        let listener = if memory { None } else { listen(&core, &listeners, profile_key(&opts.profile)) };
-        Ok(Personalizer { core, memory, listeners, listener })
+        let listener = if memory {
+            None
+        } else {
+            listen(&core, &listeners, profile_key(&opts.profile))
+        };
+        Ok(Personalizer {
+            core,
+            memory,
+            listeners,
+            listener,
+        })
     }
 
     fn core(&self) -> Result<RefMut<'_, Core>, JsValue> {
-        self.core.try_borrow_mut().map_err(|_| throw(Error::Refused("ondevice is busy: a method was called from inside an onChange callback".into())))
+        self.core.try_borrow_mut().map_err(|_| {
+            throw(Error::Refused(
+                "ondevice is busy: a method was called from inside an onChange callback".into(),
+            ))
+        })
     }
 
     /// Loads (or replaces) the site's catalogue: an object, a JSON string, or
@@ -121,7 +173,11 @@ impl Personalizer {
     /// // or: p.loadCatalogue(new Uint8Array(await (await fetch('/catalogue.json')).arrayBuffer()));
     /// ```
     #[wasm_bindgen(js_name = loadCatalogue, unchecked_return_type = "CatalogueWarning[]")]
-    pub fn load_catalogue(&self, #[wasm_bindgen(unchecked_param_type = "Catalogue | string | Uint8Array")] catalogue: JsValue) -> Result<JsValue, JsValue> {
+    pub fn load_catalogue(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Catalogue | string | Uint8Array")]
+        catalogue: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let (bytes, text);
         let json = match catalogue.dyn_ref::<js_sys::Uint8Array>() {
             Some(array) => {
@@ -175,7 +231,10 @@ impl Personalizer {
     /// p.setPreferences({ personalization: 0.8, categories: { 'sci-fi': 0.5 }, historyConsent: true });
     /// ```
     #[wasm_bindgen(js_name = setPreferences)]
-    pub fn set_preferences(&self, #[wasm_bindgen(unchecked_param_type = "Partial<Preferences>")] partial: JsValue) -> Result<(), JsValue> {
+    pub fn set_preferences(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Partial<Preferences>")] partial: JsValue,
+    ) -> Result<(), JsValue> {
         let text = json_text(&partial, "preferences").map_err(throw)?;
         self.core()?.set_preferences(&text, now()).map_err(throw)?;
         self.listeners.announce(Cause::Preferences);
@@ -189,7 +248,10 @@ impl Personalizer {
     /// ```js
     /// p.record({ itemId: 'm1', kind: 'view' });
     /// ```
-    pub fn record(&self, #[wasm_bindgen(unchecked_param_type = "InteractionEvent")] event: JsValue) -> Result<bool, JsValue> {
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "InteractionEvent")] event: JsValue,
+    ) -> Result<bool, JsValue> {
         let text = json_text(&event, "event").map_err(throw)?;
         let recorded = self.core()?.record(&text, now()).map_err(throw)?;
         if recorded {
@@ -201,11 +263,17 @@ impl Personalizer {
     /// Counts that these items were shown today (for the frequency cap).
     /// Only with consent; returns how many were counted.
     #[wasm_bindgen(js_name = recordImpressions)]
-    pub fn record_impressions(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue) -> Result<u32, JsValue> {
+    pub fn record_impressions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue,
+    ) -> Result<u32, JsValue> {
         let text = json_text(&ids, "ids").map_err(throw)?;
         // Not announced: a page counts impressions of the list it has just
         // shown, and that list should not move because it was seen.
-        let n = self.core()?.record_impressions(&text, now()).map_err(throw)?;
+        let n = self
+            .core()?
+            .record_impressions(&text, now())
+            .map_err(throw)?;
         Ok(n as u32)
     }
 
@@ -217,8 +285,12 @@ impl Personalizer {
     /// const complements = p.rank({ limit: 5, context: { itemId: 'm1' } });
     /// ```
     #[wasm_bindgen(unchecked_return_type = "RankedItem[]")]
-    pub fn rank(&self, #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
-        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
+    pub fn rank(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let text =
+            options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let ranked = self.core()?.rank(&text, now()).map_err(throw)?;
         super::to_js(&ranked)
     }
@@ -231,8 +303,13 @@ impl Personalizer {
     /// const why = p.explain('m2');
     /// ```
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
-    pub fn explain(&self, #[wasm_bindgen(js_name = itemId)] item_id: &str, #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
-        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(js_name = itemId)] item_id: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let text =
+            options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let e = self.core()?.explain(item_id, &text, now()).map_err(throw)?;
         super::to_js(&e)
     }
@@ -257,7 +334,10 @@ impl Personalizer {
     /// Replaces everything stored with an export (object or JSON string).
     /// Bad input throws and changes nothing.
     #[wasm_bindgen(js_name = importData)]
-    pub fn import_data(&self, #[wasm_bindgen(unchecked_param_type = "ExportDocument | string")] data: JsValue) -> Result<(), JsValue> {
+    pub fn import_data(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ExportDocument | string")] data: JsValue,
+    ) -> Result<(), JsValue> {
         let text = json_text(&data, "import").map_err(throw)?;
         self.core()?.import_data(&text, now()).map_err(throw)?;
         self.listeners.announce(Cause::Import);
@@ -312,13 +392,20 @@ impl Personalizer {
     /// off(); // stop listening
     /// ```
     #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
-    pub fn on_change(&self, #[wasm_bindgen(unchecked_param_type = "((cause: ChangeCause) => void) | null")] callback: JsValue) -> Result<JsValue, JsValue> {
+    pub fn on_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "((cause: ChangeCause) => void) | null")]
+        callback: JsValue,
+    ) -> Result<JsValue, JsValue> {
         if callback.is_null() || callback.is_undefined() {
             self.listeners.clear();
             return Ok(JsValue::UNDEFINED);
         }
         let Some(f) = callback.dyn_ref::<js_sys::Function>() else {
-            return Err(throw(Error::invalid("callback", "expected a function, or null to remove every listener")));
+            return Err(throw(Error::invalid(
+                "callback",
+                "expected a function, or null to remove every listener",
+            )));
         };
         let id = self.listeners.add(f.clone());
         let listeners = Rc::clone(&self.listeners);
@@ -345,8 +432,14 @@ impl Personalizer {
     /// const mine = p.rank({ limit: 10 });                        // after hydration
     /// ```
     #[wasm_bindgen(js_name = siteOrder, unchecked_return_type = "RankedItem[]")]
-    pub fn site_order(&self, #[wasm_bindgen(unchecked_optional_param_type = "SiteOrderOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
-        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
+    pub fn site_order(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "SiteOrderOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let text =
+            options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let ranked = self.core()?.site_order(&text, now()).map_err(throw)?;
         super::to_js(&ranked)
     }
@@ -362,39 +455,53 @@ impl Personalizer {
     /// if (last) render(p.rank({ limit: 5, context: { itemId: last.itemId } }));
     /// ```
     #[wasm_bindgen(js_name = recentItems, unchecked_return_type = "RecentItem[]")]
-    pub fn recent_items(&self, #[wasm_bindgen(unchecked_optional_param_type = "RecentItemsOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
-        let text = options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
+    pub fn recent_items(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecentItemsOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let text =
+            options_text(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(throw)?;
         let items = self.core()?.recent_items(&text).map_err(throw)?;
         super::to_js(&items)
     }
 }
 
 /// Listens for other tabs writing this profile's key.
-fn listen(core: &Rc<RefCell<Core>>, listeners: &Rc<Listeners>, key: String) -> Option<Closure<dyn FnMut(web_sys::StorageEvent)>> {
+fn listen(
+    core: &Rc<RefCell<Core>>,
+    listeners: &Rc<Listeners>,
+    key: String,
+) -> Option<Closure<dyn FnMut(web_sys::StorageEvent)>> {
     let window = web_sys::window()?;
     let core = Rc::clone(core);
     let listeners = Rc::clone(listeners);
-    let closure = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
-        // A null key means the other tab cleared all storage.
-        if event.key().is_some_and(|k| k != key) {
-            return;
-        }
-        let changed = match core.try_borrow_mut() {
-            Ok(mut c) => c.sync(now()),
-            Err(_) => false,
-        };
-        if changed {
-            listeners.announce(Cause::Sync);
-        }
-    });
-    window.add_event_listener_with_callback("storage", closure.as_ref().unchecked_ref()).ok()?;
+    let closure =
+        Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+            // A null key means the other tab cleared all storage.
+            if event.key().is_some_and(|k| k != key) {
+                return;
+            }
+            let changed = match core.try_borrow_mut() {
+                Ok(mut c) => c.sync(now()),
+                Err(_) => false,
+            };
+            if changed {
+                listeners.announce(Cause::Sync);
+            }
+        });
+    window
+        .add_event_listener_with_callback("storage", closure.as_ref().unchecked_ref())
+        .ok()?;
     Some(closure)
 }
 
 impl Drop for Personalizer {
     fn drop(&mut self) {
         if let (Some(window), Some(closure)) = (web_sys::window(), self.listener.as_ref()) {
-            let _ = window.remove_event_listener_with_callback("storage", closure.as_ref().unchecked_ref());
+            let _ = window
+                .remove_event_listener_with_callback("storage", closure.as_ref().unchecked_ref());
         }
     }
 }

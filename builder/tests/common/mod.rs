@@ -18,7 +18,9 @@ pub type Row<'a> = (&'a str, &'a str, i64, &'a str);
 
 impl Site {
     pub fn new() -> Self {
-        Site { dir: tempfile::tempdir().expect("temp dir") }
+        Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -81,9 +83,19 @@ impl Site {
         let before = self.listing();
         let output = self.run(events, items, extra);
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(!output.status.success(), "build should have failed; stderr: {stderr}");
-        assert!(!self.path("out.json").exists(), "an output file was left behind");
-        assert_eq!(self.listing(), before, "files appeared in the output directory");
+        assert!(
+            !output.status.success(),
+            "build should have failed; stderr: {stderr}"
+        );
+        assert!(
+            !self.path("out.json").exists(),
+            "an output file was left behind"
+        );
+        assert_eq!(
+            self.listing(),
+            before,
+            "files appeared in the output directory"
+        );
         stderr
     }
 
@@ -103,11 +115,16 @@ pub fn users(prefix: &str, n: usize) -> Vec<String> {
 }
 
 pub fn item<'a>(doc: &'a Value, id: &str) -> &'a Value {
-    doc["items"].as_array().and_then(|items| items.iter().find(|i| i["id"] == id)).unwrap_or_else(|| panic!("item {id} missing"))
+    doc["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["id"] == id))
+        .unwrap_or_else(|| panic!("item {id} missing"))
 }
 
 pub fn popularity(doc: &Value, id: &str) -> i64 {
-    item(doc, id)["popularity"].as_i64().expect("popularity is an integer")
+    item(doc, id)["popularity"]
+        .as_i64()
+        .expect("popularity is an integer")
 }
 
 /// The `related` or `next` list of an item as (id, weight).
@@ -118,7 +135,12 @@ pub fn list(doc: &Value, id: &str, field: &str) -> Vec<(String, f64)> {
             .as_array()
             .expect("array")
             .iter()
-            .map(|n| (n["id"].as_str().expect("id").to_string(), n["weight"].as_f64().expect("weight")))
+            .map(|n| {
+                (
+                    n["id"].as_str().expect("id").to_string(),
+                    n["weight"].as_f64().expect("weight"),
+                )
+            })
             .collect(),
     }
 }
@@ -158,10 +180,19 @@ pub fn check_catalogue(text: &str, doc: &Value) {
         for field in ["related", "next"] {
             if let Some(v) = it.get(field) {
                 let list = v.as_array().expect("list");
-                assert!(!list.is_empty() && list.len() <= 100, "{field} of {id}: empty lists are left out");
+                assert!(
+                    !list.is_empty() && list.len() <= 100,
+                    "{field} of {id}: empty lists are left out"
+                );
                 for pair in list.windows(2) {
-                    let (a, b) = (pair[0]["weight"].as_f64().expect("w"), pair[1]["weight"].as_f64().expect("w"));
-                    assert!(a > b || (a == b && pair[0]["id"].as_str() < pair[1]["id"].as_str()), "{field} of {id} not sorted: {list:?}");
+                    let (a, b) = (
+                        pair[0]["weight"].as_f64().expect("w"),
+                        pair[1]["weight"].as_f64().expect("w"),
+                    );
+                    assert!(
+                        a > b || (a == b && pair[0]["id"].as_str() < pair[1]["id"].as_str()),
+                        "{field} of {id} not sorted: {list:?}"
+                    );
                 }
                 for n in list {
                     let w = n["weight"].as_f64().expect("weight");
@@ -171,6 +202,14 @@ pub fn check_catalogue(text: &str, doc: &Value) {
             }
         }
     }
-    let (_, warnings) = ondevice::core::Catalogue::from_json(text).unwrap_or_else(|e| panic!("the core rejects the catalogue: {e}"));
-    assert!(warnings.is_empty(), "the core warns: {:?}", warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>());
+    let (_, warnings) = ondevice::core::Catalogue::from_json(text)
+        .unwrap_or_else(|e| panic!("the core rejects the catalogue: {e}"));
+    assert!(
+        warnings.is_empty(),
+        "the core warns: {:?}",
+        warnings
+            .iter()
+            .map(|w| w.message.clone())
+            .collect::<Vec<_>>()
+    );
 }
