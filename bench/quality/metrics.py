@@ -1,4 +1,9 @@
-"""HR@k and NDCG@k with one relevant item per user, and bootstrap intervals.
+"""HR@k and NDCG@k over each user's relevant items, and bootstrap intervals.
+
+A user's targets are a set: one held-out item on MovieLens, the new products
+bought after the cut on the retail data. HR@k is 1 when any target is in the
+top k; NDCG@k is DCG over the hits divided by the DCG of min(|targets|, k)
+hits at the top. With one target both reduce to the usual leave-one-out form.
 
 Intervals are percentile bootstraps over users: resample the users with
 replacement, recompute the mean, take the 2.5th and 97.5th percentiles. The
@@ -23,26 +28,36 @@ SEED = 20240521
 CONFIDENCE = 0.95
 
 
-def hit_positions(top: list[list[str]], targets: list[str]) -> np.ndarray:
-    """0-based position of each user's target in their list, -1 if absent."""
+def hit_positions(top: list[list[str]], targets: list, k: int = K) -> list[list[int]]:
+    """0-based positions of each user's targets in their list (empty: no hit).
+
+    A target is one item id or a set of them.
+    """
     if len(top) != len(targets):
         raise ValueError(f"top: {len(top)} lists for {len(targets)} targets")
-    pos = np.full(len(targets), -1, dtype=np.int64)
+    out = []
     for u, (items, target) in enumerate(zip(top, targets)):
-        if len(items) > K:
-            raise ValueError(f"top[{u}]: {len(items)} items; at most {K} allowed")
+        if len(items) > k:
+            raise ValueError(f"top[{u}]: {len(items)} items; at most {k} allowed")
         if len(set(items)) != len(items):
             raise ValueError(f"top[{u}]: duplicate items in {items}")
-        if target in items:
-            pos[u] = items.index(target)
-    return pos
+        wanted = {target} if isinstance(target, str) else set(target)
+        if not wanted:
+            raise ValueError(f"targets[{u}]: no target items")
+        out.append([pos for pos, item in enumerate(items) if item in wanted])
+    return out
 
 
-def per_user(positions: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-user HR@K and NDCG@K from hit positions."""
-    hit = positions >= 0
-    ndcg = np.where(hit, 1.0 / np.log2(np.maximum(positions, 0) + 2.0), 0.0)
-    return {"hr": hit.astype(np.float64), "ndcg": ndcg}
+def per_user(positions: list[list[int]], targets: list | None = None, k: int = K) -> dict[str, np.ndarray]:
+    """Per-user HR@k and NDCG@k from hit positions (and target counts)."""
+    if targets is None:
+        counts = [1] * len(positions)
+    else:
+        counts = [1 if isinstance(t, str) else len(t) for t in targets]
+    discount = 1.0 / np.log2(np.arange(k) + 2.0)
+    hr = np.array([1.0 if p else 0.0 for p in positions])
+    ndcg = np.array([discount[p].sum() / discount[: min(n, k)].sum() for p, n in zip(positions, counts)])
+    return {"hr": hr, "ndcg": ndcg}
 
 
 @dataclass(frozen=True)
@@ -83,9 +98,9 @@ def paired_difference(a: np.ndarray, b: np.ndarray, draws: np.ndarray) -> Estima
     return bootstrap(a - b, draws)
 
 
-def summarize(top: list[list[str]], targets: list[str], draws: np.ndarray) -> dict:
-    """HR@K and NDCG@K with intervals, plus the per-user values for pairing."""
-    values = per_user(hit_positions(top, targets))
+def summarize(top: list[list[str]], targets: list, draws: np.ndarray, k: int = K) -> dict:
+    """HR@k and NDCG@k with intervals, plus the per-user values for pairing."""
+    values = per_user(hit_positions(top, targets, k), targets, k)
     return {
         "per_user": values,
         "hr": bootstrap(values["hr"], draws),

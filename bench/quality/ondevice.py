@@ -79,10 +79,16 @@ def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = N
     return out
 
 
-def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None, log=print) -> Replay:
-    """Replay every user's history in Node and read back their top 10."""
+def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None, log=print,
+           limit: int = 10, users: set[str] | None = None) -> Replay:
+    """Replay the users' histories in Node (all users, or those in `users`) and read back their top `limit`."""
     out.unlink(missing_ok=True)
-    cmd = ["node", str(REPLAY), "--catalogue", str(catalogue), "--events", str(events), "--out", str(out)]
+    cmd = ["node", str(REPLAY), "--catalogue", str(catalogue), "--events", str(events), "--out", str(out),
+           "--limit", str(limit)]
+    if users is not None:
+        only = out.with_suffix(".users")
+        only.write_text("\n".join(sorted(users)) + "\n", encoding="utf-8")
+        cmd += ["--users", str(only)]
     if package is not None:
         cmd += ["--package", str(package)]
     log("  $ " + " ".join(cmd))
@@ -121,8 +127,9 @@ def read_recommendations(path: Path) -> dict[str, list[str]]:
     return top
 
 
-def run(inputs: dict[str, Path], work: Path, package: Path | None = None, builder: Path | None = None, log=print) -> Replay:
+def run(inputs: dict[str, Path], work: Path, package: Path | None = None, builder: Path | None = None, log=print,
+        limit: int = 10, users: set[str] | None = None) -> Replay:
     """Build and replay; raises Skipped while the package or builder is missing."""
     check_package(package)
     catalogue = build_catalogue(inputs, work / "catalogue.json", builder, log)
-    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log)
+    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log, limit, users)

@@ -4,6 +4,12 @@
 //
 //   node bench/quality/replay.mjs --catalogue catalogue.json --events events.csv \
 //        --out ondevice.jsonl [--package ../../index.js] [--limit 10] [--reuse]
+//        [--users users.txt] [--exclude-history]
+//
+// Lists are ranked with the package's defaults: nothing is excluded unless
+// --exclude-history passes every replayed user's training items as `exclude`
+// (what a site that knows the history could do). --users limits the replay
+// to the users listed one per line (the scored ones).
 //
 // `record` accepts only events inside the retention window ending now, so each
 // user's timestamps are shifted to end one minute ago with their gaps kept;
@@ -55,11 +61,12 @@ export function shiftIntoWindow(events, now) {
 }
 
 function parseArgs(argv) {
-  const args = { package: DEFAULT_PACKAGE.href, limit: 10, reuse: false };
+  const args = { package: DEFAULT_PACKAGE.href, limit: 10, reuse: false, excludeHistory: false };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
     if (name === 'reuse') args.reuse = true;
-    else if (['catalogue', 'events', 'out', 'package', 'limit'].includes(name) && i + 1 < argv.length) args[name] = argv[++i];
+    else if (name === 'exclude-history') args.excludeHistory = true;
+    else if (['catalogue', 'events', 'out', 'package', 'limit', 'users'].includes(name) && i + 1 < argv.length) args[name] = argv[++i];
     else throw new Error(`unknown or incomplete argument "${argv[i]}"`);
   }
   for (const required of ['catalogue', 'events', 'out']) {
@@ -71,7 +78,7 @@ function parseArgs(argv) {
 }
 
 /** Replays every user; returns the JSONL rows and a summary. */
-export async function replayAll({ Personalizer, catalogue, byUser, limit, reuse, now = Date.now }) {
+export async function replayAll({ Personalizer, catalogue, byUser, limit, reuse, excludeHistory = false, now = Date.now }) {
   const summary = { users: byUser.size, events: 0, replayed: 0, outsideWindow: 0, notRecorded: 0, rejected: 0, failedUsers: 0 };
   const rows = [];
   const fresh = (profile) => {
@@ -105,7 +112,7 @@ export async function replayAll({ Personalizer, catalogue, byUser, limit, reuse,
           summary.firstRejection ??= `${user} ${itemId} at ${at}: ${err.message}`;
         }
       }
-      const exclude = [...new Set(events.map((e) => e.itemId))];
+      const exclude = excludeHistory ? [...new Set(events.map((e) => e.itemId))] : [];
       const top = p.rank({ limit, exclude });
       rows.push({ user, items: top.map((r) => r.id) });
     } catch (err) {
@@ -139,9 +146,20 @@ async function main() {
     process.exit(3);
   }
   const catalogue = await readFile(args.catalogue, 'utf8');
-  const byUser = parseEvents(await readFile(args.events, 'utf8'));
+  let byUser = parseEvents(await readFile(args.events, 'utf8'));
+  if (args.users) {
+    const only = new Set((await readFile(args.users, 'utf8')).split(/\r?\n/).filter(Boolean));
+    byUser = new Map([...byUser].filter(([user]) => only.has(user)));
+  }
   console.error(`replay: ${byUser.size} users from ${args.events} into ${args.package}`);
-  const { rows, summary } = await replayAll({ Personalizer, catalogue, byUser, limit: args.limit, reuse: args.reuse });
+  const { rows, summary } = await replayAll({
+    Personalizer,
+    catalogue,
+    byUser,
+    limit: args.limit,
+    reuse: args.reuse,
+    excludeHistory: args.excludeHistory,
+  });
   await writeFile(args.out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   console.error(

@@ -47,7 +47,7 @@ test('shiftIntoWindow drops and counts events older than the window', () => {
   assert.deepEqual(replay.map((e) => e.itemId), ['b', 'c']);
 });
 
-test('replayAll records in time order, excludes training items and reports failures', async () => {
+test('replayAll records in time order, excludes training items when asked and reports failures', async () => {
   const catalogue = JSON.stringify({ items: ['m1', 'm2', 'm3', 'm4', 'm5'] });
   const byUser = parseEvents(
     'user,item,timestamp,kind\n' +
@@ -55,7 +55,14 @@ test('replayAll records in time order, excludes training items and reports failu
       `uBroken,m1,${DAY},view\n` +
       `uNoConsent,m2,${DAY},view\n`,
   );
-  const { rows, summary } = await replayAll({ Personalizer: FakePersonalizer, catalogue, byUser, limit: 2, reuse: false });
+  const { rows, summary } = await replayAll({
+    Personalizer: FakePersonalizer,
+    catalogue,
+    byUser,
+    limit: 2,
+    reuse: false,
+    excludeHistory: true,
+  });
   assert.deepEqual(rows[0], { user: 'u1', items: ['m4', 'm5'] });
   assert.equal(rows[1].user, 'uBroken');
   assert.deepEqual(rows[1].items, []);
@@ -75,7 +82,7 @@ test('replayAll with reuse builds one instance', async () => {
   const byUser = parseEvents('user,item,timestamp,kind\nu1,m1,1,view\nu2,m2,1,view\n');
   const { rows } = await replayAll({ Personalizer: FakePersonalizer, catalogue, byUser, limit: 10, reuse: true });
   assert.equal(counters.instances, 1);
-  assert.deepEqual(rows, [{ user: 'u1', items: ['m2'] }, { user: 'u2', items: ['m1'] }]);
+  assert.deepEqual(rows, [{ user: 'u1', items: ['m1', 'm2'] }, { user: 'u2', items: ['m1', 'm2'] }], 'the defaults exclude nothing');
 });
 
 test('the CLI writes JSON Lines and a summary, and exits 1 when a user fails', async () => {
@@ -89,7 +96,13 @@ test('the CLI writes JSON Lines and a summary, and exits 1 when a user fails', a
   const summary = JSON.parse(stdout.trim().split('\n').pop());
   assert.equal(summary.replayed, 2);
   const lines = (await readFile(paths.out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines, [{ user: 'u7', items: ['m1', 'm3'] }, { user: 'u8', items: ['m1', 'm2'] }]);
+  assert.deepEqual(lines, [{ user: 'u7', items: ['m1', 'm2', 'm3'] }, { user: 'u8', items: ['m1', 'm2', 'm3'] }]);
+
+  const users = join(dir, 'users.txt');
+  await writeFile(users, 'u8\n');
+  await run(process.execPath, [...argv, '--users', users, '--exclude-history']);
+  const only = (await readFile(paths.out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(only, [{ user: 'u8', items: ['m1', 'm2'] }]);
 
   await writeFile(paths.ev, 'user,item,timestamp,kind\nuBroken,m2,1000,view\n');
   await assert.rejects(run(process.execPath, argv), (err) => err.code === 1);

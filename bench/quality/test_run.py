@@ -65,14 +65,17 @@ def test_run_scores_ondevice_and_baselines(tiny, mode, capsys):
     assert run.main(argv) == 0
     results = json.loads(out.read_text())
     assert results["mode"] == mode and results["users"] == N_USERS
-    assert list(results["models"]) == ["ondevice", "popularity", "EASE", "iALS"]
-    assert set(results["paired"]) == {"popularity", "EASE", "iALS"}
+    assert list(results["models"]) == ["ondevice", "popularity", "co-occurrence", "EASE", "iALS"]
+    assert set(results["paired"]) == {"popularity", "co-occurrence", "EASE", "iALS"}
     summary = results["ondevice"]["replay"]
     assert summary["failedUsers"] == 0 and summary["rejected"] == 0
     assert summary["replayed"] == N_USERS * (3 if mode == "validation" else 4)
-    assert results["ondevice"]["training_items_recommended"] == 0
-    for m in results["models"].values():
+    for name, m in results["models"].items():
         assert 0.0 <= m["hr"]["lo"] <= m["hr"]["mean"] <= m["hr"]["hi"] <= 1.0
+        b = m["beyond"]
+        assert 0.0 < b["coverage"] <= 1.0 and 0.0 <= b["diversity"] <= 1.0 and b["miscalibration"] >= 0.0
+        # The baselines never recommend a training item; the fake package excludes nothing.
+        assert (b["seen"] == 0.0) == (name != "ondevice"), name
     # Each paired difference is ondevice minus the baseline, in that order.
     ours = results["models"]["ondevice"]
     for name, diff in results["paired"].items():
@@ -92,7 +95,7 @@ def test_run_without_the_package_skips_ondevice_only(tiny, monkeypatch):
     results = json.loads(out.read_text())
     assert results["ondevice"]["status"] == "skipped"
     assert "not built yet" in results["ondevice"]["reason"]
-    assert list(results["models"]) == ["popularity", "EASE", "iALS"] and results["paired"] == {}
+    assert list(results["models"]) == ["popularity", "co-occurrence", "EASE", "iALS"] and results["paired"] == {}
 
 
 def test_a_named_package_that_does_not_exist_is_an_error(tiny):

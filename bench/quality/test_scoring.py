@@ -17,10 +17,22 @@ from run import table
 def test_hit_positions_and_per_user_values():
     top = [["a", "b"], [f"x{i}" for i in range(9)] + ["t"], ["y"]]
     pos = mt.hit_positions(top, ["a", "t", "z"])
-    assert pos.tolist() == [0, 9, -1]
+    assert pos == [[0], [9], []]
     values = mt.per_user(pos)
     assert values["hr"].tolist() == [1.0, 1.0, 0.0]
     assert values["ndcg"].tolist() == pytest.approx([1.0, 1.0 / math.log2(11), 0.0])
+
+
+def test_several_targets_per_user_normalise_by_the_ideal_list():
+    top = [["a", "b", "c"], ["x", "t1", "t2"]]
+    targets = [{"c", "z"}, {"t1", "t2", "t3", "t4"}]
+    pos = mt.hit_positions(top, targets, k=3)
+    assert pos == [[2], [1, 2]]
+    values = mt.per_user(pos, targets, k=3)
+    ideal2 = 1.0 + 1.0 / math.log2(3)
+    ideal3 = ideal2 + 0.5
+    assert values["hr"].tolist() == [1.0, 1.0]
+    assert values["ndcg"].tolist() == pytest.approx([0.5 / ideal2, (1.0 / math.log2(3) + 0.5) / ideal3])
 
 
 def test_hit_positions_rejects_long_or_duplicated_lists():
@@ -137,8 +149,27 @@ def test_ondevice_is_skipped_while_the_package_is_missing(tmp_path, monkeypatch)
 def test_table_shows_paired_differences_with_signs():
     est = {"mean": 0.1, "lo": 0.05, "hi": 0.15}
     diff = {"mean": -0.02, "lo": -0.04, "hi": 0.001}
-    results = {"models": {"ondevice": {"hr": est, "ndcg": est}, "EASE": {"hr": est, "ndcg": est}},
+    b = {"coverage": 0.5, "popularity": 0.25, "diversity": 0.75, "miscalibration": 1.5, "seen": 0.125}
+    results = {"k": 10, "models": {"ondevice": {"hr": est, "ndcg": est, "beyond": b}, "EASE": {"hr": est, "ndcg": est, "beyond": b}},
                "paired": {"EASE": {"hr": diff, "ndcg": diff}}}
     lines = table(results).splitlines()
-    assert lines[2].startswith("ondevice") and lines[2].rstrip().endswith("-")
+    assert "NDCG@10" in lines[0]
+    assert lines[2].startswith("ondevice") and " - " in lines[2] and "-0.0200" not in lines[2]
     assert "-0.0200 [-0.0400, +0.0010]" in lines[3]
+    assert lines[3].split()[-5:] == ["0.500", "0.250", "0.750", "1.500", "0.125"]
+
+
+def test_beyond_accuracy_figures():
+    import beyond
+
+    cats = {"a": ("x",), "b": ("x", "y"), "c": ("z",), "d": ("x",)}
+    tops, histories = [["a", "c"], ["b", "d"]], [["a"], ["c"]]
+    out = beyond.summarize(tops, histories, cats, n_items=4, popularity={"a": 1.0, "c": 0.5})
+    assert out["coverage"] == 1.0
+    assert out["popularity"] == pytest.approx((1.0 + 0.5) / 4)
+    assert out["diversity"] == pytest.approx((1.0 + 0.5) / 2)  # a|c share nothing; b|d share x of {x, y}
+    assert out["seen"] == pytest.approx(1 / 4)
+    # User 1 likes only x; the list is half x, half z. User 2 likes only z; the list has no z at all.
+    p_x = math.log(1.0 / (0.99 * 0.5 + 0.01))
+    p_z = math.log(1.0 / 0.01)
+    assert out["miscalibration"] == pytest.approx((p_x + p_z) / 2, abs=1e-6)
