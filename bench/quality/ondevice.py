@@ -51,7 +51,8 @@ def check_package(entry: Path | None = None) -> None:
         raise Skipped(f"node {version.strip()} is too old; replay.mjs needs Node {NODE_MAJOR_MIN}+")
 
 
-def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = None, log=print) -> Path:
+def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = None, log=print,
+                    weights: Path | None = None) -> Path:
     """Run the builder CLI (`cargo run`, or a given binary) on the CSVs; returns catalogue.json."""
     out.unlink(missing_ok=True)  # a stale catalogue must never pass for a new one
     if builder is not None and not builder.exists():
@@ -65,6 +66,8 @@ def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = N
         "--categories", str(inputs["categories"]),
         "--out", str(out),
     ]
+    if weights is not None:
+        cmd += ["--weights", str(weights)]
     if builder is None:
         log("ondevice: building the catalogue (the first run compiles the builder, which takes minutes)")
     log("  $ " + " ".join(cmd))
@@ -80,7 +83,7 @@ def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = N
 
 
 def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None, log=print,
-           limit: int = 10, users: set[str] | None = None) -> Replay:
+           limit: int = 10, users: set[str] | None = None, retention_days: int | None = None) -> Replay:
     """Replay the users' histories in Node (all users, or those in `users`) and read back their top `limit`."""
     out.unlink(missing_ok=True)
     cmd = ["node", str(REPLAY), "--catalogue", str(catalogue), "--events", str(events), "--out", str(out),
@@ -89,6 +92,8 @@ def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None
         only = out.with_suffix(".users")
         only.write_text("\n".join(sorted(users)) + "\n", encoding="utf-8")
         cmd += ["--users", str(only)]
+    if retention_days is not None:
+        cmd += ["--retention-days", str(retention_days)]
     if package is not None:
         cmd += ["--package", str(package)]
     log("  $ " + " ".join(cmd))
@@ -128,8 +133,9 @@ def read_recommendations(path: Path) -> dict[str, list[str]]:
 
 
 def run(inputs: dict[str, Path], work: Path, package: Path | None = None, builder: Path | None = None, log=print,
-        limit: int = 10, users: set[str] | None = None) -> Replay:
+        limit: int = 10, users: set[str] | None = None, retention_days: int | None = None,
+        weights: Path | None = None) -> Replay:
     """Build and replay; raises Skipped while the package or builder is missing."""
     check_package(package)
-    catalogue = build_catalogue(inputs, work / "catalogue.json", builder, log)
-    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log, limit, users)
+    catalogue = build_catalogue(inputs, work / "catalogue.json", builder, log, weights)
+    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log, limit, users, retention_days)

@@ -4,12 +4,14 @@
 //
 //   node bench/quality/replay.mjs --catalogue catalogue.json --events events.csv \
 //        --out ondevice.jsonl [--package ../../index.js] [--limit 10] [--reuse]
-//        [--users users.txt] [--exclude-history]
+//        [--users users.txt] [--exclude-history] [--retention-days 90]
 //
 // Lists are ranked with the package's defaults: nothing is excluded unless
 // --exclude-history passes every replayed user's training items as `exclude`
 // (what a site that knows the history could do). --users limits the replay
-// to the users listed one per line (the scored ones).
+// to the users listed one per line (the scored ones). --retention-days sets
+// the person's `retentionDays` (1..365, default the package's 90) and with it
+// how much of each history the device can hold.
 //
 // `record` accepts only events inside the retention window ending now, so each
 // user's timestamps are shifted to end one minute ago with their gaps kept;
@@ -51,21 +53,22 @@ export function parseEvents(text) {
 }
 
 /** Shifts one user's events so the last is LAST_EVENT_AGE_MS before `now`; splits off those out of the window. */
-export function shiftIntoWindow(events, now) {
+export function shiftIntoWindow(events, now, retentionMs = RETENTION_MS) {
   if (events.length === 0) return { replay: [], outside: 0 };
   const offset = now - LAST_EVENT_AGE_MS - events[events.length - 1].at;
-  const oldest = now - RETENTION_MS + WINDOW_MARGIN_MS;
+  const oldest = now - retentionMs + WINDOW_MARGIN_MS;
   const shifted = events.map((e) => ({ ...e, at: e.at + offset }));
   const replay = shifted.filter((e) => e.at >= oldest);
   return { replay, outside: shifted.length - replay.length };
 }
 
 function parseArgs(argv) {
-  const args = { package: DEFAULT_PACKAGE.href, limit: 10, reuse: false, excludeHistory: false };
+  const args = { package: DEFAULT_PACKAGE.href, limit: 10, reuse: false, excludeHistory: false, retentionDays: null };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
     if (name === 'reuse') args.reuse = true;
     else if (name === 'exclude-history') args.excludeHistory = true;
+    else if (name === 'retention-days' && i + 1 < argv.length) args.retentionDays = Number(argv[++i]);
     else if (['catalogue', 'events', 'out', 'package', 'limit', 'users'].includes(name) && i + 1 < argv.length) args[name] = argv[++i];
     else throw new Error(`unknown or incomplete argument "${argv[i]}"`);
   }
@@ -78,7 +81,16 @@ function parseArgs(argv) {
 }
 
 /** Replays every user; returns the JSONL rows and a summary. */
-export async function replayAll({ Personalizer, catalogue, byUser, limit, reuse, excludeHistory = false, now = Date.now }) {
+export async function replayAll({
+  Personalizer,
+  catalogue,
+  byUser,
+  limit,
+  reuse,
+  excludeHistory = false,
+  retentionDays = null,
+  now = Date.now,
+}) {
   const summary = { users: byUser.size, events: 0, replayed: 0, outsideWindow: 0, notRecorded: 0, rejected: 0, failedUsers: 0 };
   const rows = [];
   const fresh = (profile) => {
@@ -95,8 +107,9 @@ export async function replayAll({ Personalizer, catalogue, byUser, limit, reuse,
     try {
       if (shared) shared.forget();
       p = shared ?? fresh(user);
-      p.setPreferences({ historyConsent: true });
-      const { replay, outside } = shiftIntoWindow(events, now());
+      p.setPreferences(retentionDays ? { historyConsent: true, retentionDays } : { historyConsent: true });
+      const retentionMs = retentionDays ? retentionDays * 24 * 60 * 60 * 1000 : RETENTION_MS;
+      const { replay, outside } = shiftIntoWindow(events, now(), retentionMs);
       summary.outsideWindow += outside;
       for (const { itemId, kind, at } of replay) {
         try {
@@ -159,6 +172,7 @@ async function main() {
     limit: args.limit,
     reuse: args.reuse,
     excludeHistory: args.excludeHistory,
+    retentionDays: args.retentionDays,
   });
   await writeFile(args.out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;

@@ -71,6 +71,8 @@ class Data:
     write_inputs: Callable[[Path], dict[str, Path]]
     work: Path
     note: str
+    #: Ranking weights the builder writes into the catalogue (None: the package's defaults).
+    weights: Path | None = None
 
 
 def fetch() -> None:
@@ -134,6 +136,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="reuse the baselines' lists from the last run on the same data and grids (data/quality/.../baselines.json)")
     ap.add_argument("--package", type=Path, help="package entry to replay into (default: index.js at the repo root)")
     ap.add_argument("--builder", type=Path, help="builder binary to run instead of `cargo run -p ondevice-builder`")
+    ap.add_argument("--retention-days", type=int, metavar="N",
+                    help="replay with the person's retentionDays at N (1..365) instead of the package's default (90)")
     ap.add_argument("--resamples", type=int, default=metrics.RESAMPLES, help="bootstrap resamples (>= 1000)")
     ap.add_argument("--out", type=Path, help="results JSON (default: bench/quality/results[.retail][.validation].json)")
     args = ap.parse_args(argv)
@@ -150,14 +154,17 @@ def run_ondevice(data: Data, args: argparse.Namespace) -> tuple[list[list[str]] 
         return None, {"status": "skipped", "reason": "--skip-ondevice"}
     try:
         resolved = {k: getattr(args, k) and getattr(args, k).resolve() for k in ("package", "builder")}
-        replay = ondevice.run(inputs, data.work, limit=data.k, users=set(data.users), **resolved)
+        replay = ondevice.run(inputs, data.work, limit=data.k, users=set(data.users),
+                              retention_days=args.retention_days, weights=data.weights, **resolved)
     except ondevice.Skipped as why:
         print(f"ondevice: SKIPPED: {why}")
         return None, {"status": "skipped", "reason": str(why)}
     missing = [u for u in data.users if u not in replay.top]
     if missing:
         raise RuntimeError(f"ondevice: no recommendations for {len(missing)} users, e.g. {missing[:5]}")
-    return [replay.top[u] for u in data.users], {"status": "ran", "replay": replay.summary}
+    info = {"status": "ran", "replay": replay.summary, "retention_days": args.retention_days or 90,
+            "weights": data.weights.relative_to(REPO_ROOT).as_posix() if data.weights else "the package's defaults"}
+    return [replay.top[u] for u in data.users], info
 
 
 def _as_items(hist) -> dict[str, list[str]]:
@@ -286,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results))
     suffix = ("" if args.dataset == "movielens" else "." + args.dataset) + ("" if mode == "test" else ".validation")
+    if args.retention_days:
+        suffix += f".retention{args.retention_days}"
     out = args.out or HERE / f"results{suffix}.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {out} ({results['seconds']} s)")

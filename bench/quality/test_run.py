@@ -35,7 +35,7 @@ def write_dataset(data_dir: Path) -> None:
     (data_dir / "ml-100k.item").write_text("\n".join(items) + "\n")
 
 
-def fake_builder(inputs, out, builder=None, log=print):
+def fake_builder(inputs, out, builder=None, log=print, weights=None):
     with open(inputs["items"], newline="") as f:
         ids = [row["id"] for row in csv.DictReader(f)]
     out.write_text(json.dumps({"items": ids}))

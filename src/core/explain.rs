@@ -225,6 +225,10 @@ impl Wording<'_> {
                 reason: "onScreen",
                 text: "It is the item on screen".into(),
             },
+            Exclusion::Seen => Excluded {
+                reason: "seen",
+                text: "You have seen this already".into(),
+            },
         }
     }
 }

@@ -13,6 +13,8 @@ pub struct RankInput {
     /// The item on screen (`context.itemId`).
     pub context: Option<String>,
     pub exclude: Vec<String>,
+    /// Let items the person already engaged with come back.
+    pub include_seen: bool,
     /// The time to rank at (`siteOrder` only).
     pub at: Option<f64>,
 }
@@ -41,8 +43,8 @@ fn whole<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>) -> Json
 }
 
 /// The fields of `rank`/`explain` options, and of `siteOrder`'s (which adds `at`).
-const RANK_FIELDS: &[&str] = &["limit", "context", "exclude"];
-const SITE_ORDER_FIELDS: &[&str] = &["limit", "context", "exclude", "at"];
+const RANK_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen"];
+const SITE_ORDER_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen", "at"];
 
 impl RankInput {
     /// Reads `rank`/`explain` options; an empty text means none.
@@ -69,7 +71,8 @@ impl RankInput {
                     input.context = if r.null()? { None } else { Some(context(r)?) };
                     Ok(())
                 }
-                3 => r.number().map(|x| input.at = Some(x)),
+                3 => r.boolean().map(|b| input.include_seen = b),
+                4 => r.number().map(|x| input.at = Some(x)),
                 _ => r.array(
                     MAX_IDS_PER_CALL,
                     &format!("an array of at most {MAX_IDS_PER_CALL} entries"),

@@ -642,7 +642,11 @@ fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
     };
     // Unknown ids in `exclude` are ignored: sites may pass stale ids.
     let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
-    Ok(Request { context, exclude })
+    Ok(Request {
+        context,
+        exclude,
+        include_seen: input.include_seen,
+    })
 }
 
 /// Variety re-ranks a personalized list only. At personalization 0, or at

@@ -146,6 +146,36 @@ fn blocked_dismissed_and_bought_items_stay_out() {
 }
 
 #[test]
+fn seen_items_stay_out_unless_asked_for() {
+    let mut p = films();
+    consent(&mut p);
+    record(&mut p, "m1", "view");
+    record(&mut p, "m4", "like");
+    record(&mut p, "m5", "view"); // repeatable: "buy again" items may come back
+    record(&mut p, "m6", "dislike"); // not engagement: not "seen"
+    let order = ids(&mut p, json!({ "limit": 10 }));
+    assert!(!order.contains(&"m1".into()) && !order.contains(&"m4".into()), "{order:?}");
+    assert!(order.contains(&"m5".into()), "{order:?}");
+    let e = p.explain("m1", "", NOW).unwrap().excluded.unwrap();
+    assert_eq!((e.reason, e.text.as_str()), ("seen", "You have seen this already"));
+    assert!(p.explain("m6", "", NOW).unwrap().excluded.is_none());
+    // "Watch again": the site asks for seen items back.
+    let again = ids(&mut p, json!({ "limit": 10, "includeSeen": true }));
+    assert!(again.contains(&"m1".into()) && again.contains(&"m4".into()), "{again:?}");
+    assert!(p
+        .explain("m1", r#"{"includeSeen": true}"#, NOW)
+        .unwrap()
+        .excluded
+        .is_none());
+    // Personalization 0 is the site's order, whole.
+    p.set_preferences(r#"{"personalization": 0}"#, NOW).unwrap();
+    assert_eq!(ids(&mut p, json!({ "limit": 10 })).len(), 6);
+    // A bad value is named.
+    let err = p.rank(r#"{"includeSeen": 1}"#, NOW).unwrap_err();
+    assert!(err.to_string().contains("options.includeSeen"), "{err}");
+}
+
+#[test]
 fn frequency_cap_pushes_items_down() {
     let mut p = films();
     consent(&mut p);

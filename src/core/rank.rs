@@ -145,6 +145,8 @@ pub enum Exclusion {
     Purchased,
     Requested,
     OnScreen,
+    /// Engaged with already (viewed, clicked, liked) and not repeatable.
+    Seen,
 }
 
 /// Scores item `i`. Allocation-free: called once per item per `rank`.
@@ -252,7 +254,8 @@ pub fn exclusion(cat: &Catalogue, s: &Signals, i: u32) -> Option<Exclusion> {
         f if f & Signals::ON_SCREEN != 0 => Some(Exclusion::OnScreen),
         f if f & Signals::REQUESTED != 0 => Some(Exclusion::Requested),
         f if f & Signals::DISMISSED != 0 => Some(Exclusion::Dismissed),
-        _ => Some(Exclusion::Purchased),
+        f if f & Signals::PURCHASED != 0 => Some(Exclusion::Purchased),
+        _ => Some(Exclusion::Seen),
     }
 }
 

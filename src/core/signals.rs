@@ -95,6 +95,9 @@ impl Scratch {
 pub struct Request {
     pub context: Option<u32>,
     pub exclude: Vec<u32>,
+    /// Whether items the person already engaged with may come back
+    /// ("watch again"); by default they are left out.
+    pub include_seen: bool,
 }
 
 pub struct Signals<'a> {
@@ -144,6 +147,7 @@ impl<'a> Signals<'a> {
     pub const PURCHASED: u8 = 2;
     pub const REQUESTED: u8 = 4;
     pub const ON_SCREEN: u8 = 8;
+    pub const SEEN: u8 = 16;
 
     pub fn new(
         cat: &Catalogue,
@@ -221,6 +225,9 @@ impl<'a> Signals<'a> {
                 s.touched.push(i);
             }
         }
+        // Seen items are a personal effect: at personalization 0 the site's
+        // order stays whole.
+        let hide_seen = !request.include_seen && prefs.personalization > 0.0;
         for (e, &i) in profile.history.events.iter().zip(&events) {
             if i == u32::MAX {
                 continue;
@@ -229,6 +236,8 @@ impl<'a> Signals<'a> {
                 flag(scratch, i, Self::DISMISSED);
             } else if rank::purchase_excludes(cat, i, e.kind) {
                 flag(scratch, i, Self::PURCHASED);
+            } else if hide_seen && e.kind.is_positive() && !cat.repeatable(i) {
+                flag(scratch, i, Self::SEEN);
             }
         }
         for &i in &request.exclude {

@@ -81,6 +81,11 @@ export interface RankOptions {
   context?: { itemId: string };
   /** Items not to return (unknown ids are ignored). */
   exclude?: string[];
+  /**
+   * Let items the person already viewed, clicked or liked come back ("watch
+   * again"). Default false: they are left out, like bought non-repeatable items.
+   */
+  includeSeen?: boolean;
 }
 
 export type ReasonKind = "popular" | "fresh" | "context" | "sliders" | "interest" | "related" | "next" | "frequencyCap" | "siteOrder";
@@ -131,7 +136,7 @@ export interface Explanation {
   id: string;
   title: string;
   score: number;
-  excluded: { reason: "blocked" | "dismissed" | "purchased" | "excluded" | "onScreen"; text: string } | null;
+  excluded: { reason: "blocked" | "dismissed" | "purchased" | "excluded" | "onScreen" | "seen"; text: string } | null;
   factors: Factor[];
   reasons: Reason[];
 }
