@@ -146,8 +146,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def write_targets(data: Data) -> Path:
+    """`user,item` per target, for examples/tune_weights.rs (validation runs only tune)."""
+    path = data.work / "targets.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("user,item\n")
+        for u in data.users:
+            t = data.targets[u]
+            for item in sorted([t] if isinstance(t, str) else t):
+                f.write(f"{u},{item}\n")
+    return path
+
+
 def run_ondevice(data: Data, args: argparse.Namespace) -> tuple[list[list[str]] | None, dict]:
     inputs = data.write_inputs(data.work)
+    write_targets(data)
     print(f"ondevice: builder input in {inputs['events'].parent}")
     if args.skip_ondevice:
         print("ondevice: SKIPPED (--skip-ondevice)")

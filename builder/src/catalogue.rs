@@ -19,8 +19,45 @@ pub const WEIGHT_DECIMALS: i32 = 6;
 #[derive(Serialize)]
 struct Catalogue<'a> {
     version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weights: Option<&'a serde_json::Map<String, serde_json::Value>>,
     categories: Vec<CategoryOut<'a>>,
     items: Vec<ItemOut<'a>>,
+}
+
+/// Reads `--weights`: a JSON object whose every field is one of the core's
+/// site weights, in its bounds (the core's own check, so that the device
+/// never refuses what the builder wrote).
+pub fn read_weights(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>> {
+    use ondevice::core::rank::{Weights, SITE_WEIGHT_NAMES};
+    let bad = |message: String| BuildError::Option {
+        option: "--weights",
+        message: format!("{}: {message}", path.display()),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| BuildError::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(bad(format!(
+            "expected a JSON object of weights, found {value}"
+        )));
+    };
+    for (key, value) in &map {
+        let Some(k) = SITE_WEIGHT_NAMES.iter().position(|n| n == key) else {
+            return Err(bad(format!(
+                "weights.{key}: unknown weight; allowed: {}",
+                SITE_WEIGHT_NAMES.join(", ")
+            )));
+        };
+        let x = value
+            .as_f64()
+            .ok_or_else(|| bad(format!("weights.{key}: {value} is not a number")))?;
+        Weights::check_site(k, x).map_err(|m| bad(format!("weights.{key}: {m}")))?;
+    }
+    Ok(map)
 }
 
 #[derive(Serialize)]
@@ -66,7 +103,11 @@ pub struct Published {
 }
 
 /// The catalogue JSON, checked against the core's size limit.
-pub fn render(items: &ItemList, aggregates: &Aggregates) -> Result<(Vec<u8>, Published)> {
+pub fn render(
+    items: &ItemList,
+    aggregates: &Aggregates,
+    weights: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> Result<(Vec<u8>, Published)> {
     let mut published = Published::default();
     let categories = items
         .categories
@@ -109,6 +150,7 @@ pub fn render(items: &ItemList, aggregates: &Aggregates) -> Result<(Vec<u8>, Pub
     }
     let doc = Catalogue {
         version: 1,
+        weights,
         categories,
         items: out_items,
     };
@@ -220,7 +262,7 @@ mod tests {
             ],
             next: vec![vec![], vec![], vec![]],
         };
-        let (bytes, published) = render(&items, &agg).expect("render");
+        let (bytes, published) = render(&items, &agg, None).expect("render");
         let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         assert_eq!(doc["version"], 1);
         assert_eq!(

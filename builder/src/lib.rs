@@ -41,6 +41,8 @@ pub struct Options {
     pub epsilon: Option<f64>,
     pub seed: Option<u64>,
     pub dump_normalized: Option<PathBuf>,
+    /// The site's ranking weights to publish (a JSON object file).
+    pub weights: Option<PathBuf>,
     pub quiet: bool,
 }
 
@@ -109,6 +111,10 @@ impl Options {
 /// output file is left behind.
 pub fn build(options: &Options) -> Result<Summary> {
     options.check()?;
+    let weights = match &options.weights {
+        Some(path) => Some(catalogue::read_weights(path)?),
+        None => None,
+    };
     let progress = Progress::new(options.quiet);
     let categories = match &options.categories {
         Some(path) => {
@@ -162,7 +168,7 @@ pub fn build(options: &Options) -> Result<Summary> {
         &progress,
     ))?;
 
-    let (bytes, published) = catalogue::render(&items, &aggregates)?;
+    let (bytes, published) = catalogue::render(&items, &aggregates, weights.as_ref())?;
     catalogue::write_atomically(&options.out, &bytes)?;
     let summary = Summary {
         items: items.items.len(),

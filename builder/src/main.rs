@@ -73,6 +73,12 @@ struct BuildArgs {
     /// Also write the normalized events, parameters and SQL results as Parquet to DIR (for the Spark check).
     #[arg(long, value_name = "DIR")]
     dump_normalized: Option<PathBuf>,
+    /// The site's ranking weights to publish in the catalogue: a JSON object
+    /// of the core's site weights (popularity, related, recentItems, ...),
+    /// e.g. fitted on a validation split of this log. Checked like the core
+    /// checks them.
+    #[arg(long, value_name = "FILE")]
+    weights: Option<PathBuf>,
     /// No progress lines.
     #[arg(long)]
     quiet: bool,
@@ -95,6 +101,7 @@ fn main() -> ExitCode {
         epsilon: args.epsilon,
         seed: args.seed,
         dump_normalized: args.dump_normalized,
+        weights: args.weights,
         quiet: args.quiet,
     };
     match ondevice_builder::build(&options) {

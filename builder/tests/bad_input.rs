@@ -360,3 +360,44 @@ fn bad_parquet() {
         "{stderr}"
     );
 }
+
+#[test]
+fn site_weights_are_published_when_valid_and_refused_otherwise() {
+    let site = Site::new();
+    let events = site.write("events.csv", GOOD_EVENTS);
+    let items = site.write("items.csv", ITEMS);
+    let weights = site.write("weights.json", r#"{"popularity": 0.5, "recentItems": 20}"#);
+    let doc = site.build(&events, &items, &["--weights", weights.to_str().unwrap()]);
+    assert_eq!(
+        doc["weights"],
+        serde_json::json!({"popularity": 0.5, "recentItems": 20})
+    );
+    // Without --weights the catalogue has none: the core's defaults apply.
+    assert!(site.build(&events, &items, &[]).get("weights").is_none());
+    let site = Site::new();
+    let events = site.write("events.csv", GOOD_EVENTS);
+    let items = site.write("items.csv", ITEMS);
+    for (text, says) in [
+        (
+            r#"{"related": 9}"#,
+            "weights.related: 9 is not allowed; allowed: a number from 0 to 4",
+        ),
+        (
+            r#"{"sliders": 1}"#,
+            "weights.sliders: unknown weight; allowed: popularity,",
+        ),
+        (
+            r#"{"related": "2"}"#,
+            "weights.related: \"2\" is not a number",
+        ),
+        ("[1]", "expected a JSON object of weights"),
+        ("{", "not JSON"),
+    ] {
+        let file = site.write("weights.json", text);
+        let stderr = site.fail(&events, &items, &["--weights", file.to_str().unwrap()]);
+        assert!(
+            stderr.contains("--weights") && stderr.contains(says),
+            "{text}: {stderr}"
+        );
+    }
+}

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::error::{Error, Result};
 use super::json::{display_f64, same, Fields, JsonResult, Reader};
 use super::limits::*;
+use super::rank::{Weights, SITE_WEIGHTS, SITE_WEIGHT_NAMES};
 
 /// The only catalogue format version this build reads.
 pub const CATALOGUE_VERSION: u32 = 1;
@@ -71,9 +72,17 @@ pub struct Catalogue {
     next: Vec<Edge>,
     next_offsets: Vec<u32>,
     max_popularity: f64,
+    /// The site's ranking weights (`"weights"`), if it set any.
+    weights: Option<Weights>,
 }
 
 impl Catalogue {
+    /// The site's ranking weights, if the catalogue sets any (`"weights"`);
+    /// fields it leaves out keep `Weights::DEFAULT`.
+    pub fn weights(&self) -> Option<&Weights> {
+        self.weights.as_ref()
+    }
+
     /// Parses and validates a catalogue document. On error nothing is kept.
     pub fn from_json(json: &str) -> Result<(Catalogue, Vec<Warning>)> {
         if json.len() > MAX_CATALOGUE_BYTES {
@@ -334,6 +343,7 @@ impl Builder {
             next: Vec::new(),
             next_offsets: Vec::with_capacity(items + 1),
             max_popularity: 0.0,
+            weights: None,
         };
         Builder {
             c,
@@ -852,6 +862,7 @@ struct RawCatalogue<'a> {
     source: &'a str,
     unescaped: String,
     version: Option<Span>,
+    weights: Option<Vec<(usize, f64)>>,
     categories: Vec<(Span, Span, bool)>,
     ids: Vec<Span>,
     titles: Vec<Option<Span>>,
@@ -864,7 +875,7 @@ struct RawCatalogue<'a> {
     next_ends: Vec<u32>,
 }
 
-const TOP: &[&str] = &["version", "categories", "items"];
+const TOP: &[&str] = &["version", "categories", "items", "weights"];
 const CATEGORY: &[&str] = &["id", "label", "sensitive"];
 const ITEM: &[&str] = &[
     "id",
@@ -911,9 +922,20 @@ impl<'a> RawCatalogue<'a> {
                 &format!("an array of at most {MAX_ITEMS} entries"),
                 |r, _| raw.item(r, &categories_expected),
             ),
+            Some(3) => {
+                let mut fields = Fields::new(&SITE_WEIGHT_NAMES);
+                let mut weights = Vec::new();
+                r.object("an object", |r, key| {
+                    let k = fields.see_known(r, key)?;
+                    weights.push((k, r.number()?));
+                    Ok(())
+                })?;
+                raw.weights = Some(weights);
+                Ok(())
+            }
             _ => r.skip(),
         })?;
-        fields.require(&r, TOP)?;
+        fields.require(&r, &["version", "categories", "items"])?;
         r.finish()?;
         Ok(raw)
     }
@@ -1113,7 +1135,18 @@ impl<'a> RawCatalogue<'a> {
                 b.edges(i, next, edges.iter().map(|&(id, w)| (self.text(id), w)))?;
             }
         }
-        Ok(b.finish())
+        let (mut catalogue, warnings) = b.finish();
+        if let Some(set) = &self.weights {
+            let mut w = Weights::DEFAULT;
+            for &(k, x) in set {
+                let name = SITE_WEIGHTS.get(k).map_or("", |s| s.0);
+                let x = Weights::check_site(k, x)
+                    .map_err(|m| Error::invalid(format!("catalogue.weights.{name}"), m))?;
+                w.set_site(k, x);
+            }
+            catalogue.weights = Some(w);
+        }
+        Ok((catalogue, warnings))
     }
 }
 

@@ -646,3 +646,56 @@ fn neighbours_read_the_same_however_they_are_written() {
         assert_eq!(with_related(bad).unwrap_err().to_string(), message, "{bad}");
     }
 }
+
+#[test]
+fn site_weights_are_read_checked_and_default_when_absent() {
+    let mut v = fixtures::films();
+    assert!(load(&v).unwrap().0.weights().is_none());
+    v["weights"] = json!({ "popularity": 1, "related": 0.5, "recentItems": 20 });
+    let (c, _) = load(&v).unwrap();
+    let w = c.weights().copied().unwrap();
+    assert_eq!((w.popularity, w.related, w.recent_items), (1.0, 0.5, 20));
+    // Fields left out keep the defaults, and the person's levers are not the site's.
+    assert_eq!(w.next, Weights::DEFAULT.next);
+    assert_eq!(w.sliders, Weights::DEFAULT.sliders);
+    for (weights, path, says) in [
+        (
+            json!({ "related": 9 }),
+            "catalogue.weights.related",
+            "9 is not allowed; allowed: a number from 0 to 4",
+        ),
+        (
+            json!({ "popularity": -0.1 }),
+            "catalogue.weights.popularity",
+            "allowed: a number from 0 to 1",
+        ),
+        (
+            json!({ "recentItems": 2.5 }),
+            "catalogue.weights.recentItems",
+            "allowed: a whole number from 1 to 100",
+        ),
+        (
+            json!({ "sliders": 5 }),
+            "catalogue.weights",
+            "unknown field `sliders`",
+        ),
+        (
+            json!({ "related": "2" }),
+            "catalogue.weights.related",
+            "invalid type",
+        ),
+        (json!([1]), "catalogue.weights", "invalid type"),
+    ] {
+        v["weights"] = weights.clone();
+        let e = load(&v).map(|_| ()).unwrap_err();
+        assert!(e.path().starts_with(path), "{weights}: {e}");
+        assert!(e.to_string().contains(says), "{weights}: {e}");
+    }
+    let doubled = fixtures::films().to_string().replacen(
+        "{",
+        r#"{"weights": {"related": 1, "related": 2},"#,
+        1,
+    );
+    let e = Catalogue::from_json(&doubled).map(|_| ()).unwrap_err();
+    assert!(e.to_string().contains("duplicate field `related`"), "{e}");
+}

@@ -114,7 +114,8 @@ pub struct Personalizer<S: Store> {
     catalogue: Option<Catalogue>,
     session: Session<S>,
     scratch: Scratch,
-    weights: Weights,
+    /// Weights set in Rust (tuning); otherwise the catalogue's, else the defaults.
+    weights: Option<Weights>,
 }
 
 impl<S: Store> Personalizer<S> {
@@ -136,14 +137,22 @@ impl<S: Store> Personalizer<S> {
             catalogue: None,
             session: Session::open(store, name, now),
             scratch: Scratch::default(),
-            weights: Weights::DEFAULT,
+            weights: None,
         })
     }
 
-    /// Replaces the score weights. For tuning experiments in Rust only; the
-    /// JS API always ranks with `Weights::DEFAULT`.
+    /// Replaces the score weights, over the catalogue's. For tuning in Rust
+    /// only; the JS API ranks with the catalogue's `weights`, else
+    /// `Weights::DEFAULT`.
     pub fn set_weights(&mut self, weights: Weights) {
-        self.weights = weights;
+        self.weights = Some(weights);
+    }
+
+    /// The weights `rank` uses now.
+    pub fn weights(&self) -> Weights {
+        self.weights
+            .or_else(|| self.catalogue.as_ref().and_then(|c| c.weights().copied()))
+            .unwrap_or(Weights::DEFAULT)
     }
 
     pub fn catalogue(&self) -> Option<&Catalogue> {
@@ -268,6 +277,7 @@ impl<S: Store> Personalizer<S> {
     /// The top items for this person, each with the reasons it is shown.
     pub fn rank(&mut self, options: &str, now: i64) -> Result<Vec<Ranked>> {
         let input = RankInput::read(options)?;
+        let weights = self.weights();
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
             path: "rank".into(),
         })?;
@@ -276,7 +286,7 @@ impl<S: Store> Personalizer<S> {
             &self.session.profile,
             &input,
             &mut self.scratch,
-            self.weights,
+            weights,
             now,
         )
     }
@@ -309,7 +319,8 @@ impl<S: Store> Personalizer<S> {
         })?;
         let mut nobody = Profile::default();
         nobody.preferences.personalization = 0.0;
-        ranked(cat, &nobody, &input, &mut self.scratch, self.weights, at)
+        let weights = self.weights();
+        ranked(cat, &nobody, &input, &mut self.scratch, weights, at)
     }
 
     /// The latest distinct items the person engaged with (for "Because you
@@ -372,8 +383,9 @@ impl<S: Store> Personalizer<S> {
             )
         })?;
         let request = request(cat, &input)?;
+        let weights = self.weights();
         let profile = &self.session.profile;
-        let signals = Signals::new(cat, profile, &request, self.weights, now, &mut self.scratch);
+        let signals = Signals::new(cat, profile, &request, weights, now, &mut self.scratch);
         let b = rank::breakdown(cat, &signals, i);
         let wording = Wording {
             cat,
@@ -381,7 +393,7 @@ impl<S: Store> Personalizer<S> {
             context: request.context,
             now,
             personalization: signals.personalization,
-            weights: self.weights,
+            weights,
             recent: &signals.recent,
         };
         Ok(Explanation {

@@ -154,14 +154,23 @@ fn seen_items_stay_out_unless_asked_for() {
     record(&mut p, "m5", "view"); // repeatable: "buy again" items may come back
     record(&mut p, "m6", "dislike"); // not engagement: not "seen"
     let order = ids(&mut p, json!({ "limit": 10 }));
-    assert!(!order.contains(&"m1".into()) && !order.contains(&"m4".into()), "{order:?}");
+    assert!(
+        !order.contains(&"m1".into()) && !order.contains(&"m4".into()),
+        "{order:?}"
+    );
     assert!(order.contains(&"m5".into()), "{order:?}");
     let e = p.explain("m1", "", NOW).unwrap().excluded.unwrap();
-    assert_eq!((e.reason, e.text.as_str()), ("seen", "You have seen this already"));
+    assert_eq!(
+        (e.reason, e.text.as_str()),
+        ("seen", "You have seen this already")
+    );
     assert!(p.explain("m6", "", NOW).unwrap().excluded.is_none());
     // "Watch again": the site asks for seen items back.
     let again = ids(&mut p, json!({ "limit": 10, "includeSeen": true }));
-    assert!(again.contains(&"m1".into()) && again.contains(&"m4".into()), "{again:?}");
+    assert!(
+        again.contains(&"m1".into()) && again.contains(&"m4".into()),
+        "{again:?}"
+    );
     assert!(p
         .explain("m1", r#"{"includeSeen": true}"#, NOW)
         .unwrap()
@@ -611,4 +620,29 @@ fn recent_items_are_the_latest_distinct_engaged_items() {
         assert!(e.to_string().contains(what), "{e}");
     }
     assert_eq!(p.export_data(NOW), before, "refused options change nothing");
+}
+
+#[test]
+fn the_catalogues_weights_rank_unless_set_in_rust() {
+    let mut p = films();
+    consent(&mut p);
+    // No re-ranking: the order is the score's.
+    p.set_preferences(r#"{"variety": 0}"#, NOW).unwrap();
+    record(&mut p, "m1", "like");
+    // Defaults: Aliens (related to Alien) first.
+    assert_eq!(ids(&mut p, json!({ "limit": 1 })), ["m2"]);
+    let mut v = fixtures::films();
+    v["weights"] = json!({ "related": 0, "next": 0, "interest": 0, "popularity": 1 });
+    p.load_catalogue(&v.to_string()).unwrap();
+    assert_eq!(p.weights().related, 0.0);
+    // The site's blend: popularity alone, so Amelie (most popular) leads.
+    assert_eq!(ids(&mut p, json!({ "limit": 1 })), ["m4"]);
+    let e = p.explain("m2", "", NOW).unwrap();
+    assert!(
+        e.reasons.iter().all(|r| r.kind != "related"),
+        "{:?}",
+        e.reasons
+    );
+    p.set_weights(Weights::DEFAULT);
+    assert_eq!(ids(&mut p, json!({ "limit": 1 })), ["m2"]);
 }

@@ -25,6 +25,7 @@ use std::cmp::Ordering;
 
 use super::catalogue::{Catalogue, Edge};
 use super::history::{decay, Kind, DAY_MS};
+use super::json::display_f64;
 use super::profile::Profile;
 use super::signals::Signals;
 
@@ -54,6 +55,9 @@ pub struct Weights {
     pub frequency_cap_penalty: f64,
     /// How strongly `variety` = 1 penalises category overlap with items above.
     pub variety: f64,
+    /// How strongly `variety` = 1 pulls the list's category mix toward the
+    /// person's learned mix of interests (Steck's calibration, in nats).
+    pub calibration: f64,
     /// How many of the latest distinct engaged items feed `related`, and how
     /// much each older one counts relative to the next newer one.
     pub recent_items: usize,
@@ -77,12 +81,98 @@ impl Weights {
         next: 2.0,
         context: 4.0,
         frequency_cap_penalty: 100.0,
-        variety: 1.0,
+        variety: 1.25,
+        calibration: 2.0,
         recent_items: 50,
         recency_decay: 0.9,
         next_items: 3,
         next_decay: 0.5,
     };
+}
+
+/// The weights a site may set in its catalogue (`"weights": {...}`, usually
+/// fitted by the builder on the site's own log), with their bounds and
+/// whether they are whole numbers. The rest are not the site's to change:
+/// the sliders' weight (what the person said), the frequency-cap penalty,
+/// and variety and calibration (the person's variety slider). The personal
+/// signals are capped at 4 and the site's own (popularity, freshness) at 1,
+/// the weight of a full slider, so that a slider can always overturn them.
+pub const SITE_WEIGHTS: [(&str, f64, f64, bool); 11] = [
+    ("popularity", 0.0, 1.0, false),
+    ("freshness", 0.0, 1.0, false),
+    ("freshnessHalfLifeDays", 0.5, 3650.0, false),
+    ("interest", 0.0, 4.0, false),
+    ("related", 0.0, 4.0, false),
+    ("next", 0.0, 4.0, false),
+    ("context", 0.0, 4.0, false),
+    ("recentItems", 1.0, 100.0, true),
+    ("recencyDecay", 0.0, 1.0, false),
+    ("nextItems", 0.0, 10.0, true),
+    ("nextDecay", 0.0, 1.0, false),
+];
+
+/// The names of `SITE_WEIGHTS`, the fields of a catalogue's `weights`.
+pub const SITE_WEIGHT_NAMES: [&str; SITE_WEIGHTS.len()] = {
+    let mut names = [""; SITE_WEIGHTS.len()];
+    let mut k = 0;
+    while k < names.len() {
+        names[k] = SITE_WEIGHTS[k].0;
+        k += 1;
+    }
+    names
+};
+
+impl Weights {
+    /// Sets entry `k` of `SITE_WEIGHTS` to `x` (checked by the caller).
+    pub fn set_site(&mut self, k: usize, x: f64) {
+        match k {
+            0 => self.popularity = x,
+            1 => self.freshness = x,
+            2 => self.freshness_half_life_days = x,
+            3 => self.interest = x,
+            4 => self.related = x,
+            5 => self.next = x,
+            6 => self.context = x,
+            7 => self.recent_items = x as usize,
+            8 => self.recency_decay = x,
+            9 => self.next_items = x as usize,
+            _ => self.next_decay = x,
+        }
+    }
+
+    /// Entry `k` of `SITE_WEIGHTS`.
+    pub fn site(&self, k: usize) -> f64 {
+        match k {
+            0 => self.popularity,
+            1 => self.freshness,
+            2 => self.freshness_half_life_days,
+            3 => self.interest,
+            4 => self.related,
+            5 => self.next,
+            6 => self.context,
+            7 => self.recent_items as f64,
+            8 => self.recency_decay,
+            9 => self.next_items as f64,
+            _ => self.next_decay,
+        }
+    }
+
+    /// Checks entry `k`'s value; the message says what is allowed.
+    pub fn check_site(k: usize, x: f64) -> std::result::Result<f64, String> {
+        let Some(&(_, low, high, whole)) = SITE_WEIGHTS.get(k) else {
+            return Err("is not a site weight".into());
+        };
+        if !(low..=high).contains(&x) || (whole && x.fract() != 0.0) {
+            let what = if whole { "a whole number" } else { "a number" };
+            return Err(format!(
+                "{} is not allowed; allowed: {what} from {} to {}",
+                display_f64(x),
+                display_f64(low),
+                display_f64(high)
+            ));
+        }
+        Ok(x + 0.0)
+    }
 }
 
 impl Default for Weights {
@@ -311,6 +401,7 @@ pub fn top(
     if variety > 0.0 {
         diversify(
             cat,
+            s,
             scored,
             limit.min(VARIETY_HEAD),
             variety * s.weights.variety,
@@ -381,16 +472,37 @@ pub const VARIETY_HEAD: usize = 100;
 /// Candidates considered per re-ranked position.
 const VARIETY_POOL: usize = 3;
 
+/// How much each item above that came from the same history item (its main
+/// `related` source) adds to a candidate's variety penalty: the second
+/// "because you bought bananas" pays 1, the third 2, ... so one staple
+/// cannot explain the whole list.
+const SAME_SOURCE_PENALTY: f64 = 1.0;
+
 /// Greedy maximal-marginal-relevance: position k takes the candidate with the
-/// best score minus `variety·(max category overlap with positions
-/// above)`. Ties keep the score order. O(head · pool).
-fn diversify(cat: &Catalogue, ranked: &mut [(Score, u32)], head: usize, variety: f64) {
+/// best score minus `variety·(max category overlap with positions above +
+/// SAME_SOURCE_PENALTY·items above from the same related source)`. Ties keep
+/// the score order. O(head · pool).
+fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: usize, variety: f64) {
+    let mut calibration = Calibration::new(s, variety * s.weights.calibration);
     let mut penalty = vec![0.0f64; ranked.len()];
+    let mut same_source = vec![0.0f64; ranked.len()];
+    let source = |i: u32| {
+        s.related
+            .get(i as usize)
+            .filter(|&&r| r > 0.0)
+            .and_then(|_| s.related_source.get(i as usize).copied())
+    };
     for k in 0..head.min(ranked.len()) {
         let mut best = k;
         let mut best_value = f64::NEG_INFINITY;
+        if let Some(c) = calibration.as_mut() {
+            c.prepare();
+        }
         for j in k..ranked.len() {
-            let value = ranked[j].0 .0 - variety * penalty[j];
+            let miscalibration = calibration
+                .as_ref()
+                .map_or(0.0, |c| c.cost(cat.item_categories(ranked[j].1)));
+            let value = ranked[j].0 .0 - variety * (penalty[j] + same_source[j]) - miscalibration;
             if value > best_value {
                 best_value = value;
                 best = j;
@@ -398,13 +510,119 @@ fn diversify(cat: &Catalogue, ranked: &mut [(Score, u32)], head: usize, variety:
         }
         ranked[k..=best].rotate_right(1);
         penalty[k..=best].rotate_right(1);
+        same_source[k..=best].rotate_right(1);
         let chosen = cat.item_categories(ranked[k].1);
+        if let Some(c) = calibration.as_mut() {
+            c.add(chosen);
+        }
+        let chosen_source = source(ranked[k].1);
         for j in k + 1..ranked.len() {
-            let overlap = jaccard(chosen, cat.item_categories(ranked[j].1));
-            if overlap > penalty[j] {
-                penalty[j] = overlap;
+            penalty[j] += jaccard(chosen, cat.item_categories(ranked[j].1));
+            if chosen_source.is_some() && source(ranked[j].1) == chosen_source {
+                same_source[j] += SAME_SOURCE_PENALTY;
             }
         }
+    }
+}
+
+/// Steck's calibration ("Calibrated recommendations", 2018) as a cost of the
+/// greedy re-ranking: `weight · KL(p ‖ q̃)`, where p is the person's mix of
+/// learned interests (their positive part, as shares), q the category mix of
+/// the list with the candidate added (each item spreads 1 over its
+/// categories) and q̃ = (1 − α)·q + α·p. Per position the sum over p's
+/// categories is computed once; a candidate then costs its own categories.
+struct Calibration {
+    weight: f64,
+    /// (category, share) of p, shares summing to 1.
+    p: Vec<(u16, f64)>,
+    /// Category mass of the items chosen so far, by category index.
+    mass: Vec<f64>,
+    total: f64,
+    /// Per position: KL with a candidate of no category / the shared part
+    /// for candidates with categories (total + 1).
+    base_none: f64,
+    base_some: f64,
+}
+
+const CALIBRATION_ALPHA: f64 = 0.01;
+
+impl Calibration {
+    fn new(s: &Signals, weight: f64) -> Option<Calibration> {
+        if weight <= 0.0 {
+            return None;
+        }
+        let positive: f64 = s.interests.iter().filter(|&&x| x > 0.0).sum();
+        if positive <= 0.0 {
+            return None;
+        }
+        let p = s
+            .interests
+            .iter()
+            .enumerate()
+            .filter(|&(_, &x)| x > 0.0)
+            .map(|(c, &x)| (c as u16, x / positive))
+            .collect();
+        Some(Calibration {
+            weight,
+            p,
+            mass: vec![0.0; s.interests.len()],
+            total: 0.0,
+            base_none: 0.0,
+            base_some: 0.0,
+        })
+    }
+
+    fn term(p: f64, mass: f64, total: f64) -> f64 {
+        let q = if total > 0.0 { mass / total } else { 0.0 };
+        p * (p / ((1.0 - CALIBRATION_ALPHA) * q + CALIBRATION_ALPHA * p)).ln()
+    }
+
+    fn mass(&self, c: u16) -> f64 {
+        self.mass.get(usize::from(c)).copied().unwrap_or(0.0)
+    }
+
+    fn prepare(&mut self) {
+        let (mut none, mut some) = (0.0, 0.0);
+        for &(c, p) in &self.p {
+            let m = self.mass(c);
+            none += Self::term(p, m, self.total);
+            some += Self::term(p, m, self.total + 1.0);
+        }
+        self.base_none = none;
+        self.base_some = some;
+    }
+
+    fn share(&self, c: u16) -> Option<f64> {
+        self.p.iter().find(|&&(x, _)| x == c).map(|&(_, p)| p)
+    }
+
+    fn cost(&self, cats: &[u16]) -> f64 {
+        if cats.is_empty() {
+            return self.weight * self.base_none;
+        }
+        let add = 1.0 / cats.len() as f64;
+        let total = self.total + 1.0;
+        let mut kl = self.base_some;
+        for &c in cats {
+            if let Some(p) = self.share(c) {
+                let m = self.mass(c);
+                kl += Self::term(p, m + add, total) - Self::term(p, m, total);
+            }
+        }
+        self.weight * kl
+    }
+
+    fn add(&mut self, cats: &[u16]) {
+        if cats.is_empty() {
+            return;
+        }
+        let add = 1.0 / cats.len() as f64;
+        for &c in cats {
+            if let Some(m) = self.mass.get_mut(usize::from(c)) {
+                *m += add;
+            }
+        }
+        self.total += 1.0;
     }
 }
 

@@ -209,3 +209,65 @@ fn ties_break_by_catalogue_order() {
     p.load_catalogue(&v.to_string()).unwrap();
     assert_eq!(ranked(&mut p, 3), ["c", "b", "a"]);
 }
+
+/// One staple bought: s relates strongly to s1..s4; a weaker item g relates
+/// to g1. All in one category, so only the source can tell them apart.
+fn staple_catalogue() -> serde_json::Value {
+    let edge = |id: &str, w: f64| json!({ "id": id, "weight": w });
+    let plain = |id: &str| json!({ "id": id, "categories": ["x"], "popularity": 10 });
+    json!({ "version": 1,
+        "categories": [{ "id": "x", "label": "x" }],
+        "items": [
+            { "id": "s", "categories": ["x"], "popularity": 10,
+              "related": [edge("s1", 0.9), edge("s2", 0.88), edge("s3", 0.86), edge("s4", 0.84)] },
+            { "id": "g", "categories": ["x"], "popularity": 10, "related": [edge("g1", 0.6)] },
+            plain("s1"), plain("s2"), plain("s3"), plain("s4"), plain("g1")
+        ] })
+}
+
+#[test]
+fn one_history_item_cannot_explain_the_whole_list() {
+    let top = |variety: f64| {
+        let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+        p.load_catalogue(&staple_catalogue().to_string()).unwrap();
+        p.set_preferences(
+            &json!({ "historyConsent": true, "variety": variety }).to_string(),
+            NOW,
+        )
+        .unwrap();
+        for (t, item) in ["g", "s"].iter().enumerate() {
+            let e = json!({ "itemId": item, "kind": "purchase", "at": NOW - 1000 + t as i64 });
+            p.record(&e.to_string(), NOW).unwrap();
+        }
+        ranked(&mut p, 3)
+    };
+    assert_eq!(top(0.0), ["s1", "s2", "s3"]);
+    // Each item above from the same source costs the next one more.
+    assert_eq!(top(1.0), ["s1", "g1", "s2"]);
+}
+
+#[test]
+fn variety_calibrates_the_list_to_the_mix_of_interests() {
+    // The person engaged with x and y alike; x's items score higher (more
+    // popular), so without calibration the list is all x.
+    let item =
+        |id: &str, c: &str, pop: u32| json!({ "id": id, "categories": [c], "popularity": pop });
+    let v = json!({ "version": 1,
+        "categories": [{ "id": "x", "label": "x" }, { "id": "y", "label": "y" }],
+        "items": [item("hx", "x", 1), item("hy", "y", 1),
+                  item("x1", "x", 1000), item("x2", "x", 990), item("x3", "x", 980), item("x4", "x", 970),
+                  item("y1", "y", 300), item("y2", "y", 290)] });
+    let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+    p.load_catalogue(&v.to_string()).unwrap();
+    p.set_preferences(r#"{"historyConsent": true, "variety": 0}"#, NOW)
+        .unwrap();
+    for (t, item) in ["hx", "hy"].iter().enumerate() {
+        let e = json!({ "itemId": item, "kind": "view", "at": NOW - 1000 + t as i64 });
+        p.record(&e.to_string(), NOW).unwrap();
+    }
+    assert_eq!(ranked(&mut p, 4), ["x1", "x2", "x3", "x4"]);
+    p.set_preferences(r#"{"variety": 1}"#, NOW).unwrap();
+    let calibrated = ranked(&mut p, 4);
+    let ys = calibrated.iter().filter(|id| id.starts_with('y')).count();
+    assert_eq!(ys, 2, "{calibrated:?}");
+}

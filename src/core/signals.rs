@@ -107,7 +107,7 @@ pub struct Signals<'a> {
     pub frequency_cap: u32,
     log_max_popularity: f64,
     sliders: Vec<f64>,
-    interests: Vec<f64>,
+    pub interests: Vec<f64>,
     blocked: Vec<bool>,
     locked: Vec<bool>,
     /// Whether any category is blocked / locked (skips per-item checks).
