@@ -83,7 +83,8 @@ def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = N
 
 
 def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None, log=print,
-           limit: int = 10, users: set[str] | None = None, retention_days: int | None = None) -> Replay:
+           limit: int = 10, users: set[str] | None = None, retention_days: int | None = None,
+           exclude_history: bool = False) -> Replay:
     """Replay the users' histories in Node (all users, or those in `users`) and read back their top `limit`."""
     out.unlink(missing_ok=True)
     cmd = ["node", str(REPLAY), "--catalogue", str(catalogue), "--events", str(events), "--out", str(out),
@@ -94,6 +95,8 @@ def replay(catalogue: Path, events: Path, out: Path, package: Path | None = None
         cmd += ["--users", str(only)]
     if retention_days is not None:
         cmd += ["--retention-days", str(retention_days)]
+    if exclude_history:
+        cmd += ["--exclude-history"]
     if package is not None:
         cmd += ["--package", str(package)]
     log("  $ " + " ".join(cmd))
@@ -134,8 +137,9 @@ def read_recommendations(path: Path) -> dict[str, list[str]]:
 
 def run(inputs: dict[str, Path], work: Path, package: Path | None = None, builder: Path | None = None, log=print,
         limit: int = 10, users: set[str] | None = None, retention_days: int | None = None,
-        weights: Path | None = None) -> Replay:
+        weights: Path | None = None, exclude_history: bool = False) -> Replay:
     """Build and replay; raises Skipped while the package or builder is missing."""
     check_package(package)
     catalogue = build_catalogue(inputs, work / "catalogue.json", builder, log, weights)
-    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log, limit, users, retention_days)
+    return replay(catalogue, inputs["events"], work / "ondevice.jsonl", package, log, limit, users, retention_days,
+                  exclude_history)

@@ -48,6 +48,11 @@ RETAIL_DIR = REPO_ROOT / "data" / "completejourney"
 #: under the git-ignored data/ as well.
 WORK_DIR = REPO_ROOT / "data" / "quality"
 ONDEVICE = "ondevice"
+#: The retail site's weights, fitted by examples/tune_weights.rs on the
+#: validation weeks only and published in its catalogue by the builder
+#: (`--weights`); MovieLens uses the package's defaults, fitted on its
+#: validation items.
+RETAIL_WEIGHTS = HERE / "weights.retail.json"
 #: List length scored per dataset: MovieLens keeps its leave-one-out top 10;
 #: a grocery "you may also like" row is longer, and a household has many
 #: targets.
@@ -101,7 +106,7 @@ def load_movielens(mode: str) -> Data:
     )
 
 
-def load_retail(mode: str) -> Data:
+def load_retail(mode: str, no_weights: bool = False) -> Data:
     completejourney.fetch(RETAIL_DIR)
     rows, products = completejourney.read_tables(RETAIL_DIR)
     split = completejourney.split(rows, products, mode)
@@ -122,6 +127,7 @@ def load_retail(mode: str) -> Data:
         tuning_items=[p.id for p in tuning.products],
         write_inputs=lambda out: completejourney.write_builder_input(split.history, split.products, out),
         work=WORK_DIR / "retail" / mode,
+        weights=RETAIL_WEIGHTS if RETAIL_WEIGHTS.exists() and not no_weights else None,
         note=(f"training weeks 1-{cut}, new products of weeks {cut + 1}-{cut + completejourney.TARGET_WEEKS} "
               f"as targets (simulated data)"),
     )
@@ -136,6 +142,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="reuse the baselines' lists from the last run on the same data and grids (data/quality/.../baselines.json)")
     ap.add_argument("--package", type=Path, help="package entry to replay into (default: index.js at the repo root)")
     ap.add_argument("--builder", type=Path, help="builder binary to run instead of `cargo run -p ondevice-builder`")
+    ap.add_argument("--default-weights", action="store_true",
+                    help="retail: publish no site weights (the package's defaults), e.g. to tune them again")
+    ap.add_argument("--exclude-history", action="store_true",
+                    help="pass each user's training items as `exclude` (the protocol before 2026-12-06)")
     ap.add_argument("--retention-days", type=int, metavar="N",
                     help="replay with the person's retentionDays at N (1..365) instead of the package's default (90)")
     ap.add_argument("--resamples", type=int, default=metrics.RESAMPLES, help="bootstrap resamples (>= 1000)")
@@ -168,7 +178,8 @@ def run_ondevice(data: Data, args: argparse.Namespace) -> tuple[list[list[str]] 
     try:
         resolved = {k: getattr(args, k) and getattr(args, k).resolve() for k in ("package", "builder")}
         replay = ondevice.run(inputs, data.work, limit=data.k, users=set(data.users),
-                              retention_days=args.retention_days, weights=data.weights, **resolved)
+                              retention_days=args.retention_days, weights=data.weights,
+                              exclude_history=args.exclude_history, **resolved)
     except ondevice.Skipped as why:
         print(f"ondevice: SKIPPED: {why}")
         return None, {"status": "skipped", "reason": str(why)}
@@ -176,6 +187,7 @@ def run_ondevice(data: Data, args: argparse.Namespace) -> tuple[list[list[str]] 
     if missing:
         raise RuntimeError(f"ondevice: no recommendations for {len(missing)} users, e.g. {missing[:5]}")
     info = {"status": "ran", "replay": replay.summary, "retention_days": args.retention_days or 90,
+            "exclude_history": args.exclude_history,
             "weights": data.weights.relative_to(REPO_ROOT).as_posix() if data.weights else "the package's defaults"}
     return [replay.top[u] for u in data.users], info
 
@@ -262,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     mode = "validation" if args.validation else "test"
     started = time.perf_counter()
-    data = (load_retail if args.dataset == "retail" else load_movielens)(mode)
+    if args.dataset == "retail":
+        data = load_retail(mode, no_weights=args.default_weights)
+    else:
+        data = load_movielens(mode)
     target_items = [data.targets[u] for u in data.users]
     print(f"data: {args.dataset}, {len(data.users)} users scored, {len(data.items)} items, "
           f"{sum(map(len, data.history.values()))} training interactions; {data.note}")
@@ -308,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     suffix = ("" if args.dataset == "movielens" else "." + args.dataset) + ("" if mode == "test" else ".validation")
     if args.retention_days:
         suffix += f".retention{args.retention_days}"
+    if args.default_weights:
+        suffix += ".default-weights"
+    if args.exclude_history:
+        suffix += ".exclude-history"
     out = args.out or HERE / f"results{suffix}.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {out} ({results['seconds']} s)")

@@ -35,7 +35,21 @@ export interface CatalogueItem {
   next?: Neighbour[];
 }
 
-export interface Catalogue { version: 1; categories: CatalogueCategory[]; items: CatalogueItem[]; }
+/** The site's blend of the score (all optional; see the README's catalogue format for bounds). */
+export interface CatalogueWeights {
+  popularity?: number;
+  freshness?: number;
+  freshnessHalfLifeDays?: number;
+  interest?: number;
+  related?: number;
+  next?: number;
+  context?: number;
+  recentItems?: number;
+  recencyDecay?: number;
+  nextItems?: number;
+  nextDecay?: number;
+}
+export interface Catalogue { version: 1; categories: CatalogueCategory[]; items: CatalogueItem[]; weights?: CatalogueWeights; }
 
 export interface CatalogueWarning {
   code: "unknownReference" | "selfReference" | "duplicateReference";

@@ -61,7 +61,12 @@ const inContext: Explanation = p.explain('m2', { context: { itemId: 'm1' } });
 const factors: Factor[] = why.factors;
 const factorKind: Exclude<ReasonKind, 'siteOrder'> | undefined = factors[0]?.kind;
 const total: number = factors.reduce((s, f) => s + f.contribution, 0);
-const excludedBecause: 'blocked' | 'dismissed' | 'purchased' | 'excluded' | 'onScreen' | undefined = why.excluded?.reason;
+const excludedBecause: 'blocked' | 'dismissed' | 'purchased' | 'excluded' | 'onScreen' | 'seen' | undefined =
+  why.excluded?.reason;
+const watchAgain: RankedItem[] = p.rank({ limit: 5, includeSeen: true });
+// @ts-expect-error includeSeen is a boolean
+p.rank({ includeSeen: 'yes' });
+const siteWeights: Catalogue['weights'] = { related: 4, recentItems: 100 };
 
 const summary: ProfileSummary = p.profileSummary();
 const views: number = summary.events.view;
@@ -132,5 +137,5 @@ const wrongTop: string[] = p.rank({ limit: 3 });
 export {
   codes, sensitive, sliders, recorded, kinds, counted, complements, ten, reasonKind, score, inContext, factorKind,
   total, excludedBecause, views, oldest, notices, persistent, interest, format, exportedPrefs, changed, inMemory,
-  withDefaults, wrongScore, wrongKind, wrongTop,
+  withDefaults, wrongScore, wrongKind, wrongTop, watchAgain, siteWeights,
 };
