@@ -479,9 +479,11 @@ const VARIETY_POOL: usize = 3;
 const SAME_SOURCE_PENALTY: f64 = 1.0;
 
 /// Greedy maximal-marginal-relevance: position k takes the candidate with the
-/// best score minus `variety·(max category overlap with positions above +
-/// SAME_SOURCE_PENALTY·items above from the same related source)`. Ties keep
-/// the score order. O(head · pool).
+/// best score minus `variety·(summed category overlap with positions above +
+/// SAME_SOURCE_PENALTY·items above from the same related source)` minus the
+/// calibration cost. Ties keep the score order. An item the person's sliders
+/// push down (a negative slider sum) never passes one they do not that
+/// scored above it: "less of this" wins over variety. O(head · pool).
 fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: usize, variety: f64) {
     let mut calibration = Calibration::new(s, variety * s.weights.calibration);
     let mut penalty = vec![0.0f64; ranked.len()];
@@ -492,13 +494,27 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
             .filter(|&&r| r > 0.0)
             .and_then(|_| s.related_source.get(i as usize).copied())
     };
+    let demoted = |i: u32| {
+        let cats = cat.item_categories(i);
+        !cats.is_empty() && cats.iter().map(|&c| s.slider(c)).sum::<f64>() < 0.0
+    };
     for k in 0..head.min(ranked.len()) {
         let mut best = k;
         let mut best_value = f64::NEG_INFINITY;
         if let Some(c) = calibration.as_mut() {
             c.prepare();
         }
+        // ranked[k..] keeps the score order: a demoted candidate may not
+        // pass a kept one that scored above it.
+        let mut passed_kept = false;
         for j in k..ranked.len() {
+            if demoted(ranked[j].1) {
+                if passed_kept {
+                    continue;
+                }
+            } else {
+                passed_kept = true;
+            }
             let miscalibration = calibration
                 .as_ref()
                 .map_or(0.0, |c| c.cost(cat.item_categories(ranked[j].1)));

@@ -271,3 +271,27 @@ fn variety_calibrates_the_list_to_the_mix_of_interests() {
     let ys = calibrated.iter().filter(|id| id.starts_with('y')).count();
     assert_eq!(ys, 2, "{calibrated:?}");
 }
+
+#[test]
+fn less_of_a_category_wins_over_variety() {
+    let item =
+        |id: &str, c: &str, pop: u32| json!({ "id": id, "categories": [c], "popularity": pop });
+    let v = json!({ "version": 1,
+        "categories": [{ "id": "x", "label": "x" }, { "id": "h", "label": "h" }],
+        "items": [item("x1", "x", 100), item("x2", "x", 99), item("x3", "x", 98), item("x4", "x", 97),
+                  item("h1", "h", 60)] });
+    let order = |horror: f64| {
+        let mut p = P::open(MemoryStore::default(), "t", NOW).unwrap();
+        p.load_catalogue(&v.to_string()).unwrap();
+        p.set_preferences(
+            &json!({ "variety": 1, "categories": { "h": horror, "x": 0.01 } }).to_string(),
+            NOW,
+        )
+        .unwrap();
+        ranked(&mut p, 5)
+    };
+    // Without a "less" slider variety lifts the one item of another category...
+    assert_eq!(order(0.0)[1], "h1");
+    // ...but once the person asked for less of it, it stays below.
+    assert_eq!(order(-0.05).last().map(String::as_str), Some("h1"));
+}
