@@ -23,6 +23,7 @@ bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 bash scripts/build.sh || { echo "build failed"; exit 1; }
 
 stage "package size (gzip ceiling, bench/perf/sizes.mjs)" node bench/perf/sizes.mjs --ceiling
+stage "lint (rustfmt, clippy -D warnings: native, wasm32, builder)" bash scripts/lint.sh
 stage "core (cargo test)" cargo test -p ondevice
 stage "browser (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p ondevice --test browser

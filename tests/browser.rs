@@ -171,7 +171,7 @@ fn a_full_quota_compacts_history_and_keeps_preferences() {
     for i in 0..fillers {
         s.remove_item(&format!("filler-{i}")).unwrap();
     }
-    assert_eq!(recorded.unwrap(), true);
+    assert!(recorded.unwrap());
     assert!(
         codes
             .iter()

@@ -65,11 +65,13 @@ fn overflow_folds_into_categories_but_never_sensitive_ones() {
 #[test]
 fn folding_is_exact_under_decay() {
     let cat = films();
-    let mut h = History::default();
-    h.events = vec![
-        ev("m2", Kind::View, NOW - 20 * DAY_MS),
-        ev("m2", Kind::Like, NOW - 5 * DAY_MS),
-    ];
+    let mut h = History {
+        events: vec![
+            ev("m2", Kind::View, NOW - 20 * DAY_MS),
+            ev("m2", Kind::Like, NOW - 5 * DAY_MS),
+        ],
+        ..History::default()
+    };
     let expected = 1.0 * decay(20 * DAY_MS, INTEREST_HALF_LIFE_DAYS)
         + 3.0 * decay(5 * DAY_MS, INTEREST_HALF_LIFE_DAYS);
     h.compact(Some(&cat));

@@ -36,7 +36,10 @@ pub struct Profile {
     pub epoch: i64,
 }
 
-/// What reading a stored document found.
+/// What reading a stored document found. Returned once per load and
+/// matched at once, so the size difference between variants costs nothing;
+/// boxing the profile would cost an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decoded {
     Ok(Profile),
