@@ -27,11 +27,11 @@ import { fileURLToPath } from 'node:url';
 export const BUDGET_GZIP_BYTES = 60_000;
 /** The download reached so far + about 150 bytes of slack. 94,901 bytes on
  * 2026-12-06 (114,100 with the wasm embedded as base64, before the
- * one-char-per-byte string, issue 14); 97,350 after issue 15 added seen-item
+ * one-char-per-byte string, issue 14); 97,727 after issue 15 added seen-item
  * suppression, the variety re-ranking by source and calibration (with "less
- * of this" winning over it), and the catalogue's site weights (+2,449 bytes,
- * the one time it was raised). */
-export const CEILING_GZIP_BYTES = 97_500;
+ * of this" winning over it), and the catalogue's site weights and
+ * `repeatable` defaults (+2,826 bytes in all, the one time it was raised). */
+export const CEILING_GZIP_BYTES = 97_900;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;

@@ -863,10 +863,13 @@ struct RawCatalogue<'a> {
     unescaped: String,
     version: Option<Span>,
     weights: Option<Vec<(usize, f64)>>,
-    categories: Vec<(Span, Span, bool)>,
+    /// id, label, sensitive, repeatable
+    categories: Vec<(Span, Span, bool, bool)>,
+    /// The catalogue's `repeatable` default.
+    repeatable: bool,
     ids: Vec<Span>,
     titles: Vec<Option<Span>>,
-    numbers: Vec<(Option<f64>, Option<f64>, bool)>,
+    numbers: Vec<(Option<f64>, Option<f64>, Option<bool>)>,
     item_categories: Vec<Span>,
     category_ends: Vec<u32>,
     related: Vec<(Span, f64)>,
@@ -875,8 +878,8 @@ struct RawCatalogue<'a> {
     next_ends: Vec<u32>,
 }
 
-const TOP: &[&str] = &["version", "categories", "items", "weights"];
-const CATEGORY: &[&str] = &["id", "label", "sensitive"];
+const TOP: &[&str] = &["version", "categories", "items", "weights", "repeatable"];
+const CATEGORY: &[&str] = &["id", "label", "sensitive", "repeatable"];
 const ITEM: &[&str] = &[
     "id",
     "title",
@@ -933,6 +936,7 @@ impl<'a> RawCatalogue<'a> {
                 raw.weights = Some(weights);
                 Ok(())
             }
+            Some(4) => r.boolean().map(|b| raw.repeatable = b),
             _ => r.skip(),
         })?;
         fields.require(&r, &["version", "categories", "items"])?;
@@ -970,21 +974,23 @@ impl<'a> RawCatalogue<'a> {
     fn category(&mut self, r: &mut Reader<'a>) -> JsonResult<()> {
         let mut fields = Fields::new(CATEGORY);
         let (mut id, mut label, mut sensitive) = (Span::default(), Span::default(), false);
+        let mut repeatable = false;
         r.object("an object", |r, key| match fields.see(r, key)? {
             Some(0) => self.string(r).map(|s| id = s),
             Some(1) => self.string(r).map(|s| label = s),
             Some(2) => r.boolean().map(|b| sensitive = b),
+            Some(3) => r.boolean().map(|b| repeatable = b),
             _ => r.skip(),
         })?;
         fields.require(r, &["id", "label"])?;
-        self.categories.push((id, label, sensitive));
+        self.categories.push((id, label, sensitive, repeatable));
         Ok(())
     }
 
     fn item(&mut self, r: &mut Reader<'a>, categories_expected: &str) -> JsonResult<()> {
         let mut fields = Fields::new(ITEM);
         let (mut id, mut title) = (Span::default(), None);
-        let (mut popularity, mut published, mut repeatable) = (None, None, false);
+        let (mut popularity, mut published, mut repeatable) = (None, None, None);
         r.object("an object", |r, key| match fields.see(r, key)? {
             Some(0) => self.string(r).map(|s| id = s),
             Some(1) => {
@@ -1002,7 +1008,7 @@ impl<'a> RawCatalogue<'a> {
             }),
             Some(3) => r.number().map(|x| popularity = Some(x)),
             Some(4) => r.number().map(|x| published = Some(x)),
-            Some(5) => r.boolean().map(|b| repeatable = b),
+            Some(5) => r.boolean().map(|b| repeatable = Some(b)),
             Some(k @ (6 | 7)) => self.neighbours(r, k == 7),
             _ => r.skip(),
         })?;
@@ -1098,7 +1104,7 @@ impl<'a> RawCatalogue<'a> {
             self.next.len(),
             self.ids.iter().map(|s| s.len as usize).sum(),
         );
-        for (i, &(id, label, sensitive)) in self.categories.iter().enumerate() {
+        for (i, &(id, label, sensitive, _)) in self.categories.iter().enumerate() {
             b.category(i, self.text(id), self.text(label), sensitive)?;
         }
         for (i, &id) in self.ids.iter().enumerate() {
@@ -1112,6 +1118,12 @@ impl<'a> RawCatalogue<'a> {
             };
             start..ends.get(i).copied().unwrap_or(0) as usize
         };
+        let repeatable_categories: Vec<&str> = self
+            .categories
+            .iter()
+            .filter(|c| c.3)
+            .map(|c| self.text(c.0))
+            .collect();
         for i in 0..n {
             b.title(
                 i,
@@ -1126,6 +1138,15 @@ impl<'a> RawCatalogue<'a> {
             }
             let (popularity, published, repeatable) =
                 self.numbers.get(i).copied().unwrap_or_default();
+            // The item's own flag, else any of its categories', else the
+            // catalogue's default.
+            let repeatable = repeatable.unwrap_or_else(|| {
+                self.repeatable
+                    || (!repeatable_categories.is_empty()
+                        && cats
+                            .iter()
+                            .any(|&c| repeatable_categories.contains(&self.text(c))))
+            });
             b.numbers(i, popularity, published, repeatable)?;
             for (next, list, ends) in [
                 (false, &self.related, &self.related_ends),

@@ -699,3 +699,31 @@ fn site_weights_are_read_checked_and_default_when_absent() {
     let e = Catalogue::from_json(&doubled).map(|_| ()).unwrap_err();
     assert!(e.to_string().contains("duplicate field `related`"), "{e}");
 }
+
+#[test]
+fn repeatable_defaults_come_from_the_category_then_the_catalogue() {
+    let doc = |default: Option<bool>| {
+        let mut v = json!({ "version": 1,
+            "categories": [{ "id": "milk", "label": "Milk", "repeatable": true }, { "id": "tv", "label": "TV" }],
+            "items": [
+                { "id": "m", "categories": ["milk"] },
+                { "id": "t", "categories": ["tv"] },
+                { "id": "t2", "categories": ["tv"], "repeatable": true },
+                { "id": "m2", "categories": ["milk", "tv"], "repeatable": false }
+            ] });
+        if let Some(d) = default {
+            v["repeatable"] = json!(d);
+        }
+        let (c, _) = load(&v).unwrap();
+        ["m", "t", "t2", "m2"].map(|id| c.repeatable(c.item(id).unwrap()))
+    };
+    // The item's flag wins; else any of its categories; else the catalogue's default (false).
+    assert_eq!(doc(None), [true, false, true, false]);
+    assert_eq!(doc(Some(true)), [true, true, true, false]);
+    let mut bad = fixtures::films();
+    bad["repeatable"] = json!("yes");
+    assert_eq!(err_path(bad), "catalogue.repeatable");
+    let mut bad = fixtures::films();
+    bad["categories"][0]["repeatable"] = json!(1);
+    assert_eq!(err_path(bad), "catalogue.categories[0].repeatable");
+}

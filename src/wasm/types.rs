@@ -16,7 +16,7 @@ export interface PersonalizerOptions {
 
 export interface CategoryInfo { id: string; label: string; sensitive: boolean; }
 
-export interface CatalogueCategory { id: string; label: string; sensitive?: boolean; }
+export interface CatalogueCategory { id: string; label: string; sensitive?: boolean; repeatable?: boolean; }
 
 export interface Neighbour { id: string; weight: number; }
 
@@ -49,7 +49,14 @@ export interface CatalogueWeights {
   nextItems?: number;
   nextDecay?: number;
 }
-export interface Catalogue { version: 1; categories: CatalogueCategory[]; items: CatalogueItem[]; weights?: CatalogueWeights; }
+export interface Catalogue {
+  version: 1;
+  categories: CatalogueCategory[];
+  items: CatalogueItem[];
+  weights?: CatalogueWeights;
+  /** The default `repeatable` of items and categories that say nothing (default false). */
+  repeatable?: boolean;
+}
 
 export interface CatalogueWarning {
   code: "unknownReference" | "selfReference" | "duplicateReference";
