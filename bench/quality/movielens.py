@@ -143,19 +143,22 @@ def _jan_first_ms(year: int | None) -> str:
     return str(int(epoch.timestamp()) * 1000)
 
 
+def write_events(history: dict[str, list[Interaction]], path: Path, kind: str) -> None:
+    """events.csv (`user,item,timestamp,kind`, ms) in time order, file order breaking ties."""
+    events = sorted((x for xs in history.values() for x in xs), key=lambda x: (x.timestamp, x.order))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["user", "item", "timestamp", "kind"])
+        for x in events:
+            w.writerow([x.user, x.item, x.timestamp * 1000, kind])
+
+
 def write_builder_input(history: dict[str, list[Interaction]], movies: list[Movie], out_dir: Path) -> dict[str, Path]:
     """Write events.csv, items.csv and categories.csv for the aggregates builder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / f"{name}.csv" for name in ("events", "items", "categories")}
 
-    events = sorted(
-        (x for xs in history.values() for x in xs), key=lambda x: (x.timestamp, x.order)
-    )
-    with open(paths["events"], "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["user", "item", "timestamp", "kind"])
-        for x in events:
-            w.writerow([x.user, x.item, x.timestamp * 1000, EVENT_KIND])
+    write_events(history, paths["events"], EVENT_KIND)
 
     with open(paths["items"], "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

@@ -8,6 +8,7 @@ use super::catalogue::Catalogue;
 use super::history::{Kind, DAY_MS};
 use super::profile::Profile;
 use super::rank::{Breakdown, Exclusion, Weights};
+use super::signals::Signals;
 
 /// Factors smaller than this (in score points) are not given as reasons.
 pub const REASON_MIN: f64 = 0.05;
@@ -65,6 +66,27 @@ pub struct Wording<'a> {
     /// `Signals::recent`: the latest engaged items and their latest positive
     /// kind, so that sentences need no search through the history.
     pub recent: &'a [(u32, Kind)],
+}
+
+impl<'a> Wording<'a> {
+    /// The wording of one `rank` or `explain` call, read off its signals.
+    pub fn new(
+        cat: &'a Catalogue,
+        profile: &'a Profile,
+        context: Option<u32>,
+        now: i64,
+        signals: &'a Signals<'a>,
+    ) -> Wording<'a> {
+        Wording {
+            cat,
+            profile,
+            context,
+            now,
+            personalization: signals.personalization,
+            weights: signals.weights,
+            recent: &signals.recent,
+        }
+    }
 }
 
 impl Wording<'_> {

@@ -387,15 +387,7 @@ impl<S: Store> Personalizer<S> {
         let profile = &self.session.profile;
         let signals = Signals::new(cat, profile, &request, weights, now, &mut self.scratch);
         let b = rank::breakdown(cat, &signals, i);
-        let wording = Wording {
-            cat,
-            profile,
-            context: request.context,
-            now,
-            personalization: signals.personalization,
-            weights,
-            recent: &signals.recent,
-        };
+        let wording = Wording::new(cat, profile, request.context, now, &signals);
         Ok(Explanation {
             id: item_id.to_string(),
             title: cat.title(i).to_string(),
@@ -615,15 +607,7 @@ fn ranked(
         effective_variety(profile),
         &mut scored,
     );
-    let wording = Wording {
-        cat,
-        profile,
-        context: request.context,
-        now,
-        personalization: signals.personalization,
-        weights,
-        recent: &signals.recent,
-    };
+    let wording = Wording::new(cat, profile, request.context, now, &signals);
     let out = top
         .iter()
         .map(|&(Score(score), i)| {

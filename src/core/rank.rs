@@ -494,10 +494,17 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
             .filter(|&&r| r > 0.0)
             .and_then(|_| s.related_source.get(i as usize).copied())
     };
-    let demoted = |i: u32| {
-        let cats = cat.item_categories(i);
-        !cats.is_empty() && cats.iter().map(|&c| s.slider(c)).sum::<f64>() < 0.0
-    };
+    // Pushed down by the sliders (a negative slider sum), per candidate.
+    let mut demoted: Vec<bool> = ranked
+        .iter()
+        .map(|&(_, i)| {
+            cat.item_categories(i)
+                .iter()
+                .map(|&c| s.slider(c))
+                .sum::<f64>()
+                < 0.0
+        })
+        .collect();
     for k in 0..head.min(ranked.len()) {
         let mut best = k;
         let mut best_value = f64::NEG_INFINITY;
@@ -508,7 +515,7 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
         // pass a kept one that scored above it.
         let mut passed_kept = false;
         for j in k..ranked.len() {
-            if demoted(ranked[j].1) {
+            if demoted[j] {
                 if passed_kept {
                     continue;
                 }
@@ -527,6 +534,7 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
         ranked[k..=best].rotate_right(1);
         penalty[k..=best].rotate_right(1);
         same_source[k..=best].rotate_right(1);
+        demoted[k..=best].rotate_right(1);
         let chosen = cat.item_categories(ranked[k].1);
         if let Some(c) = calibration.as_mut() {
             c.add(chosen);
@@ -551,6 +559,8 @@ struct Calibration {
     weight: f64,
     /// (category, share) of p, shares summing to 1.
     p: Vec<(u16, f64)>,
+    /// The same shares by category index (0 outside p), for candidates.
+    share: Vec<f64>,
     /// Category mass of the items chosen so far, by category index.
     mass: Vec<f64>,
     total: f64,
@@ -571,16 +581,21 @@ impl Calibration {
         if positive <= 0.0 {
             return None;
         }
-        let p = s
+        let share: Vec<f64> = s
             .interests
+            .iter()
+            .map(|&x| if x > 0.0 { x / positive } else { 0.0 })
+            .collect();
+        let p = share
             .iter()
             .enumerate()
             .filter(|&(_, &x)| x > 0.0)
-            .map(|(c, &x)| (c as u16, x / positive))
+            .map(|(c, &x)| (c as u16, x))
             .collect();
         Some(Calibration {
             weight,
             p,
+            share,
             mass: vec![0.0; s.interests.len()],
             total: 0.0,
             base_none: 0.0,
@@ -609,7 +624,7 @@ impl Calibration {
     }
 
     fn share(&self, c: u16) -> Option<f64> {
-        self.p.iter().find(|&&(x, _)| x == c).map(|&(_, p)| p)
+        self.share.get(usize::from(c)).copied().filter(|&p| p > 0.0)
     }
 
     fn cost(&self, cats: &[u16]) -> f64 {
