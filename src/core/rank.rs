@@ -494,17 +494,10 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
             .filter(|&&r| r > 0.0)
             .and_then(|_| s.related_source.get(i as usize).copied())
     };
-    // Pushed down by the sliders (a negative slider sum), per candidate.
-    let mut demoted: Vec<bool> = ranked
-        .iter()
-        .map(|&(_, i)| {
-            cat.item_categories(i)
-                .iter()
-                .map(|&c| s.slider(c))
-                .sum::<f64>()
-                < 0.0
-        })
-        .collect();
+    let demoted = |i: u32| {
+        let cats = cat.item_categories(i);
+        !cats.is_empty() && cats.iter().map(|&c| s.slider(c)).sum::<f64>() < 0.0
+    };
     for k in 0..head.min(ranked.len()) {
         let mut best = k;
         let mut best_value = f64::NEG_INFINITY;
@@ -515,7 +508,7 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
         // pass a kept one that scored above it.
         let mut passed_kept = false;
         for j in k..ranked.len() {
-            if demoted[j] {
+            if demoted(ranked[j].1) {
                 if passed_kept {
                     continue;
                 }
@@ -534,7 +527,6 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
         ranked[k..=best].rotate_right(1);
         penalty[k..=best].rotate_right(1);
         same_source[k..=best].rotate_right(1);
-        demoted[k..=best].rotate_right(1);
         let chosen = cat.item_categories(ranked[k].1);
         if let Some(c) = calibration.as_mut() {
             c.add(chosen);
