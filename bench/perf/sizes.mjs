@@ -30,8 +30,11 @@ export const BUDGET_GZIP_BYTES = 60_000;
  * one-char-per-byte string, issue 14); 97,727 after issue 15 added seen-item
  * suppression, the variety re-ranking by source and calibration (with "less
  * of this" winning over it), and the catalogue's site weights and
- * `repeatable` defaults (+2,826 bytes in all, the one time it was raised). */
-export const CEILING_GZIP_BYTES = 97_900;
+ * `repeatable` defaults (+2,826 bytes in all, the one time it was raised);
+ * 97,424 with issue 16's compact form version 2 (paid for by a heapsort in
+ * place of `sort_unstable_by` and wasm-opt's --converge and
+ * --low-memory-unused), so lowered to 97,575. */
+export const CEILING_GZIP_BYTES = 97_575;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;

@@ -52,8 +52,9 @@ def check_package(entry: Path | None = None) -> None:
 
 
 def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = None, log=print,
-                    weights: Path | None = None) -> Path:
-    """Run the builder CLI (`cargo run`, or a given binary) on the CSVs; returns catalogue.json."""
+                    weights: Path | None = None, extra: tuple[str, ...] = ()) -> Path:
+    """Run the builder CLI (`cargo run`, or a given binary) on the CSVs; returns `out`
+    (JSON, or the compact form when it ends in .odc). `extra`: more builder options."""
     out.unlink(missing_ok=True)  # a stale catalogue must never pass for a new one
     if builder is not None and not builder.exists():
         raise FileNotFoundError(f"--builder: {builder} does not exist")
@@ -68,6 +69,7 @@ def build_catalogue(inputs: dict[str, Path], out: Path, builder: Path | None = N
     ]
     if weights is not None:
         cmd += ["--weights", str(weights)]
+    cmd += list(extra)
     if builder is None:
         log("ondevice: building the catalogue (the first run compiles the builder, which takes minutes)")
     log("  $ " + " ".join(cmd))

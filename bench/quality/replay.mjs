@@ -6,6 +6,7 @@
 //        --out ondevice.jsonl [--package ../../index.js] [--limit 10] [--reuse]
 //        [--users users.txt] [--exclude-history] [--retention-days 90]
 //
+// A catalogue file ending in .odc is loaded as the compact form (COMPACT.md).
 // Lists are ranked with the package's defaults: nothing is excluded unless
 // --exclude-history passes every replayed user's training items as `exclude`
 // (what a site that knows the history could do). --users limits the replay
@@ -95,7 +96,8 @@ export async function replayAll({
   const rows = [];
   const fresh = (profile) => {
     const p = new Personalizer({ profile, storage: 'memory' });
-    const warnings = p.loadCatalogue(catalogue);
+    // A compact catalogue (COMPACT.md) arrives as bytes, JSON as text.
+    const warnings = catalogue instanceof Uint8Array ? p.loadCompactCatalogue(catalogue) : p.loadCatalogue(catalogue);
     summary.catalogueWarnings ??= Array.isArray(warnings) ? warnings.length : 0;
     return p;
   };
@@ -158,7 +160,9 @@ async function main() {
     console.error(`replay: cannot load the package ${args.package}: ${err.message}`);
     process.exit(3);
   }
-  const catalogue = await readFile(args.catalogue, 'utf8');
+  const catalogue = args.catalogue.endsWith('.odc')
+    ? new Uint8Array(await readFile(args.catalogue))
+    : await readFile(args.catalogue, 'utf8');
   let byUser = parseEvents(await readFile(args.events, 'utf8'));
   if (args.users) {
     const only = new Set((await readFile(args.users, 'utf8')).split(/\r?\n/).filter(Boolean));

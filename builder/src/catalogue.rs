@@ -11,6 +11,7 @@ use crate::aggregates::{Aggregates, Neighbour};
 use crate::error::{BuildError, Result};
 use crate::items::ItemList;
 use crate::limits::{MAX_CATALOGUE_BYTES, MAX_NEIGHBOURS, MAX_NUMBER};
+pub use ondevice::core::catalogue::CompactForm;
 
 /// Weights are published with this many decimals: enough to rank, and it
 /// keeps a 200,000-item catalogue within the core's 64 MiB.
@@ -102,11 +103,13 @@ pub struct Published {
     pub next_entries: usize,
 }
 
-/// The catalogue JSON, checked against the core's size limit.
+/// The catalogue as JSON (`form` None) or in the compact form, checked
+/// against the core's size limit.
 pub fn render(
     items: &ItemList,
     aggregates: &Aggregates,
     weights: Option<&serde_json::Map<String, serde_json::Value>>,
+    form: Option<CompactForm>,
 ) -> Result<(Vec<u8>, Published)> {
     let mut published = Published::default();
     let categories = items
@@ -156,10 +159,23 @@ pub fn render(
     };
     let mut bytes = serde_json::to_vec(&doc).map_err(|e| BuildError::Output(e.to_string()))?;
     bytes.push(b'\n');
+    let bytes = match form {
+        None => bytes,
+        // The core reads the JSON (every check it makes on a site's
+        // catalogue) and writes its compact form.
+        Some(form) => {
+            let text =
+                std::str::from_utf8(&bytes).map_err(|e| BuildError::Output(e.to_string()))?;
+            let (catalogue, _) = ondevice::core::catalogue::Catalogue::from_json_of_any_size(text)
+                .map_err(|e| BuildError::Output(format!("the core refuses the catalogue: {e}")))?;
+            catalogue.to_compact(form)
+        }
+    };
     if bytes.len() > MAX_CATALOGUE_BYTES {
         return Err(BuildError::Output(format!(
-            "the catalogue would be {} bytes; the core accepts at most {MAX_CATALOGUE_BYTES}; lower --related or --next",
-            bytes.len()
+            "the catalogue would be {} bytes; the core accepts at most {MAX_CATALOGUE_BYTES}; lower --related or --next{}",
+            bytes.len(),
+            if form.is_none() { ", or write the compact form (--format compact)" } else { "" }
         )));
     }
     Ok((bytes, published))
@@ -262,7 +278,7 @@ mod tests {
             ],
             next: vec![vec![], vec![], vec![]],
         };
-        let (bytes, published) = render(&items, &agg, None).expect("render");
+        let (bytes, published) = render(&items, &agg, None, None).expect("render");
         let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         assert_eq!(doc["version"], 1);
         assert_eq!(

@@ -43,6 +43,8 @@ pub struct Options {
     pub dump_normalized: Option<PathBuf>,
     /// The site's ranking weights to publish (a JSON object file).
     pub weights: Option<PathBuf>,
+    /// JSON (None) or the compact form (see COMPACT.md).
+    pub form: Option<catalogue::CompactForm>,
     pub quiet: bool,
 }
 
@@ -168,7 +170,8 @@ pub fn build(options: &Options) -> Result<Summary> {
         &progress,
     ))?;
 
-    let (bytes, published) = catalogue::render(&items, &aggregates, weights.as_ref())?;
+    let (bytes, published) =
+        catalogue::render(&items, &aggregates, weights.as_ref(), options.form)?;
     catalogue::write_atomically(&options.out, &bytes)?;
     let summary = Summary {
         items: items.items.len(),

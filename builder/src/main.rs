@@ -18,8 +18,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read the item list and the log, compute the aggregates, write the catalogue JSON.
-    Build(BuildArgs),
+    /// Read the item list and the log, compute the aggregates, write the
+    /// catalogue (JSON or the compact form).
+    Build(Box<BuildArgs>),
     /// Estimate the share of people interested in each category from opt-in
     /// locally randomized reports (JSON Lines of privateReport() results).
     Estimate(EstimateArgs),
@@ -49,9 +50,18 @@ struct BuildArgs {
     /// Categories: .csv (id[,label][,sensitive]) or .jsonl. Without it, categories come from the items.
     #[arg(long)]
     categories: Option<PathBuf>,
-    /// Catalogue JSON to write (atomically: nothing is written on error).
+    /// Catalogue to write (atomically: nothing is written on error): JSON, or
+    /// the compact form when the name ends in .odc or with --format compact.
     #[arg(long)]
     out: PathBuf,
+    /// json or compact (version 2 of the compact form, COMPACT.md); by
+    /// default compact when --out ends in .odc, else json.
+    #[arg(long, value_parser = ["json", "compact"])]
+    format: Option<String>,
+    /// Bits per neighbour weight in the compact form: 8 (largest rounding
+    /// error 1/510 of the largest weight) or 16 (1/131,070).
+    #[arg(long, default_value = "8", value_parser = ["8", "16"])]
+    weight_bits: String,
     /// Least number of distinct users a related or next pair needs to be published.
     #[arg(long, default_value_t = 5)]
     k: u64,
@@ -86,9 +96,18 @@ struct BuildArgs {
 
 fn main() -> ExitCode {
     let args = match Cli::parse().command {
-        Command::Build(args) => args,
+        Command::Build(args) => *args,
         Command::Estimate(args) => return estimate(&args),
     };
+    let compact = match args.format.as_deref() {
+        Some(f) => f == "compact",
+        None => args.out.extension().is_some_and(|e| e == "odc"),
+    };
+    let form = compact.then_some(if args.weight_bits == "16" {
+        ondevice_builder::catalogue::CompactForm::Weights16
+    } else {
+        ondevice_builder::catalogue::CompactForm::Weights8
+    });
     let options = ondevice_builder::Options {
         events: args.events,
         items: args.items,
@@ -102,6 +121,7 @@ fn main() -> ExitCode {
         seed: args.seed,
         dump_normalized: args.dump_normalized,
         weights: args.weights,
+        form,
         quiet: args.quiet,
     };
     match ondevice_builder::build(&options) {

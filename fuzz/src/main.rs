@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use ondevice_fuzz::{memory_bound, run, Config, Target, BASE_BYTES, BYTES_PER_INPUT_BYTE};
 
-const USAGE: &str = "usage: ondevice-fuzz [--target catalogue|profile|import|api|all] [--iterations N] [--seconds S] [--seed N] [--corpus DIR] [--crashes DIR] [--replay FILE]";
+const USAGE: &str = "usage: ondevice-fuzz [--target catalogue|compact|profile|import|api|all] [--iterations N] [--seconds S] [--seed N] [--corpus DIR] [--crashes DIR] [--replay FILE]";
 
 fn main() -> ExitCode {
     match real_main() {

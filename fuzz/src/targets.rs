@@ -26,14 +26,16 @@ const CATALOGUE: &str = include_str!("../corpus/catalogue/ok-fixture.json");
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Catalogue,
+    Compact,
     Profile,
     Import,
     Api,
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [
+    pub const ALL: [Target; 5] = [
         Target::Catalogue,
+        Target::Compact,
         Target::Profile,
         Target::Import,
         Target::Api,
@@ -42,6 +44,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Catalogue => "catalogue",
+            Target::Compact => "compact",
             Target::Profile => "profile",
             Target::Import => "import",
             Target::Api => "api",
@@ -56,9 +59,13 @@ impl Target {
     pub fn run(self, input: &[u8]) -> Outcome {
         // JS strings reach the core as UTF-8 (wasm-bindgen replaces lone
         // surrogates), so invalid UTF-8 is replaced the same way here.
+        if self == Target::Compact {
+            return compact(input);
+        }
         let text = String::from_utf8_lossy(input);
         match self {
             Target::Catalogue => catalogue(&text),
+            Target::Compact => compact(input),
             Target::Profile => profile(&text),
             Target::Import => import(&text),
             Target::Api => api(&text),
@@ -185,23 +192,77 @@ fn close(a: &Value, b: &Value) -> bool {
 fn catalogue(text: &str) -> Outcome {
     match Catalogue::from_json(text) {
         Ok((c, warnings)) => {
-            for i in 0..c.len() as u32 {
-                assert_eq!(
-                    c.item(c.id(i)),
-                    Some(i),
-                    "property: item {i} is not found by its own id"
-                );
-                for e in c.related(i).iter().chain(c.next(i)) {
-                    assert!(
-                        (e.target as usize) < c.len() && e.target != i,
-                        "property: bad edge {e:?} of item {i}"
-                    );
-                }
-            }
+            check_catalogue(&c);
             let codes: Vec<&str> = warnings.iter().map(|w| w.code).collect();
             Outcome::ok(format!("ok:{}", codes.join(",")))
         }
         Err(e) => Outcome::err(&e, "catalogue"),
+    }
+}
+
+/// The compact form (either version): what JSON promises, and an accepted
+/// file written again as version 1 (exact) loads to the same catalogue, and
+/// as version 2 to the same site weights.
+/// Every refusal of a damaged file names the section and byte, unless it
+/// is about the file as a whole (magic, size limit, header) or a field.
+fn compact(bytes: &[u8]) -> Outcome {
+    use ondevice::core::catalogue::CompactForm;
+    match Catalogue::from_compact(bytes) {
+        Ok((c, warnings)) => {
+            check_catalogue(&c);
+            // Version 1 is exact but has no site weights; version 2 has them.
+            let exact = c.to_compact(CompactForm::Version1);
+            match Catalogue::from_compact(&exact) {
+                Ok((d, _)) => assert!(
+                    d.to_compact(CompactForm::Version1) == exact,
+                    "property: an accepted compact catalogue changes when written again"
+                ),
+                Err(e) => panic!("property: a written compact catalogue is refused: {e}"),
+            }
+            match Catalogue::from_compact(&c.to_compact(CompactForm::Weights16)) {
+                Ok((d, _)) => assert_eq!(
+                    format!("{:?}", d.weights()),
+                    format!("{:?}", c.weights()),
+                    "property: the site weights change when written again"
+                ),
+                Err(e) => panic!("property: a written compact catalogue is refused: {e}"),
+            }
+            let codes: Vec<&str> = warnings.iter().map(|w| w.code).collect();
+            Outcome::ok(format!(
+                "ok:{}:{}",
+                bytes.get(3).copied().unwrap_or(0),
+                codes.join(",")
+            ))
+        }
+        Err(e) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("(compact form: section ")
+                    || text.contains("not a compact catalogue")
+                    || text.contains("inside the header")
+                    || text.contains("more than")
+                    || bytes.len() > ondevice::core::limits::MAX_CATALOGUE_BYTES,
+                "property: a compact error does not say where: {text}"
+            );
+            Outcome::err(&e, "catalogue")
+        }
+    }
+}
+
+/// Every item is found by its own id; every edge points at another item.
+fn check_catalogue(c: &Catalogue) {
+    for i in 0..c.len() as u32 {
+        assert_eq!(
+            c.item(c.id(i)),
+            Some(i),
+            "property: item {i} is not found by its own id"
+        );
+        for e in c.related(i).iter().chain(c.next(i)) {
+            assert!(
+                (e.target as usize) < c.len() && e.target != i,
+                "property: bad edge {e:?} of item {i}"
+            );
+        }
     }
 }
 

@@ -44,9 +44,10 @@ fn smoke_run_finds_no_crash_and_stays_within_memory_bounds() {
     // 20,000 executions in all; the API target runs a whole script per
     // input, so it gets fewer.
     for (target, iterations) in [
-        (Target::Catalogue, 6_000),
-        (Target::Profile, 6_000),
-        (Target::Import, 6_000),
+        (Target::Catalogue, 5_000),
+        (Target::Compact, 3_000),
+        (Target::Profile, 5_000),
+        (Target::Import, 5_000),
         (Target::Api, 2_000),
     ] {
         let mut config = Config::new(target, iterations);

@@ -94,6 +94,13 @@ impl Catalogue {
                 ),
             ));
         }
+        Self::from_json_of_any_size(json)
+    }
+
+    /// `from_json` without the limit on the text's size, for the aggregates
+    /// builder: it writes the compact form of catalogues whose JSON would be
+    /// too large to send. Every other limit and check is the same.
+    pub fn from_json_of_any_size(json: &str) -> Result<(Catalogue, Vec<Warning>)> {
         let raw = RawCatalogue::read(json).map_err(|e| e.into_error("catalogue"))?;
         raw.build()
     }
@@ -104,9 +111,10 @@ impl Catalogue {
     }
 
     /// The compact binary form of this catalogue (for the aggregates builder
-    /// and for tests; loading it gives back an equal catalogue).
-    pub fn to_compact(&self) -> Vec<u8> {
-        compact::write(self)
+    /// and for tests). Loading it gives back an equal catalogue, with
+    /// neighbour weights rounded as `form` says.
+    pub fn to_compact(&self, form: CompactForm) -> Vec<u8> {
+        compact::write(self, form)
     }
 
     pub fn len(&self) -> usize {
@@ -314,6 +322,8 @@ pub(crate) struct Builder {
     self_refs: WarningCounter,
     repeated: WarningCounter,
     marks: Marks,
+    /// The entry of the neighbour array that `indexed_edges` refused.
+    pub(crate) bad_entry: usize,
 }
 
 /// Where a neighbour points, before it is resolved.
@@ -361,6 +371,7 @@ impl Builder {
                 "repeated neighbours in one list were dropped (the first is kept)",
             ),
             marks: Marks::new(items),
+            bad_entry: 0,
         }
     }
 
@@ -648,6 +659,7 @@ impl Builder {
             let Some(&e) = list.get(read) else { break };
             // `check_number` in f64, as for JSON: NaN fails both comparisons.
             if !(f64::from(e.weight) >= 0.0 && f64::from(e.weight) <= MAX_NUMBER) || e.target >= n {
+                self.bad_entry = start + read;
                 return Err(Self::bad_edge(i, next, read - skip, e, n));
             }
             if e.target == me
@@ -1158,22 +1170,29 @@ impl<'a> RawCatalogue<'a> {
         }
         let (mut catalogue, warnings) = b.finish();
         if let Some(set) = &self.weights {
-            let mut w = Weights::DEFAULT;
-            for &(k, x) in set {
-                let name = SITE_WEIGHTS.get(k).map_or("", |s| s.0);
-                let x = Weights::check_site(k, x)
-                    .map_err(|m| Error::invalid(format!("catalogue.weights.{name}"), m))?;
-                w.set_site(k, x);
-            }
-            catalogue.weights = Some(w);
+            catalogue.weights = Some(site_weights(set).map_err(|(_, e)| e)?);
         }
         Ok((catalogue, warnings))
     }
 }
 
+/// The site's `weights`, given as (entry of `SITE_WEIGHTS`, value) pairs,
+/// each checked; the error says which pair.
+fn site_weights(set: &[(usize, f64)]) -> std::result::Result<Weights, (usize, Error)> {
+    let mut w = Weights::DEFAULT;
+    for (j, &(k, x)) in set.iter().enumerate() {
+        let name = SITE_WEIGHTS.get(k).map_or("", |s| s.0);
+        let x = Weights::check_site(k, x)
+            .map_err(|m| (j, Error::invalid(format!("catalogue.weights.{name}"), m)))?;
+        w.set_site(k, x);
+    }
+    Ok(w)
+}
+
 #[path = "compact.rs"]
 mod compact;
-/// The first four bytes of the compact form.
+pub use compact::CompactForm;
+/// The first three bytes of the compact form (the fourth is its version).
 pub use compact::MAGIC as COMPACT_MAGIC;
 
 #[cfg(test)]

@@ -226,7 +226,7 @@ fn hostile_keys_are_plain_data() {
 }
 
 fn compact_of(v: &serde_json::Value) -> Vec<u8> {
-    load(v).unwrap().0.to_compact()
+    load(v).unwrap().0.to_compact(CompactForm::Version1)
 }
 
 /// Everything a catalogue exposes, for comparing two of them.
@@ -261,11 +261,11 @@ fn compact_round_trips_to_the_same_catalogue() {
         json!({ "version": 1, "categories": [], "items": [{ "id": "solo" }] }),
     ] {
         let (c, _) = load(&v).unwrap();
-        let bytes = c.to_compact();
+        let bytes = c.to_compact(CompactForm::Version1);
         let (d, warnings) = Catalogue::from_compact(&bytes).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(dump(&c), dump(&d));
-        assert_eq!(d.to_compact(), bytes);
+        assert_eq!(d.to_compact(CompactForm::Version1), bytes);
         if c.len() == 200 {
             assert!(
                 bytes.len() * 2 < v.to_string().len(),
@@ -430,6 +430,238 @@ fn compact_never_panics_on_damaged_input() {
     let mut b = good.clone();
     b[16..20].copy_from_slice(&(u32::MAX / 2).to_le_bytes());
     assert!(compact_err(&b).1.contains("header describes"));
+}
+
+/// Offsets of a version-2 file's sections, computed from its header as
+/// COMPACT.md describes them (independently of the reader).
+fn sections_v2(b: &[u8]) -> Vec<(&'static str, usize)> {
+    let h = |i: usize| u32::from_le_bytes(b[4 + 4 * i..8 + 4 * i].try_into().unwrap()) as usize;
+    let (k, n, c, r, x, mask, bits) = (h(0), h(1), h(2), h(3), h(4), h(6), h(7));
+    let w = bits / 8;
+    let mut at = 36;
+    let mut out = Vec::new();
+    for (name, len) in [
+        ("scales", 8),
+        ("site weights", 8 * (mask as u32).count_ones() as usize),
+        ("string lengths", 2 * (2 * k + 2 * n)),
+        ("category flags", k),
+        ("item flags", n),
+        ("popularity", 8 * n),
+        ("published", 8 * n),
+        ("category counts", n),
+        ("item categories", c),
+        ("related counts", n),
+        ("related targets", 3 * r),
+        ("related weights", w * r),
+        ("next counts", n),
+        ("next targets", 3 * x),
+        ("next weights", w * x),
+        ("strings", 0),
+    ] {
+        out.push((name, at));
+        at += len;
+    }
+    out
+}
+
+fn section_v2(b: &[u8], name: &str) -> usize {
+    sections_v2(b)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .unwrap()
+        .1
+}
+
+/// Version 2 gives back the same catalogue, with each neighbour weight
+/// within the stated rounding error (half a step: the list type's largest
+/// weight over 255 or 65,535), the site's weights exactly, and writing it
+/// again gives the same bytes.
+#[test]
+fn compact_v2_round_trips_within_the_stated_rounding() {
+    let mut films = fixtures::films();
+    films["weights"] = json!({ "popularity": 0.3, "recentItems": 12 });
+    films["items"][3]["title"] = json!("Am\u{e9}lie");
+    for v in [
+        fixtures::random(3, 300, 7),
+        films,
+        fixtures::random(4, 0, 0),
+    ] {
+        let (c, _) = load(&v).unwrap();
+        for (form, steps) in [
+            (CompactForm::Weights8, 255.0),
+            (CompactForm::Weights16, 65535.0),
+        ] {
+            let bytes = c.to_compact(form);
+            assert_eq!(&bytes[..4], b"ODC2");
+            let (d, warnings) = Catalogue::from_compact(&bytes).unwrap();
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(d.to_compact(form), bytes, "{form:?}");
+            assert_eq!(
+                c.weights().map(|w| format!("{w:?}")),
+                d.weights().map(|w| format!("{w:?}"))
+            );
+            assert_eq!(c.categories(), d.categories());
+            for list in [Catalogue::related, Catalogue::next] {
+                let max = (0..c.len() as u32)
+                    .flat_map(|i| list(&c, i).iter().map(|e| e.weight))
+                    .fold(0.0f32, f32::max);
+                let bound = f64::from(max) / steps / 2.0 * 1.000_01;
+                for i in 0..c.len() as u32 {
+                    let (a, b) = (list(&c, i), list(&d, i));
+                    assert_eq!(a.len(), b.len());
+                    for (x, y) in a.iter().zip(b) {
+                        assert_eq!(x.target, y.target);
+                        let err = (f64::from(x.weight) - f64::from(y.weight)).abs();
+                        assert!(
+                            err <= bound,
+                            "{form:?}: {} -> {} (bound {bound})",
+                            x.weight,
+                            y.weight
+                        );
+                    }
+                }
+            }
+            // Everything but the weights is exact.
+            let strip = |c: &Catalogue| {
+                dump(c)
+                    .lines()
+                    .map(|l| l.split(" [Edge").next().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(strip(&c), strip(&d));
+        }
+        if c.len() == 300 {
+            let v1 = c.to_compact(CompactForm::Version1).len();
+            let v2 = c.to_compact(CompactForm::Weights8).len();
+            assert!(v2 * 3 < v1 * 2, "version 2 {v2} bytes, version 1 {v1}");
+        }
+    }
+}
+
+/// Damage to a version-2 file is an error naming the field, the section
+/// and the byte, never a panic.
+#[test]
+fn compact_v2_errors_name_the_section_and_byte() {
+    let mut v = fixtures::films();
+    v["weights"] = json!({ "popularity": 0.3 });
+    let good = load(&v).unwrap().0.to_compact(CompactForm::Weights8);
+    // Target of items[0].related[0] out of range (the films have 4 items).
+    let at = section_v2(&good, "related targets");
+    let mut b = good.clone();
+    b[at] = 99;
+    let (path, msg) = compact_err(&b);
+    assert_eq!(path, "catalogue.items[0].related[0].target");
+    assert!(
+        msg.ends_with(&format!(
+            "(compact form: section related targets, byte {at})"
+        )),
+        "{msg}"
+    );
+    // The middle plane counts: 256 + 3 is out of range too.
+    let r = u32::from_le_bytes(good[16..20].try_into().unwrap()) as usize;
+    let mut b = good.clone();
+    b[at] = 3;
+    b[at + r] = 1;
+    assert!(
+        compact_err(&b).1.contains("item index 259 is out of range"),
+        "{:?}",
+        compact_err(&b)
+    );
+    // Bad weight width, unknown and bad site weights.
+    let mut b = good.clone();
+    b[32] = 12;
+    let (path, msg) = compact_err(&b);
+    assert_eq!(path, "catalogue");
+    assert!(
+        msg.contains("12 bits wide") && msg.contains("section header, byte 32"),
+        "{msg}"
+    );
+    let mut b = good.clone();
+    b[28] |= 0x80;
+    b[29] = 0x80;
+    assert_eq!(compact_err(&b).0, "catalogue.weights");
+    let site = section_v2(&good, "site weights");
+    let mut b = good.clone();
+    b[site..site + 8].copy_from_slice(&7.0f64.to_le_bytes());
+    let (path, msg) = compact_err(&b);
+    assert_eq!(path, "catalogue.weights.popularity");
+    assert!(
+        msg.contains(&format!("section site weights, byte {site}")),
+        "{msg}"
+    );
+    // A NaN scale makes every weight NaN.
+    let mut b = good.clone();
+    b[36..40].copy_from_slice(&f32::NAN.to_le_bytes());
+    assert_eq!(compact_err(&b).0, "catalogue.items[0].related[0].weight");
+    // A category index out of range, and a duplicate id.
+    let cats = section_v2(&good, "item categories");
+    let mut b = good.clone();
+    b[cats] = 9;
+    let msg = compact_err(&b).1;
+    assert!(
+        msg.contains(&format!("section item categories, byte {cats}")),
+        "{msg}"
+    );
+    // Every truncation names the section it ends in and the byte.
+    for len in 0..good.len() {
+        let e = Catalogue::from_compact(&good[..len])
+            .unwrap_err()
+            .to_string();
+        if len >= 36 {
+            let inside = sections_v2(&good)
+                .into_iter()
+                .rfind(|&(_, start)| start <= len)
+                .unwrap()
+                .0;
+            assert!(
+                e.contains(&format!("section {inside}, byte {len})")),
+                "{len}: {e}"
+            );
+        }
+    }
+    let mut longer = good.clone();
+    longer.extend_from_slice(b"xyz");
+    let msg = compact_err(&longer).1;
+    assert!(msg.contains("3 bytes follow the last section"), "{msg}");
+    // Random damage: an error or a catalogue, never a panic.
+    let good = load(&fixtures::random(9, 40, 4))
+        .unwrap()
+        .0
+        .to_compact(CompactForm::Weights16);
+    let mut state = 99u64;
+    for _ in 0..3000 {
+        let mut b = good.clone();
+        for _ in 0..1 + state % 4 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let at = (state >> 33) as usize % b.len();
+            b[at] = (state >> 20) as u8;
+        }
+        let _ = Catalogue::from_compact(&b);
+    }
+}
+
+/// Version 1's structural errors also say where.
+#[test]
+fn compact_v1_errors_name_the_section_and_byte() {
+    let good = compact_of(&fixtures::films());
+    let weights = section(&good, "related weights");
+    let mut b = good.clone();
+    b[weights..weights + 4].copy_from_slice(&(-0.5f32).to_le_bytes());
+    let msg = compact_err(&b).1;
+    assert!(
+        msg.ends_with(&format!(
+            "(compact form: section related weights, byte {weights})"
+        )),
+        "{msg}"
+    );
+    let cut = section(&good, "next ends") + 2;
+    let msg = compact_err(&good[..cut]).1;
+    assert!(
+        msg.contains(&format!("section next ends, byte {cut})")),
+        "{msg}"
+    );
 }
 
 /// The index finds every key, refuses a second insert of a key, and probes

@@ -5,62 +5,53 @@
 //! for self and repeated references); only references are by index here, so
 //! an index out of range is an error instead of a dropped unknown id.
 //!
-//! Layout (version 1), every count and offset a u32:
+//! Two versions are read. Version 1 (`ODC1`) keeps every number exact (f32
+//! weights, u32 targets and ends). Version 2 (`ODC2`) is made for the wire:
+//! neighbour weights quantized to 8 or 16 bits and delta-coded within each
+//! list, targets as LEB128 varints, per-item counts instead of cumulative
+//! ends, string lengths as u16, and the site's `weights`. `COMPACT.md` at the
+//! repository's root documents every byte of both.
 //!
-//! ```text
-//! header   "ODC1"  k categories  n items  c item-category entries
-//!                  r related entries  x next entries  s string bytes
-//! u32 × (2k + 2n)  string ends: cumulative ends in the string bytes of the
-//!                  category ids (k), labels (k), item ids (n), titles (n)
-//! u8  × k          category flags: 1 = sensitive
-//! u8  × n          item flags: 1 = repeatable, 2 = has a title, 4 = has publishedAt
-//! f64 × n          popularity
-//! f64 × n          publishedAt (0 unless flag 4)
-//! u32 × n          category ends (cumulative)      u8  × c  category index
-//! u32 × n          related ends (cumulative)       u32 × r  target item index   f32 × r  weight
-//! u32 × n          next ends (cumulative)          u32 × x  target item index   f32 × x  weight
-//! u8  × s          the strings, UTF-8
-//! ```
-//!
-//! Nothing may follow. Weights are f32 because the catalogue keeps them as
-//! f32 whichever form they arrive in. `bench/perf/COMPACT.md` has the same
-//! description with an encoder in JavaScript.
+//! Every error that a damaged file can cause names the section and the byte
+//! offset (besides the field path, as for JSON).
 
 use super::{le32, Builder, Catalogue, Edge, Target, Warning, HAS_TITLE, REPEATABLE};
 use crate::core::error::{Error, Result};
 use crate::core::limits::{
     MAX_CATALOGUE_BYTES, MAX_CATEGORIES, MAX_ITEMS, MAX_ITEM_CATEGORIES, MAX_NEIGHBOURS,
 };
+use crate::core::rank::SITE_WEIGHTS;
 
-pub const MAGIC: &[u8; 4] = b"ODC1";
-const HEADER: usize = 4 + 6 * 4;
+/// What every compact catalogue starts with; the fourth byte is the version.
+pub const MAGIC: &[u8; 3] = b"ODC";
 const HAS_PUBLISHED: u8 = 4;
+
+/// How a compact catalogue is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompactForm {
+    /// Version 1: every number exact (f32 weights), fixed-width arrays.
+    Version1,
+    /// Version 2 with neighbour weights quantized to 8 bits: the largest
+    /// rounding error is 1/510 of the list type's largest weight.
+    Weights8,
+    /// Version 2 with 16-bit weights: at most 1/131,070 of the largest weight.
+    Weights16,
+}
 
 fn invalid(message: impl std::fmt::Display) -> Error {
     Error::invalid("catalogue", message)
 }
 
-/// A cursor that hands out the sections in order. The length is checked
-/// against the header before any section is taken, so a section is never
-/// short (if it were, it would come out empty and fail a later check).
-struct Sections<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Sections<'a> {
-    fn take(&mut self, len: usize) -> &'a [u8] {
-        let end = self.pos.saturating_add(len);
-        let s = self.bytes.get(self.pos..end).unwrap_or(&[]);
-        self.pos = end;
-        s
-    }
-
-    fn u32s(&mut self, count: usize) -> Vec<u32> {
-        self.take(count.saturating_mul(4))
-            .chunks_exact(4)
-            .map(le32)
-            .collect()
+/// `e` with where in the file it was found.
+#[cold]
+#[inline(never)]
+fn located(e: Error, section: &str, at: usize) -> Error {
+    match e {
+        Error::Invalid { path, message } => Error::invalid(
+            path,
+            format!("{message} (compact form: section {section}, byte {at})"),
+        ),
+        e => e,
     }
 }
 
@@ -95,6 +86,103 @@ fn range(
     Ok((start, end))
 }
 
+/// The sections after the header, in order (a section a version does not
+/// have is empty).
+const SCALES: usize = 0;
+const SITE: usize = 1;
+const STRING_ENDS: usize = 2;
+const CATEGORY_FLAGS: usize = 3;
+const ITEM_FLAGS: usize = 4;
+const POPULARITY: usize = 5;
+const PUBLISHED: usize = 6;
+const CATEGORY_ENDS: usize = 7;
+const ITEM_CATEGORIES: usize = 8;
+/// The related sections (ends, targets, weights); next's follow at +3.
+const RELATED: usize = 9;
+const NEXT: usize = RELATED + 3;
+const STRINGS: usize = 15;
+
+/// The cumulative ends of entries `width` bytes wide: u32 ends as they are
+/// (version 1), or the running sum of u8 counts or u16 lengths (version 2).
+fn ends(section: &[u8], width: usize, v2: bool) -> Vec<u32> {
+    let mut sum = 0u32;
+    let mut out = Vec::with_capacity(section.len() / width);
+    for c in section.chunks_exact(width) {
+        let v = match c {
+            [a] => u32::from(*a),
+            [a, b] => u32::from(*a) | u32::from(*b) << 8,
+            c => le32(c),
+        };
+        sum = if v2 { sum.saturating_add(v) } else { v };
+        out.push(sum);
+    }
+    out
+}
+
+/// A neighbour section of version 2: targets as three planes (low, middle,
+/// high byte of each index), and weights as `bits`-wide steps of `scale`
+/// (planes of low, then high bytes for 16 bits), each the wrapping
+/// difference from the previous weight of its list (lists end at `ends`).
+fn v2_edges(targets: &[u8], weights: &[u8], ends: &[u32], bits: usize, scale: f32) -> Vec<Edge> {
+    let total = targets.len() / 3;
+    let byte = |plane: &[u8], p: usize, e: usize| {
+        u32::from(plane.get(p * total + e).copied().unwrap_or(0))
+    };
+    let (mut list, mut q) = (0, 0u32);
+    let mut out = Vec::with_capacity(total);
+    for e in 0..total {
+        while ends.get(list).is_some_and(|&end| end as usize <= e) {
+            list += 1;
+            q = 0;
+        }
+        let mut d = byte(weights, 0, e);
+        if bits == 16 {
+            d |= byte(weights, 1, e) << 8;
+        }
+        q = q.wrapping_add(d) & ((1 << bits) - 1);
+        out.push(Edge {
+            target: byte(targets, 0, e) | byte(targets, 1, e) << 8 | byte(targets, 2, e) << 16,
+            weight: q as f32 * scale + 0.0,
+        });
+    }
+    out
+}
+
+/// The names of the sections, as errors give them (version 2; version 1
+/// has "ends" where version 2 has "counts" and "lengths").
+const NAMES: [&str; 16] = [
+    "scales",
+    "site weights",
+    "string lengths",
+    "category flags",
+    "item flags",
+    "popularity",
+    "published",
+    "category counts",
+    "item categories",
+    "related counts",
+    "related targets",
+    "related weights",
+    "next counts",
+    "next targets",
+    "next weights",
+    "strings",
+];
+
+/// `e` located in section `s` of a file of version 2 or 1.
+#[cold]
+#[inline(never)]
+fn in_section(e: Error, v2: bool, s: usize, at: usize) -> Error {
+    let name = match (v2, s) {
+        (false, STRING_ENDS) => "string ends",
+        (false, CATEGORY_ENDS) => "category ends",
+        (false, RELATED) => "related ends",
+        (false, NEXT) => "next ends",
+        _ => NAMES[s & 15],
+    };
+    located(e, name, at)
+}
+
 pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
     if bytes.len() > MAX_CATALOGUE_BYTES {
         return Err(invalid(format!(
@@ -102,19 +190,23 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
             bytes.len()
         )));
     }
-    if bytes.get(..4) != Some(MAGIC.as_slice()) {
-        return Err(invalid("is not a compact catalogue (it does not start with \"ODC1\"); a JSON catalogue is passed as an object or a string"));
-    }
-    let mut s = Sections { bytes, pos: 4 };
-    if bytes.len() < HEADER {
+    let v2 = match bytes.get(..4) {
+        Some(b"ODC1") => false,
+        Some(b"ODC2") => true,
+        _ => return Err(invalid("is not a compact catalogue (it does not start with \"ODC1\" or \"ODC2\"); a JSON catalogue is passed as an object or a string")),
+    };
+    let header_len = if v2 { 36 } else { 28 };
+    let Some(header) = bytes.get(4..header_len) else {
         return Err(invalid(format!(
-            "compact form ends inside the header (needs {HEADER} bytes, has {})",
+            "compact form ends inside the header (needs {header_len} bytes, has {})",
             bytes.len()
         )));
-    }
-    let header = s.u32s(6);
-    let count = |i: usize| header.get(i).copied().unwrap_or(0) as usize;
+    };
+    let header: Vec<usize> = header.chunks_exact(4).map(|c| le32(c) as usize).collect();
+    let count = |i: usize| header.get(i).copied().unwrap_or(0);
     let (k, n, c, r, x, strings_len) = (count(0), count(1), count(2), count(3), count(4), count(5));
+    // Version 1: targets are u32, weights f32; version 2 says.
+    let (site, bits) = if v2 { (count(6), count(7)) } else { (0, 32) };
     if k > MAX_CATEGORIES {
         return Err(Error::invalid(
             "catalogue.categories",
@@ -127,123 +219,226 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
             format!("more than {MAX_ITEMS} entries; allowed: at most {MAX_ITEMS}"),
         ));
     }
-    // The exact size the header implies, before anything is allocated.
-    let expected = [
-        (2 * k + 2 * n) * 4,
+    if v2 && bits != 8 && bits != 16 {
+        return Err(located(
+            invalid(format!("weights are {bits} bits wide; allowed: 8 or 16")),
+            "header",
+            32,
+        ));
+    }
+    if site >> SITE_WEIGHTS.len() != 0 {
+        return Err(located(
+            Error::invalid(
+                "catalogue.weights",
+                format!("mask {site} sets unknown weights"),
+            ),
+            "header",
+            28,
+        ));
+    }
+    // Widths of a string end or length, of an item's end or count, of a
+    // target, of a weight.
+    let (sw, iw, tw, ww) = if v2 {
+        (2, 1, 3, bits / 8)
+    } else {
+        (4, 4, 4, 4)
+    };
+    let lens = [
+        if v2 { 8 } else { 0 },
+        8 * site.count_ones() as usize,
+        sw * (2 * k + 2 * n),
         k,
         n,
-        16 * n,
-        4 * n + c,
-        4 * n + 8 * r,
-        4 * n + 8 * x,
+        8 * n,
+        8 * n,
+        iw * n,
+        c,
+        iw * n,
+        r.saturating_mul(tw),
+        r.saturating_mul(ww),
+        iw * n,
+        x.saturating_mul(tw),
+        x.saturating_mul(ww),
         strings_len,
-    ]
-    .iter()
-    .try_fold(HEADER, |a, &b| a.checked_add(b));
-    if expected != Some(bytes.len()) {
-        return Err(invalid(format!(
-            "compact form is {} bytes; its header describes {}",
-            bytes.len(),
-            expected.map_or("more than that".into(), |e| e.to_string())
-        )));
+    ];
+    // Where each section starts, and the exact size the header implies,
+    // before anything is allocated.
+    let mut starts = [0usize; 16];
+    let mut end = header_len;
+    for (s, &len) in starts.iter_mut().zip(&lens) {
+        *s = end;
+        end = end.saturating_add(len);
     }
-    let string_ends = s.u32s(2 * k + 2 * n);
-    let category_flags = s.take(k);
-    let item_flags = s.take(n);
-    let popularity = s.take(8 * n);
-    let published = s.take(8 * n);
-    let category_ends = s.u32s(n);
-    let item_categories = s.take(c);
-    let related_ends = s.u32s(n);
-    // Neighbours are read in place (no copy of the two largest sections).
-    let related_targets = s.take(4 * r);
-    let related_weights = s.take(4 * r);
-    let next_ends = s.u32s(n);
-    let next_targets = s.take(4 * x);
-    let next_weights = s.take(4 * x);
-    let strings = s.take(strings_len);
-
-    // Valid UTF-8 as a whole and cut at character boundaries is the same as
-    // every string valid on its own; one check instead of 2k + 2n.
-    let all = std::str::from_utf8(strings).ok();
-    let string = |i: usize, path: &dyn Fn() -> String| -> Result<&str> {
-        let (a, b) = range(&string_ends, i, strings.len(), path)?;
-        match all.and_then(|all| all.get(a..b)) {
-            Some(s) => Ok(s),
-            None => std::str::from_utf8(strings.get(a..b).unwrap_or(&[]))
-                .map_err(|_| Error::invalid(path(), "is not valid UTF-8")),
-        }
-    };
+    if end != bytes.len() {
+        return Err(size_error(v2, &starts, end, bytes.len()));
+    }
+    let sec = |s: usize| bytes.get(starts[s]..starts[s] + lens[s]).unwrap_or(&[]);
+    let string_ends = ends(sec(STRING_ENDS), sw, v2);
+    let category_ends = ends(sec(CATEGORY_ENDS), iw, v2);
+    let list_ends = [ends(sec(RELATED), iw, v2), ends(sec(RELATED + 3), iw, v2)];
+    let (category_flags, item_flags) = (sec(CATEGORY_FLAGS), sec(ITEM_FLAGS));
+    let (popularity, published) = (sec(POPULARITY), sec(PUBLISHED));
+    let item_categories = sec(ITEM_CATEGORIES);
+    let strings = sec(STRINGS);
     let mut builder = Builder::new(k, n);
     builder.reserve(c, 0, 0, strings_len);
     // The neighbour arrays in one pass each, checked item by item below.
-    builder.bulk_edges(false, edges(related_targets, related_weights));
-    builder.bulk_edges(true, edges(next_targets, next_weights));
-    for i in 0..k {
-        let path = || format!("catalogue.categories[{i}].id");
-        let id = string(i, &path)?;
-        let label = string(k + i, &|| format!("catalogue.categories[{i}].label"))?;
-        let sensitive = category_flags.get(i).is_some_and(|f| f & 1 != 0);
-        builder.category(i, id, label, sensitive)?;
+    for (next, s, ends) in [
+        (false, RELATED, &list_ends[0]),
+        (true, RELATED + 3, &list_ends[1]),
+    ] {
+        let (targets, weights) = (sec(s + 1), sec(s + 2));
+        let edges = if v2 {
+            let scale = sec(SCALES).get(4 * usize::from(next)..).unwrap_or(&[]);
+            let scale = f32::from_bits(le32(scale.get(..4).unwrap_or(&[])));
+            v2_edges(targets, weights, ends, bits, scale)
+        } else {
+            edges(targets, weights)
+        };
+        builder.bulk_edges(next, edges);
     }
-    for i in 0..n {
-        builder.id(
-            i,
-            string(2 * k + i, &|| format!("catalogue.items[{i}].id"))?,
-        )?;
-    }
-    for i in 0..n {
-        let at = |field: &str| format!("catalogue.items[{i}].{field}");
-        let flags = item_flags.get(i).copied().unwrap_or(0);
-        let title = string(2 * k + n + i, &|| at("title"))?;
-        if flags & HAS_TITLE == 0 && !title.is_empty() {
-            return Err(Error::invalid(
-                at("title"),
-                format!(
-                    "is {} bytes but the item's flags say it has no title",
-                    title.len()
-                ),
-            ));
+    // The section and byte being read, for errors.
+    let mut at = (STRINGS, starts[STRINGS]);
+    let mut body = || -> Result<()> {
+        // Valid UTF-8 as a whole and cut at character boundaries is the same
+        // as every string valid on its own; one check instead of 2k + 2n.
+        let all = std::str::from_utf8(strings).ok();
+        let string = |i: usize, path: &dyn Fn() -> String, at: &mut (usize, usize)| {
+            *at = (STRING_ENDS, starts[STRING_ENDS] + sw * i);
+            let (a, b) = range(&string_ends, i, strings.len(), path)?;
+            *at = (STRINGS, starts[STRINGS] + a);
+            match all.and_then(|all| all.get(a..b)) {
+                Some(s) => Ok(s),
+                None => std::str::from_utf8(strings.get(a..b).unwrap_or(&[]))
+                    .map_err(|_| Error::invalid(path(), "is not valid UTF-8")),
+            }
+        };
+        for i in 0..k {
+            let id = string(i, &|| format!("catalogue.categories[{i}].id"), &mut at)?;
+            let label = string(
+                k + i,
+                &|| format!("catalogue.categories[{i}].label"),
+                &mut at,
+            )?;
+            let sensitive = category_flags.get(i).is_some_and(|f| f & 1 != 0);
+            builder.category(i, id, label, sensitive)?;
         }
-        builder.title(i, (flags & HAS_TITLE != 0).then_some(title))?;
-        let (a, b) = range(&category_ends, i, c, || at("categories"))?;
-        if b - a > MAX_ITEM_CATEGORIES {
-            return Err(Error::invalid(at("categories"), format!("more than {MAX_ITEM_CATEGORIES} entries; allowed: at most {MAX_ITEM_CATEGORIES}")));
+        for i in 0..n {
+            let id = string(2 * k + i, &|| format!("catalogue.items[{i}].id"), &mut at)?;
+            builder.id(i, id)?;
         }
-        for (j, &ci) in item_categories.get(a..b).unwrap_or(&[]).iter().enumerate() {
-            builder.item_category(i, j, Target::Index(u32::from(ci)))?;
-        }
-        let popularity = Some(le64(popularity, i));
-        let published = Some(le64(published, i)).filter(|_| flags & HAS_PUBLISHED != 0);
-        builder.numbers(i, popularity, published, flags & REPEATABLE != 0)?;
-        for (next, ends, total) in [(false, &related_ends, r), (true, &next_ends, x)] {
-            let field = if next { "next" } else { "related" };
-            let (a, b) = range(ends, i, total, || at(field))?;
-            if b - a > MAX_NEIGHBOURS {
+        for i in 0..n {
+            let item = |field: &str| format!("catalogue.items[{i}].{field}");
+            let flags = item_flags.get(i).copied().unwrap_or(0);
+            let title = string(2 * k + n + i, &|| item("title"), &mut at)?;
+            if flags & HAS_TITLE == 0 && !title.is_empty() {
+                at = (ITEM_FLAGS, starts[ITEM_FLAGS] + i);
                 return Err(Error::invalid(
-                    at(field),
+                    item("title"),
                     format!(
-                        "more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}"
+                        "is {} bytes but the item's flags say it has no title",
+                        title.len()
                     ),
                 ));
             }
-            builder.indexed_edges(i, next, a, b)?;
+            builder.title(i, (flags & HAS_TITLE != 0).then_some(title))?;
+            at = (CATEGORY_ENDS, starts[CATEGORY_ENDS] + iw * i);
+            let (a, b) = range(&category_ends, i, c, || item("categories"))?;
+            if b - a > MAX_ITEM_CATEGORIES {
+                return Err(Error::invalid(item("categories"), format!("more than {MAX_ITEM_CATEGORIES} entries; allowed: at most {MAX_ITEM_CATEGORIES}")));
+            }
+            for (j, &ci) in item_categories.get(a..b).unwrap_or(&[]).iter().enumerate() {
+                at = (ITEM_CATEGORIES, starts[ITEM_CATEGORIES] + a + j);
+                builder.item_category(i, j, Target::Index(u32::from(ci)))?;
+            }
+            let popularity = Some(le64(popularity, i));
+            let published = Some(le64(published, i)).filter(|_| flags & HAS_PUBLISHED != 0);
+            at = (POPULARITY, starts[POPULARITY] + 8 * i);
+            builder
+                .numbers(i, popularity, published, flags & REPEATABLE != 0)
+                .inspect_err(|e| {
+                    if e.path().ends_with("publishedAt") {
+                        at = (PUBLISHED, starts[PUBLISHED] + 8 * i);
+                    }
+                })?;
+            for (next, s, total) in [(false, RELATED, r), (true, RELATED + 3, x)] {
+                let field = if next { "next" } else { "related" };
+                let ends = &list_ends[usize::from(next)];
+                at = (s, starts[s] + iw * i);
+                let (a, b) = range(ends, i, total, || item(field))?;
+                if b - a > MAX_NEIGHBOURS {
+                    return Err(Error::invalid(
+                        item(field),
+                        format!(
+                            "more than {MAX_NEIGHBOURS} entries; allowed: at most {MAX_NEIGHBOURS}"
+                        ),
+                    ));
+                }
+                builder.indexed_edges(i, next, a, b).inspect_err(|e| {
+                    let entry = builder.bad_entry;
+                    // Version 2's planes: the entry's low byte.
+                    let (s, width) = if e.path().ends_with(".weight") {
+                        (s + 2, ww)
+                    } else {
+                        (s + 1, tw)
+                    };
+                    at = (s, starts[s] + if v2 { entry } else { width * entry });
+                })?;
+            }
         }
-    }
-    for (what, ends, total) in [
-        ("categories", &category_ends, c),
-        ("related", &related_ends, r),
-        ("next", &next_ends, x),
-        ("strings", &string_ends, strings_len),
-    ] {
-        let used = ends.last().copied().unwrap_or(0) as usize;
-        if used != total {
-            return Err(invalid(format!(
-                "the header announces {total} {what} entries but the items use {used}"
-            )));
+        for (s, ends, total) in [
+            (CATEGORY_ENDS, &category_ends, c),
+            (RELATED, &list_ends[0], r),
+            (RELATED + 3, &list_ends[1], x),
+            (STRING_ENDS, &string_ends, strings_len),
+        ] {
+            let used = ends.last().copied().unwrap_or(0) as usize;
+            if used != total {
+                at = (s, starts[s]);
+                return Err(invalid(format!(
+                    "the header announces {total} entries but the section adds up to {used}"
+                )));
+            }
         }
+        Ok(())
+    };
+    body().map_err(|e| in_section(e, v2, at.0, at.1))?;
+    let (mut catalogue, warnings) = builder.finish();
+    if site != 0 {
+        let set: Vec<(usize, f64)> = (0..SITE_WEIGHTS.len())
+            .filter(|k| site >> k & 1 != 0)
+            .enumerate()
+            .map(|(j, k)| (k, le64(sec(SITE), j)))
+            .collect();
+        let w = super::site_weights(&set)
+            .map_err(|(j, e)| in_section(e, v2, SITE, starts[SITE] + 8 * j))?;
+        catalogue.weights = Some(w);
     }
-    Ok(builder.finish())
+    Ok((catalogue, warnings))
+}
+
+/// The error for a file whose length is not what its header describes:
+/// which section it ends inside, or how much follows the last one.
+#[cold]
+#[inline(never)]
+fn size_error(v2: bool, starts: &[usize; 16], expected: usize, len: usize) -> Error {
+    let (what, s) = if len > expected {
+        (
+            format!("{} bytes follow the last section", len - expected),
+            STRINGS,
+        )
+    } else {
+        let s = starts.iter().rposition(|&start| start <= len).unwrap_or(0);
+        ("it ends inside a section".into(), s)
+    };
+    in_section(
+        invalid(format!(
+            "compact form is {len} bytes; its header describes {expected}: {what}"
+        )),
+        v2,
+        s,
+        len.min(expected),
+    )
 }
 
 /// Targets and weights as the catalogue keeps them (-0 becomes 0, as
@@ -265,13 +460,39 @@ impl Out {
     fn u32(&mut self, v: usize) {
         self.0.extend_from_slice(&(v as u32).to_le_bytes());
     }
+
+    /// An entry of a per-item or per-string section: a u32 end (version 1),
+    /// or the entry's own length, `width` bytes (version 2).
+    fn end(&mut self, end: usize, previous: usize, width: usize) {
+        match width {
+            1 => self.0.push((end - previous) as u8),
+            2 => self
+                .0
+                .extend_from_slice(&((end - previous) as u16).to_le_bytes()),
+            _ => self.u32(end),
+        }
+    }
 }
 
-pub(super) fn write(c: &Catalogue) -> Vec<u8> {
+/// The quantization step of a list type's weights: its largest weight over
+/// the largest step count (0 when every weight is 0).
+fn scale(edges: &[Edge], bits: u32) -> f32 {
+    let max = edges.iter().fold(0.0f32, |m, e| m.max(e.weight));
+    (f64::from(max) / f64::from((1u32 << bits) - 1)) as f32
+}
+
+pub(super) fn write(c: &Catalogue, form: CompactForm) -> Vec<u8> {
+    let bits: u32 = match form {
+        CompactForm::Version1 => 32,
+        CompactForm::Weights8 => 8,
+        CompactForm::Weights16 => 16,
+    };
+    let v2 = bits != 32;
+    let (sw, iw) = if v2 { (2, 1) } else { (4, 4) };
     let n = c.len();
     let k = c.categories.len();
     let mut strings = String::new();
-    let mut ends = Vec::with_capacity(2 * k + 2 * n);
+    let mut string_ends = Vec::with_capacity(2 * k + 2 * n);
     for s in c
         .categories
         .iter()
@@ -279,20 +500,28 @@ pub(super) fn write(c: &Catalogue) -> Vec<u8> {
         .chain(c.categories.iter().map(|c| c.label.as_str()))
     {
         strings.push_str(s);
-        ends.push(strings.len());
+        string_ends.push(strings.len());
     }
     for i in 0..n as u32 {
         strings.push_str(c.id(i));
-        ends.push(strings.len());
+        string_ends.push(strings.len());
     }
     for i in 0..n as u32 {
         if c.flag(i, HAS_TITLE) {
             strings.push_str(c.title(i));
         }
-        ends.push(strings.len());
+        string_ends.push(strings.len());
     }
+    let lists = [(&c.related_offsets, &c.related), (&c.next_offsets, &c.next)];
+    let scales = lists.map(|(_, edges)| if v2 { scale(edges, bits) } else { 0.0 });
+    let site: Vec<f64> = c
+        .weights
+        .as_ref()
+        .map(|w| (0..SITE_WEIGHTS.len()).map(|k| w.site(k)).collect())
+        .unwrap_or_default();
     let mut o = Out(Vec::new());
     o.0.extend_from_slice(MAGIC);
+    o.0.push(if v2 { b'2' } else { b'1' });
     for v in [
         k,
         n,
@@ -303,8 +532,24 @@ pub(super) fn write(c: &Catalogue) -> Vec<u8> {
     ] {
         o.u32(v);
     }
-    for e in ends {
-        o.u32(e);
+    if v2 {
+        o.u32(if site.is_empty() {
+            0
+        } else {
+            (1 << site.len()) - 1
+        });
+        o.u32(bits as usize);
+        for s in scales {
+            o.0.extend_from_slice(&s.to_le_bytes());
+        }
+        for x in &site {
+            o.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    let mut previous = 0;
+    for (j, &e) in string_ends.iter().enumerate() {
+        o.end(e, if j == 0 { 0 } else { previous }, sw);
+        previous = e;
     }
     o.0.extend(c.categories.iter().map(|c| u8::from(c.sensitive)));
     for i in 0..n as u32 {
@@ -321,19 +566,44 @@ pub(super) fn write(c: &Catalogue) -> Vec<u8> {
     for i in 0..n as u32 {
         o.0.extend_from_slice(&c.published_at(i).unwrap_or(0.0).to_le_bytes());
     }
-    for &e in c.category_offsets.iter().skip(1) {
-        o.u32(e as usize);
+    for w in c.category_offsets.windows(2) {
+        o.end(w[1] as usize, w[0] as usize, iw);
     }
     o.0.extend(c.item_categories.iter().map(|&ci| ci as u8));
-    for (offsets, edges) in [(&c.related_offsets, &c.related), (&c.next_offsets, &c.next)] {
-        for &e in offsets.iter().skip(1) {
-            o.u32(e as usize);
+    for ((offsets, edges), scale) in lists.into_iter().zip(scales) {
+        for w in offsets.windows(2) {
+            o.end(w[1] as usize, w[0] as usize, iw);
         }
-        for e in edges.iter() {
-            o.u32(e.target as usize);
+        if !v2 {
+            for e in edges.iter() {
+                o.u32(e.target as usize);
+            }
+            for e in edges.iter() {
+                o.0.extend_from_slice(&e.weight.to_le_bytes());
+            }
+            continue;
         }
-        for e in edges.iter() {
-            o.0.extend_from_slice(&e.weight.to_le_bytes());
+        for shift in [0, 8, 16] {
+            o.0.extend(edges.iter().map(|e| (e.target >> shift) as u8));
+        }
+        let max = (1u32 << bits) - 1;
+        let mut steps = Vec::with_capacity(edges.len());
+        for w in offsets.windows(2) {
+            let mut previous = 0u32;
+            for e in edges.get(w[0] as usize..w[1] as usize).unwrap_or(&[]) {
+                let q = if scale > 0.0 {
+                    (f64::from(e.weight) / f64::from(scale))
+                        .round()
+                        .min(f64::from(max)) as u32
+                } else {
+                    0
+                };
+                steps.push(q.wrapping_sub(previous) & max);
+                previous = q;
+            }
+        }
+        for shift in (0..bits).step_by(8) {
+            o.0.extend(steps.iter().map(|d| (d >> shift) as u8));
         }
     }
     o.0.extend_from_slice(strings.as_bytes());

@@ -91,7 +91,7 @@ impl Preferences {
         let mut next = self.clone();
         let mut checked = Checked::default();
         let read = r.object("an object", |r, key| {
-            let path = [root, ".", key].concat();
+            let path = crate::core::store::concat(&[root, ".", key]);
             let p = &mut next;
             let outcome = match key {
                 "personalization" => unit(r, &path)?.map(|x| p.personalization = x),

@@ -254,7 +254,7 @@ impl Profile {
         let mut checked = Checked::default();
         let mut r = Reader::new(text);
         let read = r.object("an object", |r, key| {
-            let path = [root, ".", key].concat();
+            let path = crate::core::store::concat(&[root, ".", key]);
             let known = match version {
                 1 => matches!(key, "version" | "preferences" | "history" | "privacy"),
                 _ => matches!(

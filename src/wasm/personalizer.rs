@@ -81,7 +81,7 @@ fn json_bytes(bytes: &[u8]) -> Result<&str, Error> {
     if bytes.starts_with(crate::core::catalogue::COMPACT_MAGIC) {
         return Err(Error::invalid(
             "catalogue",
-            "is the compact form (it starts with \"ODC1\"); load it with loadCompactCatalogue",
+            "is the compact form (it starts with \"ODC\"); load it with loadCompactCatalogue",
         ));
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -195,7 +195,7 @@ impl Personalizer {
     }
 
     /// Like `loadCatalogue`, from the compact binary form of a catalogue
-    /// (see `bench/perf/COMPACT.md`): the same content and the same checks,
+    /// (see `COMPACT.md`): the same content and the same checks,
     /// loaded several times faster and a fraction of the JSON's size.
     ///
     /// @example

@@ -1,0 +1,113 @@
+"""How many neighbours a catalogue needs (issue 16): MovieLens-100K with the
+quality benchmark's protocol (leave-last-out, test items, top 10, the
+package's defaults), for `--related` 5/10/20 x `--next` 0/5/10, each with the
+builder's full weights (JSON, 6 decimals) and quantized (the compact form,
+version 2, 8-bit weights; the 20/10 catalogue also with 16-bit), against
+today's defaults (20 related, 10 next, JSON) with the paired bootstrap.
+
+    bench/quality/.venv/bin/python bench/quality/neighbours.py [--out FILE]
+
+Needs the package built (`bash scripts/build.sh`). Bytes per item are the
+catalogue file's size over its items: JSON raw, and the compact form raw,
+gzip (level 9) and brotli (quality 11, Node's zlib, as bench/perf/wire.mjs).
+Writes bench/quality/results.neighbours.json and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import metrics
+import ondevice
+import run as bench
+
+HERE = Path(__file__).resolve().parent
+CONFIGS = [(r, x) for r in (5, 10, 20) for x in (0, 5, 10)]
+DEFAULT = (20, 10)
+
+
+def brotli_size(path: Path) -> int:
+    js = ("const z=require('zlib');const b=require('fs').readFileSync(process.argv[1]);"
+          "console.log(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,"
+          "[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}).length)")
+    return int(subprocess.run(["node", "-e", js, str(path)], capture_output=True, text=True, check=True).stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=HERE / "results.neighbours.json")
+    ap.add_argument("--resamples", type=int, default=metrics.RESAMPLES)
+    ap.add_argument("--builder", type=Path, help="builder binary to run instead of `cargo run -p ondevice-builder`")
+    args = ap.parse_args(argv)
+    started = time.perf_counter()
+    data = bench.load_movielens("test")
+    work = data.work / "neighbours"
+    work.mkdir(parents=True, exist_ok=True)
+    inputs = data.write_inputs(work)
+    ondevice.check_package(None)
+    targets = [data.targets[u] for u in data.users]
+    draws = metrics.resample_indices(len(data.users), args.resamples)
+    subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "compact"], cwd=bench.REPO_ROOT, check=True)
+    tool = bench.REPO_ROOT / "target" / "release" / "examples" / "compact"
+    rows, per_user = [], {}
+    for related, nxt in CONFIGS:
+        name = f"r{related}-n{nxt}"
+        json_path = ondevice.build_catalogue(inputs, work / f"{name}.json", args.builder, print, None,
+                                             ("--related", str(related), "--next", str(nxt)))
+        forms = [("full", json_path)]
+        for bits in (8, 16) if (related, nxt) == DEFAULT else (8,):
+            odc = work / f"{name}-{bits}.odc"
+            subprocess.run([str(tool), str(json_path), str(odc), str(bits)], check=True, capture_output=True)
+            forms.append((f"{bits}-bit", odc))
+        for form, path in forms:
+            replay = ondevice.replay(path, inputs["events"], work / f"{name}-{form}.jsonl", None, print,
+                                     data.k, set(data.users))
+            top = [replay.top[u] for u in data.users]
+            scores = metrics.per_user(metrics.hit_positions(top, targets, data.k), targets, data.k)
+            per_user[(related, nxt, form)] = scores
+            compact = work / f"{name}-8.odc" if form == "full" else path
+            n = len(data.items)
+            rows.append({
+                "related": related, "next": nxt, "weights": form,
+                "hr": metrics.bootstrap(scores["hr"], draws).as_dict(),
+                "ndcg": metrics.bootstrap(scores["ndcg"], draws).as_dict(),
+                "bytes_per_item": {
+                    "json": round(json_path.stat().st_size / n, 1),
+                    "compact": round(compact.stat().st_size / n, 1),
+                    "compact_gzip": round(len(gzip.compress(compact.read_bytes(), 9)) / n, 1),
+                    "compact_brotli": round(brotli_size(compact) / n, 1),
+                },
+            })
+    base = per_user[(*DEFAULT, "full")]
+    for row in rows:
+        mine = per_user[(row["related"], row["next"], row["weights"])]
+        row["vs_default"] = {m: metrics.paired_difference(mine[m], base[m], draws).as_dict() for m in ("hr", "ndcg")}
+    out = {"dataset": "MovieLens-100K", "protocol": "leave-last-out, test items, top 10, package defaults",
+           "users": len(data.users), "items": len(data.items), "resamples": args.resamples,
+           "default": {"related": DEFAULT[0], "next": DEFAULT[1], "weights": "full"}, "rows": rows,
+           "seconds": round(time.perf_counter() - started, 1)}
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(table(out))
+    print(f"wrote {args.out} ({out['seconds']} s)")
+    return 0
+
+
+def table(out: dict) -> str:
+    lines = ["| related | next | weights | HR@10 | NDCG@10 | NDCG@10 − default [95% CI] | bytes/item JSON | compact | gzip | brotli |",
+             "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+    for r in out["rows"]:
+        d = r["vs_default"]["ndcg"]
+        b = r["bytes_per_item"]
+        lines.append(f"| {r['related']} | {r['next']} | {r['weights']} | {r['hr']['mean']:.4f} | {r['ndcg']['mean']:.4f} "
+                     f"| {d['mean']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] | {b['json']:.0f} | {b['compact']:.0f} "
+                     f"| {b['compact_gzip']:.0f} | {b['compact_brotli']:.0f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
