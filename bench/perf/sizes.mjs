@@ -58,6 +58,7 @@ export function measureSizes() {
     ? readdirSync(panelDir).filter((f) => f.endsWith('.js')).sort().map((f) => file(`panel/${f}`))
     : [];
   const react = file('react/index.js');
+  const slim = file('slim.js');
   const strip = (x) => x && { file: x.file, raw: x.raw, gzip: x.gzip, brotli: x.brotli };
   const shipped = [loader, glue, embedded].every(Boolean) ? sum([loader, glue, embedded]) : null;
   let embeddedMatches = null;
@@ -72,6 +73,9 @@ export function measureSizes() {
     embedded: strip(embedded),
     panel: panel.map(strip),
     react: strip(react),
+    slim: strip(slim),
+    // ondevice/slim: its loader, the glue and the .wasm as a file of its own.
+    slimDownload: slim && glue && wasm ? sum([slim, glue, wasm]) : null,
     budgeted: wasm && glue && loader ? sum([wasm, glue, loader]) : null,
     shipped,
     embeddedMatches,
@@ -94,10 +98,11 @@ const sum = (xs) => ({ raw: xs.reduce((a, x) => a + x.raw, 0), gzip: xs.reduce((
 export function sizeTable(s) {
   const rows = [['file', 'raw', 'gzip', 'brotli']];
   const row = (name, x) => rows.push([name, kb(x.raw), kb(x.gzip), kb(x.brotli)]);
-  for (const x of [s.wasm, s.glue, s.loader, s.embedded, ...s.panel, s.react]) if (x) row(x.file, x);
+  for (const x of [s.wasm, s.glue, s.loader, s.embedded, ...s.panel, s.react, s.slim]) if (x) row(x.file, x);
   if (s.panel.length) row('ondevice/panel (panel/*.js)', sum(s.panel));
   if (s.budgeted) row('.wasm + JS glue (budget)', s.budgeted);
   if (s.shipped) row('download: index.js + ondevice_bg.js + ondevice_wasm.js', s.shipped);
+  if (s.slimDownload) row('download, ondevice/slim: slim.js + ondevice_bg.js + .wasm', s.slimDownload);
   return rows;
 }
 

@@ -11,6 +11,13 @@ Needs the package built (`bash scripts/build.sh`). Bytes per item are the
 catalogue file's size over its items: JSON raw, and the compact form raw,
 gzip (level 9) and brotli (quality 11, Node's zlib, as bench/perf/wire.mjs).
 Writes bench/quality/results.neighbours.json and prints the table.
+
+    bench/quality/.venv/bin/python bench/quality/neighbours.py --max-items 200,400,800,1682
+
+instead measures candidate catalogues (the builder's `--max-items N`, today's
+neighbour defaults, compact 8-bit): quality against the whole catalogue, bytes,
+and the median time of `loadCompactCatalogue` in Node (15 loads after 2
+warm-ups). Writes bench/quality/results.max-items.json.
 """
 
 from __future__ import annotations
@@ -43,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results.neighbours.json")
     ap.add_argument("--resamples", type=int, default=metrics.RESAMPLES)
     ap.add_argument("--builder", type=Path, help="builder binary to run instead of `cargo run -p ondevice-builder`")
+    ap.add_argument("--max-items", help="comma-separated N: measure candidate catalogues instead")
     args = ap.parse_args(argv)
+    if args.max_items:
+        return max_items(args, [int(n) for n in args.max_items.split(",")])
     started = time.perf_counter()
     data = bench.load_movielens("test")
     work = data.work / "neighbours"
@@ -94,6 +104,69 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(table(out))
     print(f"wrote {args.out} ({out['seconds']} s)")
+    return 0
+
+
+LOAD_TIME_JS = """
+const [pkgPath, file] = process.argv.slice(1);
+const pkg = await import(pkgPath);
+await pkg.default();
+const bytes = new Uint8Array(require('fs').readFileSync(file));
+const p = new pkg.Personalizer({ storage: 'memory' });
+const times = [];
+for (let i = 0; i < 17; i++) {
+  const t = performance.now();
+  p.loadCompactCatalogue(bytes);
+  if (i >= 2) times.push(performance.now() - t);
+}
+times.sort((a, b) => a - b);
+console.log(times[Math.floor(times.length / 2)]);
+"""
+
+
+def max_items(args: argparse.Namespace, sizes: list[int]) -> int:
+    started = time.perf_counter()
+    data = bench.load_movielens("test")
+    work = data.work / "max-items"
+    work.mkdir(parents=True, exist_ok=True)
+    inputs = data.write_inputs(work)
+    ondevice.check_package(None)
+    targets = [data.targets[u] for u in data.users]
+    draws = metrics.resample_indices(len(data.users), args.resamples)
+    script = work / "load-time.cjs"
+    script.write_text("(async () => {" + LOAD_TIME_JS.replace("await import(pkgPath)", "await import(require('url').pathToFileURL(pkgPath).href)") + "})();", encoding="utf-8")
+    rows, per_user = [], {}
+    for n in sizes:
+        path = ondevice.build_catalogue(inputs, work / f"max-{n}.odc", args.builder, print, None, ("--max-items", str(n)))
+        replay = ondevice.replay(path, inputs["events"], work / f"max-{n}.jsonl", None, print, data.k, set(data.users))
+        top = [replay.top[u] for u in data.users]
+        scores = metrics.per_user(metrics.hit_positions(top, targets, data.k), targets, data.k)
+        per_user[n] = scores
+        load_ms = float(subprocess.run(["node", str(script), str(ondevice.PACKAGE_ENTRY), str(path)],
+                                       capture_output=True, text=True, check=True).stdout)
+        raw = path.read_bytes()
+        rows.append({"max_items": n, "hr": metrics.bootstrap(scores["hr"], draws).as_dict(),
+                     "ndcg": metrics.bootstrap(scores["ndcg"], draws).as_dict(),
+                     "bytes": {"raw": len(raw), "gzip": len(gzip.compress(raw, 9)), "brotli": brotli_size(path)},
+                     "load_ms_node": round(load_ms, 3)})
+    base = per_user[max(sizes)]
+    for row in rows:
+        mine = per_user[row["max_items"]]
+        row["vs_largest"] = {m: metrics.paired_difference(mine[m], base[m], draws).as_dict() for m in ("hr", "ndcg")}
+    out = {"dataset": "MovieLens-100K", "items": len(data.items), "users": len(data.users),
+           "protocol": "leave-last-out, test items, top 10, package defaults; compact 8-bit, --related 20 --next 10",
+           "rows": rows, "seconds": round(time.perf_counter() - started, 1)}
+    path = HERE / "results.max-items.json"
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    lines = ["| --max-items | HR@10 | NDCG@10 | NDCG@10 − largest [95% CI] | bytes | gzip | brotli | load (Node) |",
+             "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        d = r["vs_largest"]["ndcg"]
+        b = r["bytes"]
+        lines.append(f"| {r['max_items']} | {r['hr']['mean']:.4f} | {r['ndcg']['mean']:.4f} | {d['mean']:+.4f} "
+                     f"[{d['lo']:+.4f}, {d['hi']:+.4f}] | {b['raw']:,} | {b['gzip']:,} | {b['brotli']:,} | {r['load_ms_node']:.2f} ms |")
+    print("\n".join(lines))
+    print(f"wrote {path} ({out['seconds']} s)")
     return 0
 
 

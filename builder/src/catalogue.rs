@@ -103,14 +103,76 @@ pub struct Published {
     pub next_entries: usize,
 }
 
-/// The catalogue as JSON (`form` None) or in the compact form, checked
-/// against the core's size limit.
+/// What `render` writes besides the aggregates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape<'a> {
+    /// The site's ranking weights (`--weights`).
+    pub weights: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    /// JSON (None) or the compact form.
+    pub form: Option<CompactForm>,
+    /// Only the items marked here (`--max-items`; None: all), with
+    /// neighbours among them only.
+    pub keep: Option<&'a [bool]>,
+    /// Entries per `related` and `next` list (the aggregates may hold more,
+    /// to fill lists that `keep` shortens).
+    pub related: usize,
+    pub next: usize,
+}
+
+/// The `n` items a site would show first: the most popular item of each
+/// category not yet covered (so that every category with items stays
+/// present, while `n` allows), then the most popular of the rest; ties by
+/// the item list's order.
+pub fn candidates(items: &ItemList, popularity: &[i64], n: usize) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..items.items.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(popularity.get(i).copied().unwrap_or(0)),
+            i,
+        )
+    });
+    let mut keep = vec![false; items.items.len()];
+    let mut covered = vec![false; items.categories.len()];
+    let mut kept = 0;
+    for &i in &order {
+        let cats = items
+            .items
+            .get(i)
+            .map_or(&[][..], |it| it.categories.as_slice());
+        if kept < n && cats.iter().any(|&c| covered.get(c) == Some(&false)) {
+            for &c in cats {
+                if let Some(x) = covered.get_mut(c) {
+                    *x = true;
+                }
+            }
+            keep[i] = true;
+            kept += 1;
+        }
+    }
+    for &i in &order {
+        if kept < n && !keep[i] {
+            keep[i] = true;
+            kept += 1;
+        }
+    }
+    keep
+}
+
+/// The catalogue as JSON or in the compact form (`shape`), checked against
+/// the core's size limit.
 pub fn render(
     items: &ItemList,
     aggregates: &Aggregates,
-    weights: Option<&serde_json::Map<String, serde_json::Value>>,
-    form: Option<CompactForm>,
+    shape: Shape<'_>,
 ) -> Result<(Vec<u8>, Published)> {
+    let Shape {
+        weights,
+        form,
+        keep,
+        related: related_limit,
+        next: next_limit,
+    } = shape;
+    let kept = |i: usize| keep.is_none_or(|k| k.get(i) == Some(&true));
     let mut published = Published::default();
     let categories = items
         .categories
@@ -123,14 +185,27 @@ pub fn render(
         .collect();
     let mut out_items = Vec::with_capacity(items.items.len());
     for (i, item) in items.items.iter().enumerate() {
+        if !kept(i) {
+            continue;
+        }
         let popularity = aggregates.popularity.get(i).copied().unwrap_or(0);
         if !(0.0..=MAX_NUMBER).contains(&(popularity as f64)) {
             return Err(BuildError::Output(format!(
                 "items[{i}].popularity: {popularity} is out of range 0..={MAX_NUMBER}"
             )));
         }
-        let related = publish(items, aggregates.related.get(i).map_or(&[], Vec::as_slice));
-        let next = publish(items, aggregates.next.get(i).map_or(&[], Vec::as_slice));
+        let related = publish(
+            items,
+            aggregates.related.get(i).map_or(&[], Vec::as_slice),
+            &kept,
+            related_limit,
+        );
+        let next = publish(
+            items,
+            aggregates.next.get(i).map_or(&[], Vec::as_slice),
+            &kept,
+            next_limit,
+        );
         published.items_with_related += usize::from(!related.is_empty());
         published.related_entries += related.len();
         published.items_with_next += usize::from(!next.is_empty());
@@ -182,12 +257,18 @@ pub fn render(
 }
 
 /// Rounds weights to `WEIGHT_DECIMALS`, then sorts by weight descending and
-/// id (rounding can make two weights equal, and ties go by id).
-fn publish<'a>(items: &'a ItemList, neighbours: &[Neighbour]) -> Vec<NeighbourOut<'a>> {
+/// id (rounding can make two weights equal, and ties go by id); only kept
+/// neighbours, at most `limit`.
+fn publish<'a>(
+    items: &'a ItemList,
+    neighbours: &[Neighbour],
+    kept: &dyn Fn(usize) -> bool,
+    limit: usize,
+) -> Vec<NeighbourOut<'a>> {
     let scale = 10f64.powi(WEIGHT_DECIMALS);
     let mut out: Vec<NeighbourOut<'a>> = neighbours
         .iter()
-        .filter(|n| n.weight.is_finite())
+        .filter(|n| n.weight.is_finite() && kept(n.item as usize))
         .filter_map(|n| {
             let id = items.items.get(n.item as usize)?.id.as_str();
             Some(NeighbourOut {
@@ -197,7 +278,7 @@ fn publish<'a>(items: &'a ItemList, neighbours: &[Neighbour]) -> Vec<NeighbourOu
         })
         .collect();
     out.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(b.id)));
-    out.truncate(MAX_NEIGHBOURS);
+    out.truncate(limit.min(MAX_NEIGHBOURS));
     out
 }
 
@@ -256,7 +337,7 @@ mod tests {
                 weight: 0.9,
             },
         ];
-        let out = publish(&items, &list);
+        let out = publish(&items, &list, &|_| true, 100);
         let ids: Vec<&str> = out.iter().map(|n| n.id).collect();
         assert_eq!(ids, ["a", "b", "c"]);
         assert_eq!(out[1].weight, 0.3);
@@ -278,7 +359,12 @@ mod tests {
             ],
             next: vec![vec![], vec![], vec![]],
         };
-        let (bytes, published) = render(&items, &agg, None, None).expect("render");
+        let shape = Shape {
+            related: 20,
+            next: 10,
+            ..Shape::default()
+        };
+        let (bytes, published) = render(&items, &agg, shape).expect("render");
         let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         assert_eq!(doc["version"], 1);
         assert_eq!(

@@ -45,6 +45,8 @@ pub struct Options {
     pub weights: Option<PathBuf>,
     /// JSON (None) or the compact form (see COMPACT.md).
     pub form: Option<catalogue::CompactForm>,
+    /// Write a candidate catalogue of at most this many items (None: all).
+    pub max_items: Option<u64>,
     pub quiet: bool,
 }
 
@@ -88,6 +90,12 @@ impl Options {
                     format!("{e} is not allowed; a finite number above 0"),
                 ));
             }
+        }
+        if self.max_items == Some(0) {
+            return Err(BuildError::option(
+                "--max-items",
+                "0 is not allowed; at least 1",
+            ));
         }
         if self.seed.is_some() && self.epsilon.is_none() {
             return Err(BuildError::option(
@@ -141,11 +149,17 @@ pub fn build(options: &Options) -> Result<Summary> {
         events.users
     ));
 
+    // A candidate catalogue drops neighbours outside it: the SQL keeps
+    // more of each list (x4, at most 100) so that its lists stay full.
+    let room = |n: u64| match options.max_items {
+        Some(_) => (n * 4).min(MAX_NEIGHBOURS as u64),
+        None => n,
+    };
     let params = Params {
         k: options.k,
         max_events_per_user: options.max_events_per_user,
-        related: options.related,
-        next: options.next,
+        related: room(options.related),
+        next: room(options.next),
     };
     let mut noise = options
         .epsilon
@@ -170,11 +184,28 @@ pub fn build(options: &Options) -> Result<Summary> {
         &progress,
     ))?;
 
-    let (bytes, published) =
-        catalogue::render(&items, &aggregates, weights.as_ref(), options.form)?;
+    let keep = options.max_items.map(|n| {
+        let keep = catalogue::candidates(&items, &aggregates.popularity, n as usize);
+        progress.say(format_args!(
+            "--max-items {n}: {} of {} items kept (every category with items keeps one)",
+            keep.iter().filter(|&&k| k).count(),
+            items.items.len()
+        ));
+        keep
+    });
+    let shape = catalogue::Shape {
+        weights: weights.as_ref(),
+        form: options.form,
+        keep: keep.as_deref(),
+        related: options.related as usize,
+        next: options.next as usize,
+    };
+    let (bytes, published) = catalogue::render(&items, &aggregates, shape)?;
     catalogue::write_atomically(&options.out, &bytes)?;
     let summary = Summary {
-        items: items.items.len(),
+        items: keep
+            .as_ref()
+            .map_or(items.items.len(), |k| k.iter().filter(|&&x| x).count()),
         events: events.len(),
         users: events.users,
         published,

@@ -58,6 +58,10 @@ struct BuildArgs {
     /// default compact when --out ends in .odc, else json.
     #[arg(long, value_parser = ["json", "compact"])]
     format: Option<String>,
+    /// Write a candidate catalogue: the N items a site would show first (by
+    /// popularity, keeping every category present), neighbours among them only.
+    #[arg(long, value_name = "N")]
+    max_items: Option<u64>,
     /// Bits per neighbour weight in the compact form: 8 (largest rounding
     /// error 1/510 of the largest weight) or 16 (1/131,070).
     #[arg(long, default_value = "8", value_parser = ["8", "16"])]
@@ -122,6 +126,7 @@ fn main() -> ExitCode {
         dump_normalized: args.dump_normalized,
         weights: args.weights,
         form,
+        max_items: args.max_items,
         quiet: args.quiet,
     };
     match ondevice_builder::build(&options) {

@@ -1,6 +1,6 @@
 //! `--out x.odc` / `--format compact`: the compact form written by the
 //! builder holds the same catalogue as its JSON, up to the stated rounding of
-//! the neighbour weights.
+//! the neighbour weights. `--max-items`: the candidate catalogue.
 
 mod common;
 
@@ -132,4 +132,54 @@ fn compact_output_is_the_same_catalogue_as_json() {
         }
         assert!(edges > 100, "the log gives {edges} neighbour entries");
     }
+}
+
+#[test]
+fn max_items_keeps_the_most_popular_and_every_category() {
+    let site = Site::new();
+    let full = build(&site, "full.json", &[]);
+    let (full, _) = Catalogue::from_json(std::str::from_utf8(&full).unwrap()).unwrap();
+    let small = build(&site, "small.odc", &["--max-items", "8"]);
+    let (small, _) = Catalogue::from_compact(&small).unwrap();
+    assert_eq!(small.len(), 8);
+    assert_eq!(small.categories(), full.categories());
+    // Every category keeps an item.
+    for c in 0..full.categories().len() as u16 {
+        assert!(
+            (0..8).any(|i| small.item_categories(i).contains(&c)),
+            "category {c} lost"
+        );
+    }
+    // Kept: the site's order, and (but for category cover) the most popular.
+    let kept: Vec<u32> = (0..8).map(|i| full.item(small.id(i)).unwrap()).collect();
+    assert!(kept.windows(2).all(|w| w[0] < w[1]), "{kept:?}");
+    let mut by_popularity: Vec<u32> = (0..30).collect();
+    by_popularity.sort_by(|&a, &b| {
+        full.popularity(b)
+            .total_cmp(&full.popularity(a))
+            .then(a.cmp(&b))
+    });
+    let top: Vec<u32> = by_popularity[..6].to_vec();
+    let missed = top.iter().filter(|i| !kept.contains(i)).count();
+    assert!(missed <= 2, "kept {kept:?}, most popular {top:?}");
+    // Neighbours only among the kept items, and lists no longer than asked.
+    let mut entries = 0;
+    for i in 0..8u32 {
+        assert!(small.related(i).len() <= 20 && small.next(i).len() <= 10);
+        entries += small.related(i).len();
+    }
+    assert!(entries > 8, "{entries} related entries among 8 items");
+    // Refused: 0.
+    let (events, items) = log(&site);
+    let output = Command::new(env!("CARGO_BIN_EXE_ondevice-builder"))
+        .args(["build", "--quiet", "--max-items", "0", "--events"])
+        .arg(&events)
+        .arg("--items")
+        .arg(&items)
+        .arg("--out")
+        .arg(site.path("zero.json"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--max-items"));
 }

@@ -76,12 +76,13 @@ const PACKED_FILES = [
   'index.d.ts', 'index.js', 'package.json',
   'panel/create-element.js', 'panel/ondevice-preferences.d.ts', 'panel/ondevice-preferences.js',
   'panel/panel-style.js', 'panel/words.js', 'panel/your-data.js',
-  'pkg/ondevice.d.ts', 'pkg/ondevice_bg.js', 'pkg/ondevice_wasm.js',
-  'react/index.d.ts', 'react/index.js',
+  'pkg/ondevice.d.ts', 'pkg/ondevice_bg.js', 'pkg/ondevice_bg.wasm', 'pkg/ondevice_wasm.js',
+  'react/index.d.ts', 'react/index.js', 'slim.d.ts', 'slim.js',
 ];
 
 const FORBIDDEN_IN_TARBALL = [
-  [/\.wasm$/, 'a loose .wasm (the bytes are embedded in pkg/ondevice_wasm.js)'],
+  // The one .wasm is ondevice/slim's (the default entry embeds the bytes).
+  [/(?<!^pkg\/ondevice_bg)\.wasm$/, 'a .wasm other than pkg/ondevice_bg.wasm'],
   [/^data\//, 'data/'],
   [/^src\//, 'src/'],
   [/movielens|ml-\d+[mk]|(^|\/)u\.(data|item|user)$|ratings\.(csv|dat)$/i, 'MovieLens files'],
@@ -228,6 +229,7 @@ async function main() {
     for (const [label, root] of [['Vite build', stacks.vitePanel], ['esbuild bundle', stacks.esbuildPanel]]) {
       if (root) pages.push({ label: `${label} of ondevice + ondevice/panel`, root, path: '/', verify: verifyBundledPanel, what: 'the panel is defined, renders, and a slider move re-ranks the list' });
     }
+    if (stacks.slim) pages.push({ label: 'Vite build with ondevice/slim', root: stacks.slim.root, path: '/', connect: "'self'", slimWasm: true, verify: (page) => verifySlim(page, expected, itemIds, stacks.slim.wasm), what: 'fetches its hashed .wasm, compiles it and renders the same ranking' });
     if (stacks.react) pages.push({ label: 'React, server-rendered', root: stacks.react.root, path: '/', verify: (page, ctx) => verifyReact(page, ctx, stacks.react), what: 'hydrates the server\'s list, then reorders once; slider and another tab re-rank' });
     if (pages.length === 0) return;
     browser = await check('launch headless Chromium', () => chromium.launch(CHROMIUM));
@@ -247,6 +249,14 @@ async function output(page) {
   const text = await page.$eval('#out', (el) => el.textContent);
   assert.equal(state, 'done', text);
   return JSON.parse(text);
+}
+
+/** The slim page: the same ranking, and the .wasm was requested. */
+async function verifySlim(page, expected, itemIds, wasm) {
+  const result = await verifyRanking(page, expected, itemIds);
+  const requested = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  assert.ok(requested.includes(wasm), `${wasm} requested: ${requested}`);
+  return result;
 }
 
 /** The scenario's result as the page shows it, against Node's. */
@@ -286,8 +296,8 @@ async function verifyPanel(page) {
 
 /** Loads `path` from a local server over `root`, runs `verify`, and checks
  * that only the page's own static files were requested, without errors. */
-async function checkPage(browser, { label, root, path, verify, what }) {
-  const server = await serve(root);
+async function checkPage(browser, { label, root, path, verify, what, connect, slimWasm = false }) {
+  const server = await serve(root, connect ? { connect } : {});
   const seen = [];
   const refused = [];
   const problems = [];
@@ -333,13 +343,14 @@ async function checkPage(browser, { label, root, path, verify, what }) {
         assert.equal(url.origin, server.origin, u);
         assert.equal(url.hostname, '127.0.0.1', u);
         const file = url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname;
-        if (!files.has(decodeURIComponent(file)) || file.endsWith('.wasm')) strays.push(u);
+        // A .wasm request is a stray, except ondevice/slim's own module.
+        if (!files.has(decodeURIComponent(file)) || (file.endsWith('.wasm') && !slimWasm)) strays.push(u);
       }
       assert.deepEqual(strays, [], 'requests for anything but the page\'s own static files');
       for (const r of server.requests) assert.equal(r.method, 'GET', `${r.method} ${r.path}`);
       assert.equal(server.requests.length, ours.length, `the server saw ${server.requests.map((r) => r.path)}; the browser sent ${ours}`);
     });
-    await check(`${label}: no console errors or warnings, no page errors (under a CSP with connect-src 'none')`, () => {
+    await check(`${label}: no console errors or warnings, no page errors (under a CSP with connect-src ${connect ?? "'none'"})`, () => {
       assert.ok(shown !== undefined, 'the page did not render');
       assert.deepEqual(problems, []);
     });
@@ -385,6 +396,19 @@ async function buildStacks(dir) {
     assert.match(readFileSync(join(dist, 'main.js'), 'utf8'), /ondevice-preferences/, 'the panel\'s define is in the bundle');
     console.log(`     ${jsSize(dist)}`);
     return dist;
+  });
+  out.slim = await check('vite build of a page importing ondevice/slim and its .wasm as a URL (ondevice/ondevice.wasm?url)', async () => {
+    await run(bin('vite'), ['build', 'slim-page', '--outDir', '../dist-slim', '--emptyOutDir', '--logLevel', 'warn'], { cwd: dir, maxBuffer: 16 << 20 });
+    const root = join(dir, 'dist-slim');
+    const files = walk(root).map((f) => rel(root, f));
+    const wasm = files.filter((f) => f.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, `one .wasm asset: ${files}`);
+    assert.match(wasm[0], /-[\w-]{8}\.wasm$/, 'a content-hashed name');
+    const js = walk(root).filter((f) => f.endsWith('.js')).map((f) => readFileSync(f, 'latin1')).join('\n');
+    assert.ok(!js.includes('\0asm'), 'the module is not embedded in the JS');
+    const wasmBytes = readFileSync(join(root, wasm[0]));
+    console.log(`     ${jsSize(root)}; ${wasm[0]}: ${wasmBytes.length} bytes, ${gzipSize(join(root, wasm[0]))} gzip`);
+    return { root, wasm: `/${wasm[0]}` };
   });
   const react = await check('vite build of the React page, then renderToString in Node into its HTML', async () => {
     await run(bin('vite'), ['build', 'react-page', '--outDir', '../dist-react', '--emptyOutDir', '--logLevel', 'warn'], { cwd: dir, maxBuffer: 16 << 20 });

@@ -28,8 +28,10 @@ export const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-/** Serves `root`; resolves to { origin, requests, close }. */
-export function serve(root) {
+/** Serves `root`; resolves to { origin, requests, close }. `connect`
+ * replaces connect-src (ondevice/slim's page fetches its own .wasm). */
+export function serve(root, { connect = "'none'" } = {}) {
+  const csp = CSP.replace("connect-src 'none'", `connect-src ${connect}`);
   const requests = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -46,7 +48,7 @@ export function serve(root) {
       const body = await readFile(file);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': CSP,
+        'content-security-policy': csp,
         'cache-control': 'no-store',
       });
       res.end(body);
