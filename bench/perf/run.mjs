@@ -84,7 +84,7 @@ async function nodeRun(args, startupDocs, startupRuns) {
   const sizes = [];
   for (const size of args.sizes) {
     process.stderr.write(`[node] ${size} items\n`);
-    sizes.push(await runChild({ kind: 'size', size, runs: args.runs, loadsOnly: args.loads }));
+    sizes.push(await runChild({ kind: 'size', size, runs: args.runs, loadsOnly: args.loads, compactFile: path.join(root, compactPath(size)) }));
   }
   const samples = [];
   if (startupRuns) process.stderr.write('[node] startup\n');
@@ -141,7 +141,7 @@ async function browserRun(args, startupRuns) {
     for (const size of args.sizes) {
       process.stderr.write(`[chromium] ${size} items\n`);
       const page = await open();
-      sizes.push(await page.evaluate((task) => window.suite.runSize(task), { size, runs: args.runs, loadsOnly: args.loads }));
+      sizes.push(await page.evaluate((task) => window.suite.runSize(task), { size, runs: args.runs, loadsOnly: args.loads, compactUrl: `/${compactPath(size)}` }));
       await page.close();
     }
     // Startup in fresh pages; the profiles stored by the largest size run
@@ -154,7 +154,9 @@ async function browserRun(args, startupRuns) {
       // a page loads the whole origin's storage, and the runs above left
       // megabytes of other profiles (the plain ranker's included) that a
       // site's origin would not hold.
-      const keep = [0, 200, 1000].map((e) => `ondevice:profile:bench-${size}-${e}`);
+      // (And the 1,000-event profiles of the first list's size, both rankers'.)
+      const firstSize = args.sizes.includes(10_000) ? 10_000 : size;
+      const keep = [...[0, 200, 1000].map((e) => `ondevice:profile:bench-${size}-${e}`), `ondevice:profile:bench-${firstSize}-1000`, `plain:bench-${firstSize}-1000`];
       const cleaner = await open();
       await cleaner.evaluate((keep) => {
         for (const k of Object.keys(localStorage)) if (!keep.includes(k)) localStorage.removeItem(k);
@@ -171,7 +173,30 @@ async function browserRun(args, startupRuns) {
         }
       }
     }
-    return { version, sizes, startup: samples, startupProfilesFrom: size };
+    // Time to the first list: 10k items (or the largest size run), the
+    // 1,000-event profile; a fresh page for each sample of each variant.
+    const first = [];
+    const firstSize = args.sizes.includes(10_000) ? 10_000 : size;
+    if (size) {
+      process.stderr.write(`[chromium] time to the first list (${firstSize} items)\n`);
+      const firstUrl = base.replace('page.html', 'first.html');
+      for (let i = 0; i < startupRuns + 2; i++) {
+        const sample = {};
+        for (const variant of ['ondevice', 'defaultEntry', 'plain']) {
+          const page = await context.newPage();
+          page.on('pageerror', (e) => process.stderr.write(`[chromium] ${e}\n`));
+          await page.goto(firstUrl);
+          await page.waitForFunction(() => window.firstReady === true);
+          sample[variant] = await page.evaluate(async ({ variant, size, name }) => {
+            const held = await window.first.prepare({ compactUrl: `/target/bench-compact/${size}.odc`, size });
+            return window.first[variant]({ name, ...held });
+          }, { variant, size: firstSize, name: `bench-${firstSize}-1000` });
+          await page.close();
+        }
+        if (i >= 2) first.push(sample);
+      }
+    }
+    return { version, sizes, startup: samples, startupProfilesFrom: size, first, firstSize: first.length ? firstSize : null };
   } finally {
     await browser.close();
     server.close();
@@ -218,6 +243,33 @@ function table(results) {
   return lines.join('\n');
 }
 
+/** Issue 16's loading budgets: loadCatalogue(bytes) against JSON.parse of
+ * the same text (<= 1.0), an object against the JSON bytes (<= 2.0). */
+function platform(results) {
+  const lines = ['loading against the platform (medians; budget: bytes / JSON.parse <= 1.0, object / bytes <= 2.0):'];
+  for (const env of ['chromium', 'node']) {
+    for (const s of results[env]?.sizes ?? []) {
+      const op = (name) => s.ops.find((o) => o.op === name)?.ondevice;
+      const [parse, bytes, object, v1, v2] = ['JSON.parse (same text)', 'load JSON bytes', 'load object', 'load compact', 'load compact v2'].map(op);
+      lines.push(`  ${env} ${s.size.toLocaleString('en')}: JSON.parse ${ms(parse?.median)}, load JSON bytes ${ms(bytes?.median)} (ratio ${ratio(bytes, parse)}), ` +
+        `load object ${ms(object?.median)} (ratio to bytes ${ratio(object, bytes)}), compact v1 ${ms(v1?.median)}, v2 ${ms(v2?.median)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Time to the first list, medians per part. */
+function firstList(env) {
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(0.5 * xs.length) - 1];
+  const part = (variant, key) => ms(med(env.first.map((s) => s[variant][key])));
+  const o = ['scripts', 'decode', 'compile', 'instantiate', 'open', 'load', 'rank'].map((k) => `${k} ${part('ondevice', k)}`).join(', ');
+  const p = ['scripts', 'open', 'load', 'rank'].map((k) => `${k} ${part('plain', k)}`).join(', ');
+  return [`time to the first list, ${env.firstSize.toLocaleString('en')} items, 1,000-event stored profile, fresh page, median of ${env.first.length} (budget <= 20 ms, aim 12 ms):`,
+    `  ondevice (compact v2 bytes): ${part('ondevice', 'total')} = ${o}`,
+    `  default entry (index.js, same steps): ${part('defaultEntry', 'total')}`,
+    `  plain JS (JSON text): ${part('plain', 'total')} = ${p}`].join('\n');
+}
+
 function errors(results) {
   const out = [];
   for (const env of ['chromium', 'node']) {
@@ -241,6 +293,24 @@ function machine(chromiumVersion) {
   return { nproc, cpu, node: process.version, chromium: chromiumVersion ?? null, date: new Date().toISOString() };
 }
 
+/** Where the compact form (version 2, 8-bit) of the `size` catalogue is
+ * written, relative to the repository (served to the page from there). */
+const compactPath = (size) => `target/bench-compact/${size}.odc`;
+
+/** Writes the compact forms with the core's writer (examples/compact.rs). */
+async function prepareCompact(sizes) {
+  const { catalogue } = await import('./gen.mjs');
+  execFileSync('cargo', ['build', '--quiet', '--release', '--example', 'compact'], { cwd: root, stdio: 'inherit' });
+  const dir = path.join(root, 'target/bench-compact');
+  execFileSync('mkdir', ['-p', dir]);
+  for (const size of sizes) {
+    const json = path.join(dir, `${size}.json`);
+    await writeFile(json, JSON.stringify(catalogue(size)));
+    execFileSync(path.join(root, 'target/release/examples/compact'), [json, path.join(root, compactPath(size)), '8'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    await rm(json);
+  }
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.child) {
@@ -253,6 +323,7 @@ async function main() {
     process.exit(2);
   }
   const startupRuns = args.loads ? 0 : args.quick ? 7 : 15;
+  await prepareCompact(args.sizes);
   const results = {};
   if (args.browser) results.chromium = await browserRun(args, startupRuns);
   if (args.node) {
@@ -276,6 +347,8 @@ async function main() {
   console.log(`machine: ${m.nproc} cores (nproc), ${m.cpu}; Node ${m.node}; Chromium ${m.chromium ?? '—'}; ${m.date}`);
   console.log(`samples per operation: ${args.runs} after warm-up (loads: up to 7); times are per call, median / p95\n`);
   console.log(table(results));
+  console.log(`\n${platform(results)}`);
+  if (results.chromium?.first?.length) console.log(`\n${firstList(results.chromium)}`);
   console.log('\nsize (gzip -9, KB = 1000 bytes):');
   for (const [a, b, c] of sizeTable(sizes)) console.log(`  ${a.padEnd(56)} ${b.padStart(10)} ${c.padStart(10)}`);
   for (const e of errors(results)) console.log(`note: ${e}`);

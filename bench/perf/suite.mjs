@@ -113,12 +113,23 @@ async function compactForm(doc) {
  * Everything measured for one catalogue size: loads, memory, then per profile
  * open, rank, rank with context, slider move and record.
  */
-export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warmup = 3, loadRuns = 7, loadsOnly = false }) {
+/** The bytes of the compact form version 2 that run.mjs wrote (the core's
+ * writer), fetched in the page or read in Node; null without one. */
+async function compactV2({ compactUrl, compactFile }) {
+  try {
+    if (compactFile) return new Uint8Array((await import('node:fs')).readFileSync(compactFile));
+    if (compactUrl) return new Uint8Array(await (await fetch(compactUrl)).arrayBuffer());
+  } catch {}
+  return null;
+}
+
+export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warmup = 3, loadRuns = 7, loadsOnly = false, compactUrl = null, compactFile = null }) {
   await init();
   const t0 = now();
   const doc = catalogue(size);
   const text = JSON.stringify(doc);
   const compact = await compactForm(doc);
+  const v2 = await compactV2({ compactUrl, compactFile });
   const out = { size, env: browser ? 'chromium' : 'node', jsonBytes: text.length, compactBytes: compact?.byteLength ?? null, generatedMs: now() - t0, ops: [], checks: [] };
   const memoryBefore = wasmMemory();
 
@@ -142,6 +153,8 @@ export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warm
 
   // Loading: the JS ranker parses the same string / walks the same object.
   const plain = new PlainRanker();
+  // The platform's own parser on the same text: the budget for loadCatalogue.
+  record('JSON.parse (same text)', null, measure(() => JSON.parse(text), loadOptions), null);
   record('load JSON string', null, tryMeasure(() => loader.loadCatalogue(text), loadOptions), measure(() => plain.loadJSON(text), loadOptions));
   // The JSON file's bytes, as `await response.arrayBuffer()` gives them.
   const bytes = new TextEncoder().encode(text);
@@ -150,6 +163,9 @@ export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warm
   record('load object', null, tryMeasure(() => loader.loadCatalogue(doc), loadOptions), measure(() => plain.load(doc), loadOptions));
   if (compact) {
     record('load compact', null, tryMeasure(() => loader.loadCompactCatalogue(compact), loadOptions), null, { note: `${compact.byteLength} bytes vs ${text.length} of JSON` });
+  }
+  if (v2) {
+    record('load compact v2', null, tryMeasure(() => loader.loadCompactCatalogue(v2), loadOptions), null, { note: `${v2.byteLength} bytes, 8-bit weights` });
   }
   loader.free();
   out.memory = { beforeLoad: memoryBefore, afterFirstLoad: memoryAfterLoad, afterLoads: wasmMemory() };

@@ -8,8 +8,10 @@ today's defaults (20 related, 10 next, JSON) with the paired bootstrap.
     bench/quality/.venv/bin/python bench/quality/neighbours.py [--out FILE]
 
 Needs the package built (`bash scripts/build.sh`). Bytes per item are the
-catalogue file's size over its items: JSON raw, and the compact form raw,
-gzip (level 9) and brotli (quality 11, Node's zlib, as bench/perf/wire.mjs).
+catalogue file's size over its items: JSON raw, and the compact form that
+carries those weights (version 1, exact f32, for "full"; version 2 for the
+quantized rows) raw, gzip (level 9) and brotli (quality 11, Node's zlib, as
+bench/perf/wire.mjs).
 Writes bench/quality/results.neighbours.json and prints the table.
 
     bench/quality/.venv/bin/python bench/quality/neighbours.py --max-items 200,400,800,1682
@@ -35,6 +37,7 @@ import run as bench
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = [(r, x) for r in (5, 10, 20) for x in (0, 5, 10)]
+#: The reference: the builder's defaults before this table (20 related, 10 next).
 DEFAULT = (20, 10)
 
 
@@ -70,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         json_path = ondevice.build_catalogue(inputs, work / f"{name}.json", args.builder, print, None,
                                              ("--related", str(related), "--next", str(nxt)))
         forms = [("full", json_path)]
+        exact = work / f"{name}-v1.odc"
+        subprocess.run([str(tool), str(json_path), str(exact), "v1"], check=True, capture_output=True)
         for bits in (8, 16) if (related, nxt) == DEFAULT else (8,):
             odc = work / f"{name}-{bits}.odc"
             subprocess.run([str(tool), str(json_path), str(odc), str(bits)], check=True, capture_output=True)
@@ -80,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             top = [replay.top[u] for u in data.users]
             scores = metrics.per_user(metrics.hit_positions(top, targets, data.k), targets, data.k)
             per_user[(related, nxt, form)] = scores
-            compact = work / f"{name}-8.odc" if form == "full" else path
+            compact = exact if form == "full" else path
             n = len(data.items)
             rows.append({
                 "related": related, "next": nxt, "weights": form,
@@ -108,10 +113,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 LOAD_TIME_JS = """
-const [pkgPath, file] = process.argv.slice(1);
-const pkg = await import(pkgPath);
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const [pkgPath, file] = process.argv.slice(2);
+const pkg = await import(pathToFileURL(pkgPath).href);
 await pkg.default();
-const bytes = new Uint8Array(require('fs').readFileSync(file));
+const bytes = new Uint8Array(readFileSync(file));
 const p = new pkg.Personalizer({ storage: 'memory' });
 const times = [];
 for (let i = 0; i < 17; i++) {
@@ -133,8 +140,8 @@ def max_items(args: argparse.Namespace, sizes: list[int]) -> int:
     ondevice.check_package(None)
     targets = [data.targets[u] for u in data.users]
     draws = metrics.resample_indices(len(data.users), args.resamples)
-    script = work / "load-time.cjs"
-    script.write_text("(async () => {" + LOAD_TIME_JS.replace("await import(pkgPath)", "await import(require('url').pathToFileURL(pkgPath).href)") + "})();", encoding="utf-8")
+    script = work / "load-time.mjs"
+    script.write_text(LOAD_TIME_JS, encoding="utf-8")
     rows, per_user = [], {}
     for n in sizes:
         path = ondevice.build_catalogue(inputs, work / f"max-{n}.odc", args.builder, print, None, ("--max-items", str(n)))
@@ -154,7 +161,7 @@ def max_items(args: argparse.Namespace, sizes: list[int]) -> int:
         mine = per_user[row["max_items"]]
         row["vs_largest"] = {m: metrics.paired_difference(mine[m], base[m], draws).as_dict() for m in ("hr", "ndcg")}
     out = {"dataset": "MovieLens-100K", "items": len(data.items), "users": len(data.users),
-           "protocol": "leave-last-out, test items, top 10, package defaults; compact 8-bit, --related 20 --next 10",
+           "protocol": "leave-last-out, test items, top 10, package defaults; compact 8-bit, the builder's default neighbours",
            "rows": rows, "seconds": round(time.perf_counter() - started, 1)}
     path = HERE / "results.max-items.json"
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
