@@ -165,7 +165,10 @@ fn max_items_keeps_the_most_popular_and_every_category() {
     // Neighbours only among the kept items, and lists no longer than asked.
     let mut entries = 0;
     for i in 0..8u32 {
-        assert!(small.related(i).len() <= 5 && small.next(i).len() <= 10, "the default lengths");
+        assert!(
+            small.related(i).len() <= 5 && small.next(i).len() <= 10,
+            "the default lengths"
+        );
         entries += small.related(i).len();
     }
     assert!(entries > 8, "{entries} related entries among 8 items");
