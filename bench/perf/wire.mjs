@@ -4,7 +4,7 @@
 // per item) and, when given, other JSON catalogues (e.g. the MovieLens demo
 // catalogue, www/data/catalogue.json after `bash scripts/demo-data.sh`).
 //
-//   node bench/perf/wire.mjs [--sizes 1k,10k,100k] [FILE.json ...]
+//   node bench/perf/wire.mjs [--sizes 1k,10k,100k|none] [FILE.json ...]
 //
 // The compact forms are written by the core's own writer
 // (`cargo run --release --example compact`). Issue 16's budget for the 10k
@@ -22,7 +22,7 @@ import { catalogue } from './gen.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const at = args.indexOf('--sizes');
-const sizes = (at >= 0 ? args.splice(at, 2)[1] : '1k,10k,100k').split(',').map((s) => {
+const sizes = (at >= 0 ? args.splice(at, 2)[1] : '1k,10k,100k').split(',').filter((s) => s !== 'none').map((s) => {
   const m = s.trim().match(/^(\d+)(k?)$/i);
   if (!m) throw new Error(`bad size ${s}; use e.g. 10k,100k`);
   return Number(m[1]) * (m[2] ? 1000 : 1);

@@ -31,6 +31,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import beyond
 import metrics
 import ondevice
 import run as bench
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     draws = metrics.resample_indices(len(data.users), args.resamples)
     subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "compact"], cwd=bench.REPO_ROOT, check=True)
     tool = bench.REPO_ROOT / "target" / "release" / "examples" / "compact"
+    histories = [[x.item for x in data.history[u]] for u in data.users]
     rows, per_user = [], {}
     for related, nxt in CONFIGS:
         name = f"r{related}-n{nxt}"
@@ -91,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
                 "related": related, "next": nxt, "weights": form,
                 "hr": metrics.bootstrap(scores["hr"], draws).as_dict(),
                 "ndcg": metrics.bootstrap(scores["ndcg"], draws).as_dict(),
+                # Genre distance within a list and Steck's miscalibration, as run.py reports them.
+                **{k: v for k, v in beyond.summarize(top, histories, data.categories, len(data.items), {}).items()
+                   if k in ("diversity", "miscalibration")},
                 "bytes_per_item": {
                     "json": round(json_path.stat().st_size / n, 1),
                     "compact": round(compact.stat().st_size / n, 1),
@@ -178,13 +183,14 @@ def max_items(args: argparse.Namespace, sizes: list[int]) -> int:
 
 
 def table(out: dict) -> str:
-    lines = ["| related | next | weights | HR@10 | NDCG@10 | NDCG@10 − default [95% CI] | bytes/item JSON | compact | gzip | brotli |",
-             "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| related | next | weights | HR@10 | NDCG@10 | NDCG@10 − default [95% CI] | diversity | miscal. | bytes/item JSON | compact | gzip | brotli |",
+             "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in out["rows"]:
         d = r["vs_default"]["ndcg"]
         b = r["bytes_per_item"]
         lines.append(f"| {r['related']} | {r['next']} | {r['weights']} | {r['hr']['mean']:.4f} | {r['ndcg']['mean']:.4f} "
-                     f"| {d['mean']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] | {b['json']:.0f} | {b['compact']:.0f} "
+                     f"| {d['mean']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] | {r['diversity']:.3f} | {r['miscalibration']:.3f} "
+                     f"| {b['json']:.0f} | {b['compact']:.0f} "
                      f"| {b['compact_gzip']:.0f} | {b['compact_brotli']:.0f} |")
     return "\n".join(lines)
 

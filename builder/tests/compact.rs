@@ -166,7 +166,7 @@ fn max_items_keeps_the_most_popular_and_every_category() {
     let mut entries = 0;
     for i in 0..8u32 {
         assert!(
-            small.related(i).len() <= 5 && small.next(i).len() <= 10,
+            small.related(i).len() <= 20 && small.next(i).len() <= 10,
             "the default lengths"
         );
         entries += small.related(i).len();
