@@ -415,6 +415,31 @@ fn loading_a_new_catalogue_keeps_the_profile() {
     );
 }
 
+/// A damaged compact catalogue of either version is refused with where it
+/// broke, and the catalogue loaded before stays.
+#[test]
+fn a_refused_compact_catalogue_keeps_the_previous_one() {
+    use crate::core::catalogue::{Catalogue, CompactForm};
+    let mut p = films();
+    let before = ids(&mut p, json!({}));
+    let (other, _) = Catalogue::from_json(&fixtures::random(5, 30, 3).to_string()).unwrap();
+    for form in [CompactForm::Version1, CompactForm::Weights8] {
+        let good = other.to_compact(form);
+        let e = p
+            .load_compact_catalogue(&good[..good.len() - 3])
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("(compact form: section strings, byte "),
+            "{e}"
+        );
+        assert_eq!(ids(&mut p, json!({})), before, "{form:?}");
+    }
+    p.load_compact_catalogue(&other.to_compact(CompactForm::Weights8))
+        .unwrap();
+    assert_ne!(ids(&mut p, json!({})), before);
+}
+
 #[test]
 fn profile_names_are_checked() {
     assert_eq!(
