@@ -178,7 +178,7 @@ fn in_section(e: Error, v2: bool, s: usize, at: usize) -> Error {
         (false, CATEGORY_ENDS) => "category ends",
         (false, RELATED) => "related ends",
         (false, NEXT) => "next ends",
-        _ => NAMES[s & 15],
+        _ => NAMES.get(s).copied().unwrap_or("strings"),
     };
     located(e, name, at)
 }
@@ -272,7 +272,12 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
     if end != bytes.len() {
         return Err(size_error(v2, &starts, end, bytes.len()));
     }
-    let sec = |s: usize| bytes.get(starts[s]..starts[s] + lens[s]).unwrap_or(&[]);
+    let start = |s: usize| starts.get(s).copied().unwrap_or(0);
+    let sec = |s: usize| {
+        lens.get(s)
+            .and_then(|&len| bytes.get(start(s)..start(s) + len))
+            .unwrap_or(&[])
+    };
     let string_ends = ends(sec(STRING_ENDS), sw, v2);
     let category_ends = ends(sec(CATEGORY_ENDS), iw, v2);
     let list_ends = [ends(sec(RELATED), iw, v2), ends(sec(RELATED + 3), iw, v2)];
@@ -361,10 +366,12 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
                         at = (PUBLISHED, starts[PUBLISHED] + 8 * i);
                     }
                 })?;
-            for (next, s, total) in [(false, RELATED, r), (true, RELATED + 3, x)] {
+            for ((next, s, total), ends) in [(false, RELATED, r), (true, NEXT, x)]
+                .into_iter()
+                .zip(&list_ends)
+            {
                 let field = if next { "next" } else { "related" };
-                let ends = &list_ends[usize::from(next)];
-                at = (s, starts[s] + iw * i);
+                at = (s, start(s) + iw * i);
                 let (a, b) = range(ends, i, total, || item(field))?;
                 if b - a > MAX_NEIGHBOURS {
                     return Err(Error::invalid(
@@ -382,7 +389,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
                     } else {
                         (s + 1, tw)
                     };
-                    at = (s, starts[s] + if v2 { entry } else { width * entry });
+                    at = (s, start(s) + if v2 { entry } else { width * entry });
                 })?;
             }
         }
@@ -394,7 +401,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Catalogue, Vec<Warning>)> {
         ] {
             let used = ends.last().copied().unwrap_or(0) as usize;
             if used != total {
-                at = (s, starts[s]);
+                at = (s, start(s));
                 return Err(invalid(format!(
                     "the header announces {total} entries but the section adds up to {used}"
                 )));
@@ -567,12 +574,16 @@ pub(super) fn write(c: &Catalogue, form: CompactForm) -> Vec<u8> {
         o.0.extend_from_slice(&c.published_at(i).unwrap_or(0.0).to_le_bytes());
     }
     for w in c.category_offsets.windows(2) {
-        o.end(w[1] as usize, w[0] as usize, iw);
+        if let [a, b] = *w {
+            o.end(b as usize, a as usize, iw);
+        }
     }
     o.0.extend(c.item_categories.iter().map(|&ci| ci as u8));
     for ((offsets, edges), scale) in lists.into_iter().zip(scales) {
         for w in offsets.windows(2) {
-            o.end(w[1] as usize, w[0] as usize, iw);
+            if let [a, b] = *w {
+                o.end(b as usize, a as usize, iw);
+            }
         }
         if !v2 {
             for e in edges.iter() {
@@ -590,7 +601,11 @@ pub(super) fn write(c: &Catalogue, form: CompactForm) -> Vec<u8> {
         let mut steps = Vec::with_capacity(edges.len());
         for w in offsets.windows(2) {
             let mut previous = 0u32;
-            for e in edges.get(w[0] as usize..w[1] as usize).unwrap_or(&[]) {
+            let list = match *w {
+                [a, b] => edges.get(a as usize..b as usize).unwrap_or(&[]),
+                _ => &[],
+            };
+            for e in list {
                 let q = if scale > 0.0 {
                     (f64::from(e.weight) / f64::from(scale))
                         .round()

@@ -846,7 +846,7 @@ fn decimal_to_f64(mantissa: u64, exp10: i64, exact: bool) -> f64 {
     // Clinger's fast path: both operands exact, one rounding.
     if mantissa < (1 << 53) && (-22..=22).contains(&exp10) {
         let m = mantissa as f64;
-        let p = POW10[exp10.unsigned_abs() as usize];
+        let p = pow10(exp10.unsigned_abs());
         return if exp10 < 0 { m / p } else { m * p };
     }
     // Otherwise 10^e = 5^e · 2^e: one exact integer step with u128 and one
@@ -881,10 +881,15 @@ fn decimal_to_f64(mantissa: u64, exp10: i64, exact: bool) -> f64 {
         e += 22;
     }
     if e < 0 {
-        x / POW10[e.unsigned_abs() as usize]
+        x / pow10(e.unsigned_abs())
     } else {
-        x * POW10[e as usize]
+        x * pow10(e.unsigned_abs())
     }
+}
+
+/// 10^e for e <= 22 (exact in f64); callers keep e in that range.
+fn pow10(e: u64) -> f64 {
+    POW10.get(e as usize).copied().unwrap_or(f64::INFINITY)
 }
 
 fn pow2(e: i32) -> f64 {

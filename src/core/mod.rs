@@ -1,5 +1,18 @@
 //! The pure core: everything that decides something. No wasm, no JS, no
 //! clock, no I/O beyond the `Store` trait; tested with plain `cargo test`.
+//!
+//! Nothing input can reach may panic (a panic kills the wasm instance): the
+//! lint gate (scripts/lint.sh) refuses, outside tests, any `unwrap`,
+//! `expect`, `panic!` or unchecked index or slice in the core.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
 pub mod catalogue;
 pub mod error;

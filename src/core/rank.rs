@@ -112,6 +112,8 @@ pub const SITE_WEIGHTS: [(&str, f64, f64, bool); 11] = [
 ];
 
 /// The names of `SITE_WEIGHTS`, the fields of a catalogue's `weights`.
+/// (Indexing in a const item: out of bounds fails the build, never a run.)
+#[allow(clippy::indexing_slicing)]
 pub const SITE_WEIGHT_NAMES: [&str; SITE_WEIGHTS.len()] = {
     let mut names = [""; SITE_WEIGHTS.len()];
     let mut k = 0;
@@ -524,7 +526,12 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
         // pass a kept one that scored above it.
         let mut passed_kept = false;
         for j in k..ranked.len() {
-            if demoted(ranked[j].1) {
+            let (Some(&(score, i)), Some(p), Some(same)) =
+                (ranked.get(j), penalty.get(j), same_source.get(j))
+            else {
+                break;
+            };
+            if demoted(i) {
                 if passed_kept {
                     continue;
                 }
@@ -533,25 +540,37 @@ fn diversify(cat: &Catalogue, s: &Signals, ranked: &mut [(Score, u32)], head: us
             }
             let miscalibration = calibration
                 .as_ref()
-                .map_or(0.0, |c| c.cost(cat.item_categories(ranked[j].1)));
-            let value = ranked[j].0 .0 - variety * (penalty[j] + same_source[j]) - miscalibration;
+                .map_or(0.0, |c| c.cost(cat.item_categories(i)));
+            let value = score.0 - variety * (p + same) - miscalibration;
             if value > best_value {
                 best_value = value;
                 best = j;
             }
         }
-        ranked[k..=best].rotate_right(1);
-        penalty[k..=best].rotate_right(1);
-        same_source[k..=best].rotate_right(1);
-        let chosen = cat.item_categories(ranked[k].1);
+        for list in [&mut *penalty, &mut *same_source] {
+            if let Some(s) = list.get_mut(k..=best) {
+                s.rotate_right(1);
+            }
+        }
+        let Some(s) = ranked.get_mut(k..=best) else {
+            break;
+        };
+        s.rotate_right(1);
+        let chosen_item = s.first().map_or(0, |r| r.1);
+        let chosen = cat.item_categories(chosen_item);
         if let Some(c) = calibration.as_mut() {
             c.add(chosen);
         }
-        let chosen_source = source(ranked[k].1);
+        let chosen_source = source(chosen_item);
         for j in k + 1..ranked.len() {
-            penalty[j] += jaccard(chosen, cat.item_categories(ranked[j].1));
-            if chosen_source.is_some() && source(ranked[j].1) == chosen_source {
-                same_source[j] += SAME_SOURCE_PENALTY;
+            let (Some(&(_, i)), Some(p), Some(same)) =
+                (ranked.get(j), penalty.get_mut(j), same_source.get_mut(j))
+            else {
+                break;
+            };
+            *p += jaccard(chosen, cat.item_categories(i));
+            if chosen_source.is_some() && source(i) == chosen_source {
+                *same += SAME_SOURCE_PENALTY;
             }
         }
     }

@@ -9,7 +9,7 @@
 pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
     for i in 1..v.len() {
         let mut j = i;
-        while j > 0 && less(&v[j], &v[j - 1]) {
+        while j > 0 && matches!((v.get(j), v.get(j - 1)), (Some(a), Some(b)) if less(a, b)) {
             v.swap(j, j - 1);
             j -= 1;
         }
