@@ -1,4 +1,4 @@
-//! Tunes the site weights (`rank::SITE_WEIGHTS`) on the quality benchmark's
+//! Tunes the site weights (`weights::SITE_WEIGHTS`) on the quality benchmark's
 //! validation split by replaying each user's training history through the
 //! core, as `bench/quality/replay.mjs` does through the package: timestamps
 //! shifted so the last event is a minute ago, events outside the 90-day
@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 
-use ondevice::core::rank::{Weights, SITE_WEIGHT_NAMES};
+use ondevice::core::weights::{Weights, SITE_WEIGHT_NAMES};
 use ondevice::core::{MemoryStore, Personalizer};
 use serde_json::json;
 

@@ -30,7 +30,7 @@ struct Catalogue<'a> {
 /// site weights, in its bounds (the core's own check, so that the device
 /// never refuses what the builder wrote).
 pub fn read_weights(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>> {
-    use ondevice::core::rank::{Weights, SITE_WEIGHT_NAMES};
+    use ondevice::core::weights::{Weights, SITE_WEIGHT_NAMES};
     let bad = |message: String| BuildError::Option {
         option: "--weights",
         message: format!("{}: {message}", path.display()),

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::error::{Error, Result};
 use super::json::{display_f64, same, Fields, JsonResult, Reader};
 use super::limits::*;
-use super::rank::{Weights, SITE_WEIGHTS, SITE_WEIGHT_NAMES};
+use super::weights::{Weights, SITE_WEIGHTS, SITE_WEIGHT_NAMES};
 
 /// The only catalogue format version this build reads.
 pub const CATALOGUE_VERSION: u32 = 1;

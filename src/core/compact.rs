@@ -20,7 +20,7 @@ use crate::core::error::{Error, Result};
 use crate::core::limits::{
     MAX_CATALOGUE_BYTES, MAX_CATEGORIES, MAX_ITEMS, MAX_ITEM_CATEGORIES, MAX_NEIGHBOURS,
 };
-use crate::core::rank::SITE_WEIGHTS;
+use crate::core::weights::SITE_WEIGHTS;
 
 /// What every compact catalogue starts with; the fourth byte is the version.
 pub const MAGIC: &[u8; 3] = b"ODC";

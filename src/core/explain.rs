@@ -7,8 +7,9 @@ use serde::Serialize;
 use super::catalogue::Catalogue;
 use super::history::{Kind, DAY_MS};
 use super::profile::Profile;
-use super::rank::{Breakdown, Exclusion, Weights};
+use super::rank::{Breakdown, Exclusion};
 use super::signals::Signals;
+use super::weights::Weights;
 
 /// Factors smaller than this (in score points) are not given as reasons.
 pub const REASON_MIN: f64 = 0.05;

@@ -33,6 +33,7 @@ mod results;
 pub mod signals;
 mod sort;
 pub mod store;
+pub mod weights;
 
 pub use catalogue::{Catalogue, Warning};
 pub use error::{Error, Result};

@@ -15,9 +15,10 @@ use super::limits::{
 use super::preferences::Preferences;
 use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
-use super::rank::{self, Score, Weights};
+use super::rank;
 use super::signals::{learned_interests, Request, Scratch, Signals};
 use super::store::{Notice, Session, Store};
+use super::weights::{Score, Weights};
 
 /// `rank` returns this many items unless asked otherwise.
 pub const DEFAULT_LIMIT: usize = 10;

@@ -9,10 +9,10 @@
 //! setup costs O(history), not O(items). History item ids are resolved to
 //! catalogue indices once per call and reused by every signal.
 
-use super::catalogue::Catalogue;
+use super::catalogue::{Catalogue, Edge};
 use super::history::{decay, Kind, DAY_MS, INTEREST_HALF_LIFE_DAYS};
 use super::profile::Profile;
-use super::rank::{self, accumulate, Score, Weights};
+use super::weights::{Score, Weights};
 
 /// Reusable buffers, one slot per catalogue item.
 #[derive(Debug, Default)]
@@ -232,9 +232,9 @@ impl<'a> Signals<'a> {
             if i == u32::MAX {
                 continue;
             }
-            if rank::dismissal_active(e.kind, e.at, now) {
+            if dismissal_active(e.kind, e.at, now) {
                 flag(scratch, i, Self::DISMISSED);
-            } else if rank::purchase_excludes(cat, i, e.kind) {
+            } else if purchase_excludes(cat, i, e.kind) {
                 flag(scratch, i, Self::PURCHASED);
             } else if hide_seen && e.kind.is_positive() && !cat.repeatable(i) {
                 flag(scratch, i, Self::SEEN);
@@ -368,4 +368,40 @@ fn interests_of(cat: &Catalogue, profile: &Profile, items: &[u32], now: i64) -> 
         }
     }
     interest
+}
+
+/// How long a dismissed item stays out.
+pub const DISMISS_DAYS: i64 = 90;
+
+/// Adds `weight·edge` for each edge into `acc`, remembering for each target
+/// the source that contributed most.
+pub fn accumulate(
+    edges: &[Edge],
+    weight: f64,
+    source: u32,
+    acc: &mut [f32],
+    best: &mut [f32],
+    src: &mut [u32],
+) {
+    for e in edges {
+        let t = e.target as usize;
+        let add = (weight * f64::from(e.weight)) as f32;
+        if let (Some(a), Some(b), Some(s)) = (acc.get_mut(t), best.get_mut(t), src.get_mut(t)) {
+            *a += add;
+            if add > *b {
+                *b = add;
+                *s = source;
+            }
+        }
+    }
+}
+
+/// Whether a purchase of `i` keeps it out: bought and not repeatable.
+pub fn purchase_excludes(cat: &Catalogue, i: u32, kind: Kind) -> bool {
+    kind == Kind::Purchase && !cat.repeatable(i)
+}
+
+/// Whether a dismissal at `at` still keeps the item out at `now`.
+pub fn dismissal_active(kind: Kind, at: i64, now: i64) -> bool {
+    kind == Kind::Dismiss && now - at < DISMISS_DAYS * DAY_MS
 }
