@@ -1,5 +1,5 @@
 // The compact catalogue form, version 1 (see COMPACT.md at the repository
-// root and src/core/compact.rs),
+// root and src/core/catalogue/compact.rs),
 // encoded from a catalogue document in JavaScript. Unknown, self and
 // repeated references cannot be expressed by index: they are left out here,
 // as the JSON loader would drop them.

@@ -1,0 +1,349 @@
+//! The JSON form of the catalogue: a first pass into spans and numbers
+//! (`RawCatalogue`), then `Builder`'s checks.
+
+use super::builder::{site_weights, Builder, Target};
+use super::{Catalogue, Warning, CATALOGUE_VERSION};
+use crate::core::error::{Error, Result};
+use crate::core::json::{Fields, JsonResult, Reader};
+use crate::core::limits::*;
+use crate::core::weights::SITE_WEIGHT_NAMES;
+
+/// A string of the source document: a byte range of the JSON text, or, for
+/// the rare string with escapes, of `RawCatalogue::unescaped`.
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+const UNESCAPED: u32 = 1 << 31;
+
+/// `{"id":"…","weight":…}` exactly, the id without escapes and the weight a
+/// plain decimal; `None` otherwise (the caller rewinds).
+#[inline]
+fn plain_edge(r: &mut Reader) -> Option<(Span, f64)> {
+    if !r.eat(b"{\"id\":") {
+        return None;
+    }
+    let (a, b) = r.plain_string()?;
+    if !r.eat(b",\"weight\":") {
+        return None;
+    }
+    let (weight, _) = r.plain_number()?;
+    r.eat(b"}").then_some((
+        Span {
+            start: a as u32,
+            len: (b - a) as u32,
+        },
+        weight,
+    ))
+}
+
+/// The first pass over a JSON catalogue: structure and types, into flat
+/// arrays of spans and numbers; no string is copied unless it has escapes.
+#[derive(Default)]
+pub(super) struct RawCatalogue<'a> {
+    source: &'a str,
+    unescaped: String,
+    version: Option<Span>,
+    weights: Option<Vec<(usize, f64)>>,
+    /// id, label, sensitive, repeatable
+    categories: Vec<(Span, Span, bool, bool)>,
+    /// The catalogue's `repeatable` default.
+    repeatable: bool,
+    ids: Vec<Span>,
+    titles: Vec<Option<Span>>,
+    numbers: Vec<(Option<f64>, Option<f64>, Option<bool>)>,
+    item_categories: Vec<Span>,
+    category_ends: Vec<u32>,
+    related: Vec<(Span, f64)>,
+    related_ends: Vec<u32>,
+    next: Vec<(Span, f64)>,
+    next_ends: Vec<u32>,
+}
+
+const TOP: &[&str] = &["version", "categories", "items", "weights", "repeatable"];
+const CATEGORY: &[&str] = &["id", "label", "sensitive", "repeatable"];
+const ITEM: &[&str] = &[
+    "id",
+    "title",
+    "categories",
+    "popularity",
+    "publishedAt",
+    "repeatable",
+    "related",
+    "next",
+];
+const EDGE: &[&str] = &["id", "weight"];
+
+impl<'a> RawCatalogue<'a> {
+    pub(super) fn read(source: &'a str) -> JsonResult<RawCatalogue<'a>> {
+        let mut raw = RawCatalogue {
+            source,
+            ..RawCatalogue::default()
+        };
+        // The type error's wording for an item's `categories`, made once
+        // rather than for every item.
+        let categories_expected = format!("an array of at most {MAX_ITEM_CATEGORIES} entries");
+        let mut r = Reader::new(source);
+        let mut fields = Fields::new(TOP);
+        r.object("a catalogue object", |r, key| match fields.see(r, key)? {
+            Some(0) => {
+                let start = r.offset();
+                r.skip()?;
+                let text = r.source(start, r.offset()).trim_start();
+                let start = r.offset() - text.len();
+                raw.version = Some(Span {
+                    start: start as u32,
+                    len: text.len() as u32,
+                });
+                Ok(())
+            }
+            Some(1) => r.array(
+                MAX_CATEGORIES,
+                &format!("an array of at most {MAX_CATEGORIES} entries"),
+                |r, _| raw.category(r),
+            ),
+            Some(2) => r.array(
+                MAX_ITEMS,
+                &format!("an array of at most {MAX_ITEMS} entries"),
+                |r, _| raw.item(r, &categories_expected),
+            ),
+            Some(3) => {
+                let mut fields = Fields::new(&SITE_WEIGHT_NAMES);
+                let mut weights = Vec::new();
+                r.object("an object", |r, key| {
+                    let k = fields.see_known(r, key)?;
+                    weights.push((k, r.number()?));
+                    Ok(())
+                })?;
+                raw.weights = Some(weights);
+                Ok(())
+            }
+            Some(4) => r.boolean().map(|b| raw.repeatable = b),
+            _ => r.skip(),
+        })?;
+        fields.require(&r, &["version", "categories", "items"])?;
+        r.finish()?;
+        Ok(raw)
+    }
+
+    fn text(&self, s: Span) -> &str {
+        let (base, start) = if s.start & UNESCAPED != 0 {
+            (self.unescaped.as_str(), s.start & !UNESCAPED)
+        } else {
+            (self.source, s.start)
+        };
+        base.get(start as usize..(start + s.len) as usize)
+            .unwrap_or("")
+    }
+
+    fn string(&mut self, r: &mut Reader<'a>) -> JsonResult<Span> {
+        Ok(match r.string_span()? {
+            Ok((start, end)) => Span {
+                start: start as u32,
+                len: (end - start) as u32,
+            },
+            Err(unescaped) => {
+                let start = self.unescaped.len() as u32 | UNESCAPED;
+                self.unescaped.push_str(&unescaped);
+                Span {
+                    start,
+                    len: unescaped.len() as u32,
+                }
+            }
+        })
+    }
+
+    fn category(&mut self, r: &mut Reader<'a>) -> JsonResult<()> {
+        let mut fields = Fields::new(CATEGORY);
+        let (mut id, mut label, mut sensitive) = (Span::default(), Span::default(), false);
+        let mut repeatable = false;
+        r.object("an object", |r, key| match fields.see(r, key)? {
+            Some(0) => self.string(r).map(|s| id = s),
+            Some(1) => self.string(r).map(|s| label = s),
+            Some(2) => r.boolean().map(|b| sensitive = b),
+            Some(3) => r.boolean().map(|b| repeatable = b),
+            _ => r.skip(),
+        })?;
+        fields.require(r, &["id", "label"])?;
+        self.categories.push((id, label, sensitive, repeatable));
+        Ok(())
+    }
+
+    fn item(&mut self, r: &mut Reader<'a>, categories_expected: &str) -> JsonResult<()> {
+        let mut fields = Fields::new(ITEM);
+        let (mut id, mut title) = (Span::default(), None);
+        let (mut popularity, mut published, mut repeatable) = (None, None, None);
+        r.object("an object", |r, key| match fields.see(r, key)? {
+            Some(0) => self.string(r).map(|s| id = s),
+            Some(1) => {
+                title = if r.null()? {
+                    None
+                } else {
+                    Some(self.string(r)?)
+                };
+                Ok(())
+            }
+            Some(2) => r.array(MAX_ITEM_CATEGORIES, categories_expected, |r, _| {
+                let s = self.string(r)?;
+                self.item_categories.push(s);
+                Ok(())
+            }),
+            Some(3) => r.number().map(|x| popularity = Some(x)),
+            Some(4) => r.number().map(|x| published = Some(x)),
+            Some(5) => r.boolean().map(|b| repeatable = Some(b)),
+            Some(k @ (6 | 7)) => self.neighbours(r, k == 7),
+            _ => r.skip(),
+        })?;
+        fields.require(r, &["id"])?;
+        self.ids.push(id);
+        self.titles.push(title);
+        self.numbers.push((popularity, published, repeatable));
+        self.category_ends.push(self.item_categories.len() as u32);
+        self.related_ends.push(self.related.len() as u32);
+        self.next_ends.push(self.next.len() as u32);
+        Ok(())
+    }
+
+    /// A `related` or `next` list. Most of a catalogue is these, as
+    /// JSON.stringify writes them (`[{"id":"…","weight":…},…]`), and that
+    /// spelling is read here in one loop without the array and object
+    /// machinery. Anything else (spaces, another key order, more fields,
+    /// escapes, too many entries, an error) is read again from the start by
+    /// the general reader, so results and messages do not depend on the path.
+    fn neighbours(&mut self, r: &mut Reader<'a>, next: bool) -> JsonResult<()> {
+        let start = r.offset();
+        let list = if next {
+            &mut self.next
+        } else {
+            &mut self.related
+        };
+        let before = list.len();
+        if r.eat(b"[") {
+            if r.eat(b"]") {
+                return Ok(());
+            }
+            while list.len() - before < MAX_NEIGHBOURS {
+                let Some(edge) = plain_edge(r) else { break };
+                list.push(edge);
+                if r.eat(b",") {
+                    continue;
+                }
+                if r.eat(b"]") {
+                    return Ok(());
+                }
+                break;
+            }
+        }
+        list.truncate(before);
+        r.rewind(start);
+        let expected = format!("an array of at most {MAX_NEIGHBOURS} entries");
+        r.array(MAX_NEIGHBOURS, &expected, |r, _| {
+            let edge = self.edge(r)?;
+            if next {
+                self.next.push(edge);
+            } else {
+                self.related.push(edge);
+            }
+            Ok(())
+        })
+    }
+
+    fn edge(&mut self, r: &mut Reader<'a>) -> JsonResult<(Span, f64)> {
+        let mut fields = Fields::new(EDGE);
+        let (mut id, mut weight) = (Span::default(), 0.0);
+        r.object("an object", |r, key| match fields.see(r, key)? {
+            Some(0) => self.string(r).map(|s| id = s),
+            Some(1) => r.number().map(|x| weight = x),
+            _ => r.skip(),
+        })?;
+        fields.require(r, EDGE)?;
+        Ok((id, weight))
+    }
+
+    /// The second pass: every check, in the order of the original loader.
+    pub(super) fn build(&self) -> Result<(Catalogue, Vec<Warning>)> {
+        let version = self.version.map_or("null", |v| self.text(v));
+        if version != "1" {
+            // The value as written (`2`, `"1"`), cut if it is long.
+            let mut end = version.len().min(60);
+            while !version.is_char_boundary(end) {
+                end -= 1;
+            }
+            let shown = match version.get(..end) {
+                Some(cut) if end < version.len() => format!("{cut}… ({} bytes)", version.len()),
+                _ => version.to_string(),
+            };
+            return Err(Error::invalid(
+                "catalogue.version",
+                format!("{shown} is not supported; supported: {CATALOGUE_VERSION}"),
+            ));
+        }
+        let n = self.ids.len();
+        let mut b = Builder::new(self.categories.len(), n);
+        b.reserve(
+            self.item_categories.len(),
+            self.related.len(),
+            self.next.len(),
+            self.ids.iter().map(|s| s.len as usize).sum(),
+        );
+        for (i, &(id, label, sensitive, _)) in self.categories.iter().enumerate() {
+            b.category(i, self.text(id), self.text(label), sensitive)?;
+        }
+        for (i, &id) in self.ids.iter().enumerate() {
+            b.id(i, self.text(id))?;
+        }
+        let range = |ends: &[u32], i: usize| {
+            let start = if i == 0 {
+                0
+            } else {
+                ends.get(i - 1).copied().unwrap_or(0) as usize
+            };
+            start..ends.get(i).copied().unwrap_or(0) as usize
+        };
+        let repeatable_categories: Vec<&str> = self
+            .categories
+            .iter()
+            .filter(|c| c.3)
+            .map(|c| self.text(c.0))
+            .collect();
+        for i in 0..n {
+            b.title(
+                i,
+                self.titles.get(i).copied().flatten().map(|t| self.text(t)),
+            )?;
+            let cats = self
+                .item_categories
+                .get(range(&self.category_ends, i))
+                .unwrap_or(&[]);
+            for (j, &c) in cats.iter().enumerate() {
+                b.item_category(i, j, Target::Id(self.text(c)))?;
+            }
+            let (popularity, published, repeatable) =
+                self.numbers.get(i).copied().unwrap_or_default();
+            // The item's own flag, else any of its categories', else the
+            // catalogue's default.
+            let repeatable = repeatable.unwrap_or_else(|| {
+                self.repeatable
+                    || (!repeatable_categories.is_empty()
+                        && cats
+                            .iter()
+                            .any(|&c| repeatable_categories.contains(&self.text(c))))
+            });
+            b.numbers(i, popularity, published, repeatable)?;
+            for (next, list, ends) in [
+                (false, &self.related, &self.related_ends),
+                (true, &self.next, &self.next_ends),
+            ] {
+                let edges = list.get(range(ends, i)).unwrap_or(&[]);
+                b.edges(i, next, edges.iter().map(|&(id, w)| (self.text(id), w)))?;
+            }
+        }
+        let (mut catalogue, warnings) = b.finish();
+        if let Some(set) = &self.weights {
+            catalogue.weights = Some(site_weights(set).map_err(|(_, e)| e)?);
+        }
+        Ok((catalogue, warnings))
+    }
+}
