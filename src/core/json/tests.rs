@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use super::*;
 
 fn read_number(text: &str) -> JsonResult<f64> {
