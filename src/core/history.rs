@@ -6,9 +6,9 @@
 use litemap::LiteMap;
 
 use super::catalogue::Catalogue;
-use super::fields::{map, whole};
 use super::json::{Fields, JsonResult, Reader, ToJson, Writer};
 use super::limits::{MAX_EVENTS, MAX_IMPRESSION_ITEMS};
+use super::typed_values::{map, whole_number};
 
 pub const DAY_MS: i64 = 86_400_000;
 /// Half-life of learned interest: an event this old counts half as much.
@@ -406,7 +406,7 @@ impl History {
                             kind.get(..64).unwrap_or(kind)
                         )));
                     };
-                    h.folded_counts.insert(k, whole(r, "u64")?);
+                    h.folded_counts.insert(k, whole_number(r, "u64")?);
                     Ok(())
                 }),
                 _ => {
@@ -435,7 +435,7 @@ impl Event {
             match fields.see_known(r, key)? {
                 0 => item = r.string()?.into_owned(),
                 1 => kind = Kind::read(r)?,
-                _ => at = whole(r, "i64")?,
+                _ => at = whole_number(r, "i64")?,
             }
             Ok(())
         })?;
@@ -489,7 +489,7 @@ impl Folded {
         r.object("struct Folded", |r, key| {
             match fields.see_known(r, key)? {
                 0 => weight = r.number()?,
-                _ => at = whole(r, "i64")?,
+                _ => at = whole_number(r, "i64")?,
             }
             Ok(())
         })?;
@@ -504,9 +504,9 @@ impl Impressions {
         let mut fields = Fields::new(&["day", "counts"]);
         r.object("struct Impressions", |r, key| {
             match fields.see_known(r, key)? {
-                0 => whole(r, "i64").map(|d| out.day = d),
+                0 => whole_number(r, "i64").map(|d| out.day = d),
                 _ => map(r, MAX_IMPRESSION_ITEMS, |r, id| {
-                    let n = whole(r, "u32")?;
+                    let n = whole_number(r, "u32")?;
                     out.counts.insert(id.to_string(), n);
                     Ok(())
                 }),

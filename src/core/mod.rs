@@ -14,14 +14,13 @@
     )
 )]
 
+mod call_arguments;
 pub mod catalogue;
 pub mod error;
 pub mod explain;
-mod fields;
 #[cfg(test)]
 pub mod fixtures;
 pub mod history;
-mod inputs;
 pub mod json;
 pub mod limits;
 pub mod personalizer;
@@ -29,10 +28,11 @@ pub mod preferences;
 pub mod privacy;
 pub mod profile;
 pub mod rank;
-mod results;
+mod result_documents;
 pub mod signals;
 mod sort;
 pub mod store;
+mod typed_values;
 pub mod weights;
 
 pub use catalogue::{Catalogue, Warning};

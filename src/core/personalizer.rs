@@ -3,11 +3,11 @@
 //! change anything. `now` (ms since epoch) is always passed in: the core
 //! never reads a clock.
 
+use super::call_arguments::{read_ids, RankInput, RecentInput, RecordInput};
 use super::catalogue::{Catalogue, Warning};
 use super::error::{Error, Result};
 use super::explain::{Explanation, Reason, Wording};
 use super::history::{Event, Kind, DAY_MS};
-use super::inputs::{read_ids, RankInput, RecentInput, RecordInput};
 use super::json::{display_f64, ToJson, Writer};
 use super::limits::{
     check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES, MAX_RECENT_ITEMS, MAX_TIMESTAMP_MS,

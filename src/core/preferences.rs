@@ -6,9 +6,9 @@ use litemap::LiteMap;
 
 use super::catalogue::{Catalogue, Category};
 use super::error::{Error, Result};
-use super::fields::{describe, Checked};
 use super::json::{JsonResult, Kind, Reader, ToJson, Writer};
 use super::limits::{check_id, quote, MAX_CATEGORIES};
+use super::typed_values::{describe, Checked};
 
 pub const DEFAULT_PERSONALIZATION: f64 = 1.0;
 pub const DEFAULT_VARIETY: f64 = 0.2;
@@ -100,10 +100,10 @@ impl Preferences {
                 "blocked" => category_set(r, &path, catalogue, false)?.map(|s| p.blocked = s),
                 "sensitive" => category_set(r, &path, catalogue, true)?.map(|s| p.sensitive = s),
                 "frequencyCap" => {
-                    whole(r, &path, 1, MAX_FREQUENCY_CAP)?.map(|x| p.frequency_cap = x)
+                    integer_in(r, &path, 1, MAX_FREQUENCY_CAP)?.map(|x| p.frequency_cap = x)
                 }
                 "retentionDays" => {
-                    whole(r, &path, 1, MAX_RETENTION_DAYS)?.map(|x| p.retention_days = x)
+                    integer_in(r, &path, 1, MAX_RETENTION_DAYS)?.map(|x| p.retention_days = x)
                 }
                 "historyConsent" => flag(r, &path)?.map(|x| p.history_consent = x),
                 "shareStatistics" => flag(r, &path)?.map(|x| p.share_statistics = x),
@@ -198,7 +198,7 @@ fn unit(r: &mut Reader, path: &str) -> Checked1<f64> {
     })
 }
 
-fn whole(r: &mut Reader, path: &str, low: u32, high: u32) -> Checked1<u32> {
+fn integer_in(r: &mut Reader, path: &str, low: u32, high: u32) -> Checked1<u32> {
     Ok(match number(r)? {
         Ok((x, _)) if x.fract() == 0.0 && x >= f64::from(low) && x <= f64::from(high) => {
             Ok(x as u32)
@@ -451,8 +451,8 @@ pub fn write_changes(changed: &ChangeTimes, w: &mut Writer) {
 /// Reads the stored change times (at most one per preference and slider).
 pub fn read_changes(r: &mut Reader) -> JsonResult<ChangeTimes> {
     let mut out = ChangeTimes::new();
-    super::fields::map(r, 2 * MAX_CATEGORIES + 16, |r, k| {
-        let t = super::fields::whole(r, "i64")?;
+    super::typed_values::map(r, 2 * MAX_CATEGORIES + 16, |r, k| {
+        let t = super::typed_values::whole_number(r, "i64")?;
         out.insert(k.to_string(), t);
         Ok(())
     })?;

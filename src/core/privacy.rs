@@ -23,10 +23,10 @@
 //! system's or the browser's cryptographic source), never from a seed.
 
 use super::error::{Error, Result};
-use super::fields::whole;
 use super::history::DAY_MS;
 use super::json::{display_f64, Fields, JsonResult, Reader, ToJson, Writer};
 use super::limits::MAX_CATEGORIES;
+use super::typed_values::whole_number;
 
 /// How many top interests one report encodes (K).
 pub const TOP_INTERESTS: usize = 2;
@@ -424,14 +424,14 @@ impl Report {
         r.object("struct Report", |r, key| {
             match fields.see_known(r, key)? {
                 0 => out.format = r.string()?.into_owned(),
-                1 => out.version = whole(r, "u32")?,
+                1 => out.version = whole_number(r, "u32")?,
                 2 => out.mechanism = r.string()?.into_owned(),
                 3 => out.epsilon = r.number()?,
                 4 => out.p = r.number()?,
                 5 => out.q = r.number()?,
                 6 => out.categories = strings(r, MAX_CATEGORIES)?,
                 _ => r.array(MAX_CATEGORIES, "a sequence", |r, _| {
-                    out.bits.push(whole(r, "u8")?);
+                    out.bits.push(whole_number(r, "u8")?);
                     Ok(())
                 })?,
             }
@@ -453,7 +453,7 @@ impl Budget {
                     b.period_start = if r.null()? {
                         None
                     } else {
-                        Some(whole(r, "i64")?)
+                        Some(whole_number(r, "i64")?)
                     }
                 }
                 1 => b.spent = r.number()?,

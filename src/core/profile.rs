@@ -10,12 +10,12 @@
 //!   change times (every field loses a tie to the other tab) and epoch 0.
 
 use super::error::{Error, Result};
-use super::fields::{whole, Checked};
 use super::history::History;
 use super::json::{JsonError, Kind, Reader, ToJson, Writer};
 use super::limits::{check_id, quote, MAX_PROFILE_BYTES, MAX_TIMESTAMP_MS};
 use super::preferences::{self, ChangeTimes, Preferences};
 use super::privacy::Budget;
+use super::typed_values::{whole_number, Checked};
 
 /// Largest integer JS represents exactly; counts above it are not counts.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -284,7 +284,7 @@ impl Profile {
                 "changedAt" => preferences::read_changes(r)
                     .map(|c| p.changed = c)
                     .map_err(sub),
-                _ => match whole::<i64>(r, "i64") {
+                _ => match whole_number::<i64>(r, "i64") {
                     Ok(t) if t >= 0 => {
                         p.epoch = t;
                         Ok(())

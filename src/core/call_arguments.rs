@@ -35,7 +35,7 @@ pub struct RecordInput {
     pub at: Option<f64>,
 }
 
-fn whole<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>) -> JsonResult<T> {
+fn whole_document<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>) -> JsonResult<T> {
     let mut r = Reader::new(text);
     let value = read(&mut r)?;
     r.finish()?;
@@ -62,7 +62,7 @@ impl RankInput {
             return Ok(RankInput::default());
         }
         let mut input = RankInput::default();
-        whole(text, |r| {
+        whole_document(text, |r| {
             let mut fields = Fields::new(names);
             r.object("an object", |r, key| match fields.see_known(r, key)? {
                 // Present means a number: `null` is what JSON makes of NaN.
@@ -105,7 +105,7 @@ impl RecordInput {
     /// error, not "now": only a missing `at` means now.
     pub fn read(text: &str) -> Result<RecordInput> {
         let (mut item_id, mut kind, mut at) = (String::new(), String::new(), None);
-        whole(text, |r| {
+        whole_document(text, |r| {
             let mut fields = Fields::new(&["itemId", "kind", "at"]);
             r.object("an object", |r, key| match fields.see_known(r, key)? {
                 0 => r.string().map(|s| item_id = s.into_owned()),
@@ -126,7 +126,7 @@ impl RecentInput {
         if text.trim().is_empty() {
             return Ok(input);
         }
-        whole(text, |r| {
+        whole_document(text, |r| {
             let mut fields = Fields::new(&["limit", "kinds"]);
             r.object("an object", |r, key| match fields.see_known(r, key)? {
                 0 => r.number().map(|x| input.limit = Some(x)),
@@ -152,7 +152,7 @@ const MAX_KINDS: usize = 6;
 /// A list of item ids (`recordImpressions`).
 pub fn read_ids(text: &str) -> Result<Vec<String>> {
     let mut ids = Vec::new();
-    whole(text, |r| {
+    whole_document(text, |r| {
         r.array(usize::MAX, "", |r, _| {
             ids.push(r.string()?.into_owned());
             Ok(())

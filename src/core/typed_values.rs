@@ -10,7 +10,7 @@ use super::limits::quote;
 /// A whole number of type `T` (`i64`, `u64`, `u32`, `u8`), named `ty` in
 /// messages the way serde names it. The digits are parsed from the source,
 /// so values beyond 2^53 are exact.
-pub fn whole<T: std::str::FromStr>(r: &mut Reader, ty: &str) -> JsonResult<T> {
+pub fn whole_number<T: std::str::FromStr>(r: &mut Reader, ty: &str) -> JsonResult<T> {
     if r.peek()? != Kind::Number {
         return Err(r.invalid_type(ty));
     }
@@ -100,7 +100,7 @@ mod tests {
     use super::*;
 
     fn read<T: std::str::FromStr>(text: &str, ty: &str) -> Result<T, String> {
-        whole::<T>(&mut Reader::new(text), ty).map_err(|e| e.message().to_string())
+        whole_number::<T>(&mut Reader::new(text), ty).map_err(|e| e.message().to_string())
     }
 
     #[test]
