@@ -6,7 +6,7 @@ use litemap::LiteMap;
 
 use super::catalogue::{Catalogue, Category};
 use super::error::{Error, Result};
-use super::json::{JsonResult, Kind, Reader, ToJson, Writer};
+use super::json::{Fields, JsonResult, Kind, Reader, ToJson, Writer};
 use super::limits::{check_id, quote, MAX_CATEGORIES};
 use super::typed_values::{describe, Checked};
 
@@ -17,6 +17,18 @@ pub const MAX_FREQUENCY_CAP: u32 = 100;
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 pub const MAX_RETENTION_DAYS: u32 = 365;
 
+/// The fields of a preferences document (their order is `FIELDS`'s).
+const KEYS: [&str; 9] = [
+    "personalization",
+    "categories",
+    "blocked",
+    "sensitive",
+    "variety",
+    "frequencyCap",
+    "historyConsent",
+    "retentionDays",
+    "shareStatistics",
+];
 const FIELDS: &str = "personalization, categories, blocked, sensitive, variety, frequencyCap, historyConsent, retentionDays, shareStatistics";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,7 +102,10 @@ impl Preferences {
         }
         let mut next = self.clone();
         let mut checked = Checked::default();
+        // A field given twice is refused, as in every other document.
+        let mut seen = Fields::new(&KEYS);
         let read = r.object("an object", |r, key| {
+            seen.see(r, key)?;
             let path = crate::core::store::concat(&[root, ".", key]);
             let p = &mut next;
             let outcome = match key {
@@ -472,6 +487,27 @@ mod tests {
         assert_eq!(p.retention_days, 90);
         assert!(!p.history_consent);
         assert!(!p.share_statistics);
+    }
+
+    /// A field given twice is refused (not "the last one wins"), as in
+    /// every other document, and nothing changes.
+    #[test]
+    fn a_field_given_twice_is_refused() {
+        let p = Preferences::default();
+        for text in [
+            r#"{"variety": 0.2, "variety": 0.9}"#,
+            r#"{"historyConsent": true, "variety": 0.2, "historyConsent": false}"#,
+        ] {
+            let e = p.patched_text(text, "preferences", None).unwrap_err();
+            assert!(e.to_string().contains("duplicate field"), "{e}");
+            assert!(e.path().starts_with("preferences."), "{}", e.path());
+        }
+        // Each field of the list is checked once, so every one may appear.
+        let all = format!("{{{}}}", KEYS.map(|k| format!("\"{k}\": null")).join(", "));
+        assert!(!p
+            .patched_text(&all, "preferences", None)
+            .err()
+            .is_some_and(|e| e.to_string().contains("duplicate")));
     }
 
     #[test]

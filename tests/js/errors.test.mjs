@@ -54,6 +54,7 @@ test('bad preferences change nothing, not even the valid fields beside them', ch
   ['variety as text', (p) => p.setPreferences({ variety: 'much' }), 'preferences.variety', /"much"/],
   ['frequencyCap 2.5', (p) => p.setPreferences({ frequencyCap: 2.5 }), 'preferences.frequencyCap', /whole number from 1 to 100/],
   ['retentionDays 0', (p) => p.setPreferences({ retentionDays: 0 }), 'preferences.retentionDays', /from 1 to 365/],
+  ['a field twice', (p) => p.setPreferences('{"variety": 0.2, "variety": 0.9}'), 'preferences.variety', /duplicate field `variety`/],
   ['retentionDays 366', (p) => p.setPreferences({ retentionDays: 366 }), 'preferences.retentionDays', /from 1 to 365/],
   ['historyConsent 1', (p) => p.setPreferences({ historyConsent: 1 }), 'preferences.historyConsent', /true or false/],
   ['slider 2', (p) => p.setPreferences({ categories: { drama: 2 } }), 'preferences.categories["drama"]', /from -1 to 1/],
