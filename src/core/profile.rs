@@ -11,7 +11,7 @@
 
 use super::error::{Error, Result};
 use super::history::History;
-use super::json::{JsonError, Kind, Reader, ToJson, Writer};
+use super::json::{Fields, JsonError, Kind, Reader, ToJson, Writer};
 use super::limits::{check_id, quote, MAX_PROFILE_BYTES, MAX_TIMESTAMP_MS};
 use super::preferences::{self, ChangeTimes, Preferences};
 use super::privacy::Budget;
@@ -253,7 +253,17 @@ impl Profile {
         let mut p = Profile::default();
         let mut checked = Checked::default();
         let mut r = Reader::new(text);
+        // A field given twice is refused, as in every other document.
+        let mut seen = Fields::new(&[
+            "version",
+            "preferences",
+            "history",
+            "privacy",
+            "changedAt",
+            "epoch",
+        ]);
         let read = r.object("an object", |r, key| {
+            seen.see(r, key)?;
             let path = crate::core::store::concat(&[root, ".", key]);
             let known = match version {
                 1 => matches!(key, "version" | "preferences" | "history" | "privacy"),
@@ -492,6 +502,28 @@ mod tests {
             )
         );
         assert_eq!(Profile::import(&export), Ok(full()));
+    }
+
+    /// A stored profile or an import that gives a top-level field twice is
+    /// corrupt, as every other document refuses a repeated key.
+    #[test]
+    fn a_field_given_twice_is_corrupt() {
+        let stored = STORED_BY_SERDE.replacen(r#""epoch":"#, r#""epoch":1,"epoch":"#, 1);
+        assert_ne!(stored, STORED_BY_SERDE, "the sample has an epoch");
+        match Profile::decode(&stored) {
+            Decoded::Corrupt(e) => {
+                assert_eq!(e.path(), "profile.epoch", "{e}");
+                assert!(e.to_string().contains("duplicate field `epoch`"), "{e}");
+            }
+            other => panic!("accepted: {other:?}"),
+        }
+        let export = full().export("default", 5).to_json().replacen(
+            r#""history":"#,
+            r#""history":{},"history":"#,
+            1,
+        );
+        let e = Profile::import(&export).unwrap_err();
+        assert!(e.to_string().contains("duplicate field `history`"), "{e}");
     }
 
     #[test]
