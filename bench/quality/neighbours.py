@@ -42,6 +42,18 @@ CONFIGS = [(r, x) for r in (5, 10, 20) for x in (0, 5, 10)]
 DEFAULT = (20, 10)
 
 
+def setup(name: str, resamples: int):
+    """MovieLens's test split, the builder's inputs in its work folder `name`,
+    the targets in user order and the shared bootstrap draws."""
+    ondevice.check_package(None)
+    data = bench.load_movielens("test")
+    work = data.work / name
+    work.mkdir(parents=True, exist_ok=True)
+    inputs = data.write_inputs(work)
+    targets = [data.targets[u] for u in data.users]
+    return data, work, inputs, targets, metrics.resample_indices(len(data.users), resamples)
+
+
 def brotli_size(path: Path) -> int:
     js = ("const z=require('zlib');const b=require('fs').readFileSync(process.argv[1]);"
           "console.log(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,"
@@ -59,13 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_items:
         return max_items(args, [int(n) for n in args.max_items.split(",")])
     started = time.perf_counter()
-    data = bench.load_movielens("test")
-    work = data.work / "neighbours"
-    work.mkdir(parents=True, exist_ok=True)
-    inputs = data.write_inputs(work)
-    ondevice.check_package(None)
-    targets = [data.targets[u] for u in data.users]
-    draws = metrics.resample_indices(len(data.users), args.resamples)
+    data, work, inputs, targets, draws = setup("neighbours", args.resamples)
     subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "compact"], cwd=bench.REPO_ROOT, check=True)
     tool = bench.REPO_ROOT / "target" / "release" / "examples" / "compact"
     histories = [[x.item for x in data.history[u]] for u in data.users]
@@ -138,13 +144,7 @@ console.log(times[Math.floor(times.length / 2)]);
 
 def max_items(args: argparse.Namespace, sizes: list[int]) -> int:
     started = time.perf_counter()
-    data = bench.load_movielens("test")
-    work = data.work / "max-items"
-    work.mkdir(parents=True, exist_ok=True)
-    inputs = data.write_inputs(work)
-    ondevice.check_package(None)
-    targets = [data.targets[u] for u in data.users]
-    draws = metrics.resample_indices(len(data.users), args.resamples)
+    data, work, inputs, targets, draws = setup("max-items", args.resamples)
     script = work / "load-time.mjs"
     script.write_text(LOAD_TIME_JS, encoding="utf-8")
     rows, per_user = [], {}
