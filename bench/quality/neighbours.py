@@ -20,6 +20,11 @@ instead measures candidate catalogues (the builder's `--max-items N`, today's
 neighbour defaults, compact 8-bit): quality against the whole catalogue, bytes,
 and the median time of `loadCompactCatalogue` in Node (15 loads after 2
 warm-ups). Writes bench/quality/results.max-items.json.
+
+    bench/quality/.venv/bin/python bench/quality/neighbours.py --max-pair-items 25,50,100,200,1000
+
+does the same for the pair bound (`--max-pair-items M`, issue 20), with each
+build's wall time. Writes bench/quality/results.max-pair-items.json.
 """
 
 from __future__ import annotations
@@ -42,11 +47,12 @@ CONFIGS = [(r, x) for r in (5, 10, 20) for x in (0, 5, 10)]
 DEFAULT = (20, 10)
 
 
-def setup(name: str, resamples: int):
-    """MovieLens's test split, the builder's inputs in its work folder `name`,
-    the targets in user order and the shared bootstrap draws."""
+def setup(name: str, resamples: int, split: str = "test"):
+    """MovieLens's test (or validation) split, the builder's inputs in its
+    work folder `name`, the targets in user order and the shared bootstrap
+    draws."""
     ondevice.check_package(None)
-    data = bench.load_movielens("test")
+    data = bench.load_movielens(split)
     work = data.work / name
     work.mkdir(parents=True, exist_ok=True)
     inputs = data.write_inputs(work)
@@ -67,9 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resamples", type=int, default=metrics.RESAMPLES)
     ap.add_argument("--builder", type=Path, help="builder binary to run instead of `cargo run -p ondevice-builder`")
     ap.add_argument("--max-items", help="comma-separated N: measure candidate catalogues instead")
+    ap.add_argument("--max-pair-items", help="comma-separated M: measure the pair bound instead")
+    ap.add_argument("--split", choices=["test", "validation"], default="test",
+                    help="with --max-items or --max-pair-items: the split (choose on validation)")
     args = ap.parse_args(argv)
-    if args.max_items:
-        return max_items(args, [int(n) for n in args.max_items.split(",")])
+    for option in ("max-items", "max-pair-items"):
+        values = getattr(args, option.replace("-", "_"))
+        if values:
+            return grid(args, option, [int(n) for n in values.split(",")])
     started = time.perf_counter()
     data, work, inputs, targets, draws = setup("neighbours", args.resamples)
     subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "compact"], cwd=bench.REPO_ROOT, check=True)
@@ -142,41 +153,53 @@ console.log(times[Math.floor(times.length / 2)]);
 """
 
 
-def max_items(args: argparse.Namespace, sizes: list[int]) -> int:
+def grid(args: argparse.Namespace, option: str, values: list[int]) -> int:
+    """One builder option over `values` (the builder's other settings at
+    their defaults, compact 8-bit): quality against the largest value,
+    diversity and calibration, bytes, the median `loadCompactCatalogue` time
+    in Node and the build's wall time (the binary `--builder` names, or
+    `cargo run`'s dev profile)."""
     started = time.perf_counter()
-    data, work, inputs, targets, draws = setup("max-items", args.resamples)
+    data, work, inputs, targets, draws = setup(option, args.resamples, args.split)
     script = work / "load-time.mjs"
     script.write_text(LOAD_TIME_JS, encoding="utf-8")
+    histories = [[x.item for x in data.history[u]] for u in data.users]
     rows, per_user = [], {}
-    for n in sizes:
-        path = ondevice.build_catalogue(inputs, work / f"max-{n}.odc", args.builder, print, None, ("--max-items", str(n)))
-        replay = ondevice.replay(path, inputs["events"], work / f"max-{n}.jsonl", None, print, data.k, set(data.users))
+    for n in values:
+        built = time.perf_counter()
+        path = ondevice.build_catalogue(inputs, work / f"{n}.odc", args.builder, print, None, (f"--{option}", str(n)))
+        build_s = time.perf_counter() - built
+        replay = ondevice.replay(path, inputs["events"], work / f"{n}.jsonl", None, print, data.k, set(data.users))
         top = [replay.top[u] for u in data.users]
         scores = metrics.per_user(metrics.hit_positions(top, targets, data.k), targets, data.k)
         per_user[n] = scores
         load_ms = float(subprocess.run(["node", str(script), str(ondevice.PACKAGE_ENTRY), str(path)],
                                        capture_output=True, text=True, check=True).stdout)
         raw = path.read_bytes()
-        rows.append({"max_items": n, "hr": metrics.bootstrap(scores["hr"], draws).as_dict(),
+        rows.append({option.replace("-", "_"): n, "hr": metrics.bootstrap(scores["hr"], draws).as_dict(),
                      "ndcg": metrics.bootstrap(scores["ndcg"], draws).as_dict(),
+                     **{k: v for k, v in beyond.summarize(top, histories, data.categories, len(data.items), {}).items()
+                        if k in ("diversity", "miscalibration")},
                      "bytes": {"raw": len(raw), "gzip": len(gzip.compress(raw, 9)), "brotli": brotli_size(path)},
-                     "load_ms_node": round(load_ms, 3)})
-    base = per_user[max(sizes)]
-    for row in rows:
-        mine = per_user[row["max_items"]]
-        row["vs_largest"] = {m: metrics.paired_difference(mine[m], base[m], draws).as_dict() for m in ("hr", "ndcg")}
-    out = {"dataset": "MovieLens-100K", "items": len(data.items), "users": len(data.users),
-           "protocol": "leave-last-out, test items, top 10, package defaults; compact 8-bit, the builder's default neighbours",
+                     "load_ms_node": round(load_ms, 3), "build_s": round(build_s, 2)})
+    base = per_user[max(values)]
+    for row, n in zip(rows, values):
+        row["vs_largest"] = {m: metrics.paired_difference(per_user[n][m], base[m], draws).as_dict() for m in ("hr", "ndcg")}
+    out = {"dataset": "MovieLens-100K", "split": args.split, "items": len(data.items), "users": len(data.users),
+           "protocol": "leave-last-out, top 10, top 10, package defaults; compact 8-bit, the builder's other defaults",
+           "builder": str(args.builder) if args.builder else "cargo run (dev profile)",
            "rows": rows, "seconds": round(time.perf_counter() - started, 1)}
-    path = HERE / "results.max-items.json"
+    path = HERE / f"results.{option}{'' if args.split == 'test' else '.' + args.split}.json"
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    lines = ["| --max-items | HR@10 | NDCG@10 | NDCG@10 − largest [95% CI] | bytes | gzip | brotli | load (Node) |",
-             "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
-    for r in rows:
+    lines = [f"| --{option} | HR@10 | NDCG@10 | NDCG@10 − largest [95% CI] | diversity | miscal. | bytes | gzip | brotli "
+             "| load (Node) | build |",
+             "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r, n in zip(rows, values):
         d = r["vs_largest"]["ndcg"]
         b = r["bytes"]
-        lines.append(f"| {r['max_items']} | {r['hr']['mean']:.4f} | {r['ndcg']['mean']:.4f} | {d['mean']:+.4f} "
-                     f"[{d['lo']:+.4f}, {d['hi']:+.4f}] | {b['raw']:,} | {b['gzip']:,} | {b['brotli']:,} | {r['load_ms_node']:.2f} ms |")
+        lines.append(f"| {n} | {r['hr']['mean']:.4f} | {r['ndcg']['mean']:.4f} | {d['mean']:+.4f} "
+                     f"[{d['lo']:+.4f}, {d['hi']:+.4f}] | {r['diversity']:.3f} | {r['miscalibration']:.3f} "
+                     f"| {b['raw']:,} | {b['gzip']:,} | {b['brotli']:,} | {r['load_ms_node']:.2f} ms | {r['build_s']:.1f} s |")
     print("\n".join(lines))
     print(f"wrote {path} ({out['seconds']} s)")
     return 0

@@ -43,9 +43,10 @@ def run(spark, sql_dir: Path = SQL_DIR) -> dict:
     return {name: spark.table(name) for name in PUBLISHED}
 
 
-def params_view(spark, k: int, max_events_per_user: int, related: int, next_: int) -> None:
+def params_view(spark, k: int, max_events_per_user: int, max_pair_items: int, related: int, next_: int) -> None:
     spark.sql(
         f"SELECT CAST({k} AS BIGINT) AS k, CAST({max_events_per_user} AS BIGINT) AS max_events_per_user, "
+        f"CAST({max_pair_items} AS BIGINT) AS max_pair_items, "
         f"CAST({related} AS BIGINT) AS related_limit, CAST({next_} AS BIGINT) AS next_limit"
     ).createOrReplaceTempView("params")
 
@@ -58,6 +59,7 @@ def main() -> None:
     ap.add_argument("--items", required=True, help="Parquet: item_no, item_id")
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--max-events-per-user", type=int, default=1000)
+    ap.add_argument("--max-pair-items", type=int, default=1000)
     ap.add_argument("--related", type=int, default=20)
     ap.add_argument("--next", type=int, default=10)
     ap.add_argument("--out", required=True)
@@ -66,7 +68,7 @@ def main() -> None:
     spark = SparkSession.builder.appName("ondevice-aggregates").getOrCreate()
     spark.read.parquet(args.events).createOrReplaceTempView("events")
     spark.read.parquet(args.items).createOrReplaceTempView("items")
-    params_view(spark, args.k, args.max_events_per_user, args.related, args.next)
+    params_view(spark, args.k, args.max_events_per_user, args.max_pair_items, args.related, args.next)
     for name, df in run(spark, args.sql_dir).items():
         df.write.mode("overwrite").parquet(f"{args.out}/{name}")
     spark.stop()

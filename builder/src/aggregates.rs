@@ -58,6 +58,8 @@ pub const PUBLISH_STAGES: [Stage; 3] = [
 pub struct Params {
     pub k: u64,
     pub max_events_per_user: u64,
+    /// Each user's latest distinct positive items that form `related` pairs.
+    pub max_pair_items: u64,
     pub related: u64,
     pub next: u64,
 }
@@ -286,8 +288,20 @@ fn items_batch(items: &ItemList) -> Result<RecordBatch> {
 }
 
 fn params_batch(p: Params) -> Result<RecordBatch> {
-    let names = ["k", "max_events_per_user", "related_limit", "next_limit"];
-    let values = [p.k, p.max_events_per_user, p.related, p.next];
+    let names = [
+        "k",
+        "max_events_per_user",
+        "max_pair_items",
+        "related_limit",
+        "next_limit",
+    ];
+    let values = [
+        p.k,
+        p.max_events_per_user,
+        p.max_pair_items,
+        p.related,
+        p.next,
+    ];
     let schema = Schema::new(
         names
             .iter()

@@ -16,7 +16,7 @@ use crate::error::{BuildError, Result};
 const TABLES: [(&str, &str); 6] = [
     ("events", "SELECT user_no, item_no, ts, kind, seq FROM events ORDER BY seq"),
     ("items", "SELECT item_no, item_id FROM items ORDER BY item_no"),
-    ("params", "SELECT k, max_events_per_user, related_limit, next_limit FROM params"),
+    ("params", "SELECT k, max_events_per_user, max_pair_items, related_limit, next_limit FROM params"),
     ("popularity", "SELECT item_no, popularity FROM popularity ORDER BY item_no"),
     ("related", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM related ORDER BY item_no, neighbour_rank"),
     ("next", "SELECT item_no, neighbour_no, weight, neighbour_rank FROM next ORDER BY item_no, neighbour_rank"),

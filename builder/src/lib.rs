@@ -25,6 +25,10 @@ use limits::MAX_NEIGHBOURS;
 use noise::{CountTable, Noise};
 use progress::Progress;
 
+/// `--max-pair-items` when not given (chosen from the table in the README,
+/// "How many items per user make pairs").
+pub const DEFAULT_MAX_PAIR_ITEMS: u64 = 200;
+
 /// Everything the `build` command takes.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -36,6 +40,8 @@ pub struct Options {
     pub k: u64,
     /// Each user's most recent positive events kept.
     pub max_events_per_user: u64,
+    /// Each user's latest distinct positive items that form `related` pairs.
+    pub max_pair_items: u64,
     pub related: u64,
     pub next: u64,
     pub epsilon: Option<f64>,
@@ -73,6 +79,15 @@ impl Options {
             return Err(BuildError::option(
                 "--max-events-per-user",
                 "0 is not allowed; at least 1",
+            ));
+        }
+        if self.max_pair_items < 2 {
+            return Err(BuildError::option(
+                "--max-pair-items",
+                format!(
+                    "{} is not allowed; at least 2 (a pair needs two items)",
+                    self.max_pair_items
+                ),
             ));
         }
         for (option, value) in [("--related", self.related), ("--next", self.next)] {
@@ -158,12 +173,18 @@ pub fn build(options: &Options) -> Result<Summary> {
     let params = Params {
         k: options.k,
         max_events_per_user: options.max_events_per_user,
+        max_pair_items: options.max_pair_items,
         related: room(options.related),
         next: room(options.next),
     };
-    let mut noise = options
-        .epsilon
-        .map(|e| Noise::new(e, options.max_events_per_user, options.seed));
+    let mut noise = options.epsilon.map(|e| {
+        Noise::new(
+            e,
+            options.max_events_per_user,
+            options.max_pair_items,
+            options.seed,
+        )
+    });
     if let Some(n) = &noise {
         report_privacy(n, options.k, &progress);
     }

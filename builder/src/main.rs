@@ -72,6 +72,11 @@ struct BuildArgs {
     /// Each user's most recent positive events that count; older ones are ignored.
     #[arg(long, default_value_t = 1000)]
     max_events_per_user: u64,
+    /// Each user's most recently used distinct positive items that form
+    /// `related` pairs (at least 2): bounds the pair stage to users x M^2
+    /// (README, "How many items per user make pairs").
+    #[arg(long, default_value_t = ondevice_builder::DEFAULT_MAX_PAIR_ITEMS)]
+    max_pair_items: u64,
     /// Entries in each item's related list (at most 100). The default (20,
     /// with 10 next) is the smallest that keeps MovieLens-100K's accuracy,
     /// diversity and calibration (README, "How many neighbours").
@@ -121,6 +126,7 @@ fn main() -> ExitCode {
         out: args.out,
         k: args.k,
         max_events_per_user: args.max_events_per_user,
+        max_pair_items: args.max_pair_items,
         related: args.related,
         next: args.next,
         epsilon: args.epsilon,

@@ -51,16 +51,17 @@ impl CountTable {
 
     /// L1 sensitivity: by how much, summed over all keys, adding or removing
     /// one user can change the table when each user keeps at most `cap`
-    /// positive events. Every key moves by at most 1 per user (distinct
-    /// users are counted), so this is also the number of keys one user can
-    /// touch.
-    pub fn sensitivity(self, cap: u64) -> f64 {
+    /// positive events and at most `pair_items` of their distinct items form
+    /// pairs. Every key moves by at most 1 per user (distinct users are
+    /// counted), so this is also the number of keys one user can touch.
+    pub fn sensitivity(self, cap: u64, pair_items: u64) -> f64 {
         let c = cap as f64;
+        let m = cap.min(pair_items) as f64;
         match self {
             // at most `cap` distinct items
             CountTable::ItemUsers => c,
-            // at most cap*(cap-1)/2 unordered pairs of those items
-            CountTable::PairUsers => c * (c - 1.0) / 2.0,
+            // at most m*(m-1)/2 unordered pairs of the m latest items
+            CountTable::PairUsers => m * (m - 1.0) / 2.0,
             // at most cap-1 consecutive pairs, so at most cap-1 distinct
             // transitions and cap-1 distinct items to leave from
             CountTable::TransitionUsers | CountTable::TransitionSources => (c - 1.0).max(0.0),
@@ -78,17 +79,23 @@ pub struct Noise {
     rng: StdRng,
     epsilon: f64,
     cap: u64,
+    pair_items: u64,
 }
 
 impl Noise {
     /// `seed` makes the noise reproducible; without it the generator is
     /// seeded from the operating system.
-    pub fn new(epsilon: f64, cap: u64, seed: Option<u64>) -> Self {
+    pub fn new(epsilon: f64, cap: u64, pair_items: u64, seed: Option<u64>) -> Self {
         let rng = match seed {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_os_rng(),
         };
-        Noise { rng, epsilon, cap }
+        Noise {
+            rng,
+            epsilon,
+            cap,
+            pair_items,
+        }
     }
 
     pub fn epsilon(&self) -> f64 {
@@ -100,9 +107,9 @@ impl Noise {
         self.epsilon / CountTable::ALL.len() as f64
     }
 
-    /// The table's L1 sensitivity under this build's cap.
+    /// The table's L1 sensitivity under this build's caps.
     pub fn sensitivity(&self, table: CountTable) -> f64 {
-        table.sensitivity(self.cap)
+        table.sensitivity(self.cap, self.pair_items)
     }
 
     /// The Laplace scale b = sensitivity / epsilon_per_table.
@@ -131,7 +138,7 @@ impl Noise {
         if !table.thresholded() {
             return 0.0;
         }
-        let keys = table.sensitivity(self.cap);
+        let keys = self.sensitivity(table);
         let b = self.scale(table);
         if keys == 0.0 || b == 0.0 {
             return 0.0;
@@ -189,15 +196,18 @@ mod tests {
 
     #[test]
     fn sensitivity_follows_the_cap() {
-        assert_eq!(CountTable::ItemUsers.sensitivity(10), 10.0);
-        assert_eq!(CountTable::PairUsers.sensitivity(10), 45.0);
-        assert_eq!(CountTable::TransitionUsers.sensitivity(10), 9.0);
-        assert_eq!(CountTable::TransitionSources.sensitivity(1), 0.0);
+        assert_eq!(CountTable::ItemUsers.sensitivity(10, 1000), 10.0);
+        assert_eq!(CountTable::PairUsers.sensitivity(10, 1000), 45.0);
+        assert_eq!(CountTable::TransitionUsers.sensitivity(10, 1000), 9.0);
+        assert_eq!(CountTable::TransitionSources.sensitivity(1, 1000), 0.0);
+        // the pair bound caps only the pairs
+        assert_eq!(CountTable::PairUsers.sensitivity(1000, 4), 6.0);
+        assert_eq!(CountTable::ItemUsers.sensitivity(1000, 4), 1000.0);
     }
 
     #[test]
     fn scale_splits_epsilon_four_ways() {
-        let n = Noise::new(2.0, 10, Some(1));
+        let n = Noise::new(2.0, 10, 1000, Some(1));
         assert_eq!(n.epsilon_per_table(), 0.5);
         assert_eq!(n.scale(CountTable::ItemUsers), 20.0);
         assert_eq!(n.scale(CountTable::PairUsers), 90.0);
@@ -212,8 +222,8 @@ mod tests {
         // E[X] = 0 and E|X| = b for Laplace(0, b)
         assert!(mean.abs() < 0.05, "mean {mean}");
         assert!((mean_abs - 3.0).abs() < 0.05, "mean |x| {mean_abs}");
-        let mut a = Noise::new(1.0, 5, Some(42));
-        let mut b = Noise::new(1.0, 5, Some(42));
+        let mut a = Noise::new(1.0, 5, 1000, Some(42));
+        let mut b = Noise::new(1.0, 5, 1000, Some(42));
         let xs: Vec<i64> = (0..100).map(|i| a.add(CountTable::PairUsers, i)).collect();
         let ys: Vec<i64> = (0..100).map(|i| b.add(CountTable::PairUsers, i)).collect();
         assert_eq!(xs, ys);
@@ -224,7 +234,7 @@ mod tests {
     #[test]
     fn delta_shrinks_with_k_and_is_useless_for_large_caps() {
         // cap 5, epsilon 4: pairs have sensitivity 10, scale 10/1 = 10
-        let small = Noise::new(4.0, 5, None);
+        let small = Noise::new(4.0, 5, 1000, None);
         let (d50, d100) = (
             small.delta(CountTable::PairUsers, 50),
             small.delta(CountTable::PairUsers, 100),
@@ -235,7 +245,7 @@ mod tests {
         );
         assert!(d100 < d50 && d100 > 0.0);
         assert_eq!(small.delta(CountTable::ItemUsers, 5), 0.0);
-        let big = Noise::new(1.0, 1000, None);
+        let big = Noise::new(1.0, 1000, 1000, None);
         assert_eq!(big.delta(CountTable::PairUsers, 5), 1.0);
         let k = small.k_for_delta(1e-6);
         assert!(

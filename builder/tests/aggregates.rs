@@ -190,7 +190,13 @@ struct Expected {
     next: BTreeMap<String, Vec<(String, f64)>>,
 }
 
-fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize) -> Expected {
+fn expected(
+    rows: &[OwnedRow],
+    k: usize,
+    (cap, pair_items): (usize, usize),
+    related: usize,
+    next: usize,
+) -> Expected {
     let mut by_user: BTreeMap<&str, Vec<(i64, usize, &str)>> = BTreeMap::new();
     for (seq, (u, i, t, kind)) in rows.iter().enumerate() {
         if !matches!(*kind, "dislike" | "dismiss") {
@@ -207,7 +213,18 @@ fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize
         let distinct: BTreeSet<&str> = kept.iter().map(|e| e.2).collect();
         for a in &distinct {
             item_users.entry(a).or_default().insert(u);
-            for b in &distinct {
+        }
+        // pairs: the user's `pair_items` distinct items used last, by each
+        // item's latest event
+        let mut latest: Vec<&str> = Vec::new();
+        for e in kept.iter().rev() {
+            if !latest.contains(&e.2) {
+                latest.push(e.2);
+            }
+        }
+        latest.truncate(pair_items);
+        for a in &latest {
+            for b in &latest {
                 if a < b {
                     pair_users.entry((a, b)).or_default().insert(u);
                 }
@@ -267,10 +284,14 @@ fn expected(rows: &[OwnedRow], k: usize, cap: usize, related: usize, next: usize
 
 #[test]
 fn every_number_matches_a_plain_recomputation() {
-    for (seed, k, cap, related, next) in [
-        (1u64, 3usize, 8usize, 4usize, 3usize),
-        (2, 2, 1000, 20, 10),
-        (3, 4, 3, 2, 2),
+    for (seed, k, (cap, pair_items), related, next) in [
+        (1u64, 3usize, (8usize, 1000usize), 4usize, 3usize),
+        (2, 2, (1000, 1000), 20, 10),
+        (3, 4, (3, 1000), 2, 2),
+        // the pair bound below the cap, and above it
+        (4, 2, (1000, 3), 20, 10),
+        (5, 2, (12, 5), 6, 4),
+        (6, 2, (4, 6), 6, 4),
     ] {
         let (item_ids, rows) = generated_log(seed);
         let site = Site::new();
@@ -281,7 +302,7 @@ fn every_number_matches_a_plain_recomputation() {
             .map(|(u, i, t, kind)| (u.as_str(), i.as_str(), *t, *kind))
             .collect();
         let events = site.events(&row_refs);
-        let args = [k, cap, related, next].map(|n| n.to_string());
+        let args = [k, cap, related, next, pair_items].map(|n| n.to_string());
         let doc = site.build(
             &events,
             &items,
@@ -294,9 +315,11 @@ fn every_number_matches_a_plain_recomputation() {
                 &args[2],
                 "--next",
                 &args[3],
+                "--max-pair-items",
+                &args[4],
             ],
         );
-        let want = expected(&rows, k, cap, related, next);
+        let want = expected(&rows, k, (cap, pair_items), related, next);
         let published: Vec<&str> = doc["items"]
             .as_array()
             .expect("items")

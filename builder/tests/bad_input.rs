@@ -243,6 +243,13 @@ fn bad_options() {
         &site,
         GOOD_EVENTS,
         ITEMS,
+        &["--max-pair-items", "1"],
+        &["--max-pair-items", "1 is not allowed", "at least 2"],
+    );
+    fails_with(
+        &site,
+        GOOD_EVENTS,
+        ITEMS,
         &["--epsilon", "0"],
         &["--epsilon", "above 0"],
     );
