@@ -50,3 +50,21 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
+
+# pyspark for the Spark equivalence stage (builder/spark, scripts/spark_equivalence.sh),
+# in a venv under target/ (about 40 s and 520 MB); Spark needs a Java runtime.
+SPARK_VERSION=4.3.0
+spark_venv="${SPARK_VENV:-target/spark-venv}"
+if [ "${ONDEVICE_NO_SPARK:-}" != 1 ]; then
+  if ! command -v java >/dev/null; then
+    say "installing Debian's default Java runtime (Spark runs on the JVM)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq default-jre-headless >/dev/null
+  fi
+  if [ "$("$spark_venv/bin/python" -c 'import pyspark; print(pyspark.__version__)' 2>/dev/null)" != "$SPARK_VERSION" ]; then
+    say "installing pyspark $SPARK_VERSION into $spark_venv (about 40 s)"
+    python3 -m venv "$spark_venv"
+    "$spark_venv/bin/pip" install --quiet --disable-pip-version-check "pyspark==$SPARK_VERSION"
+  fi
+fi

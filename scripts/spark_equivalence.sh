@@ -1,23 +1,22 @@
 #!/usr/bin/env bash
-# Runs the builder's SQL (builder/sql/*.sql) unchanged on Apache Spark in local
-# mode and checks that Spark and the builder's embedded DataFusion produce
-# identical popularity, related and next (no noise), on a generated log and,
-# when data/ml-100k/ is present, on MovieLens-100K.
+# The builder and the Spark job end to end on the same raw input
+# (scripts/spark_equivalence.py says what is compared): a generated log in the
+# test command, and MovieLens-100K too when data/ml-100k/ is present.
 #
-#   scripts/spark_equivalence.sh            # both cases
-#   scripts/spark_equivalence.sh --only generated
+#   scripts/spark_equivalence.sh                    # every case
+#   scripts/spark_equivalence.sh --only generated   # the test command's cases
+#   scripts/spark_equivalence.sh --only movielens
 #
-# Needs Java 17+ and Python 3.9+. pyspark is installed into a venv under
-# target/ the first time (override the place with SPARK_VENV).
+# Needs Java 17+ and the venv that scripts/setup.sh installs (pyspark 4.3.0 in
+# target/spark-venv; another place with SPARK_VENV).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${SPARK_VENV:-$root/target/spark-venv}"
 
 if ! "$venv/bin/python" -c 'import pyspark' 2>/dev/null; then
-    echo "installing pyspark 4.3 into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check 'pyspark==4.3.*'
+    echo "pyspark is not installed in $venv: run bash scripts/setup.sh" >&2
+    exit 1
 fi
 
 cd "$root"

@@ -30,6 +30,7 @@ stage "browser (wasm-bindgen-test, headless Chromium)" \
 stage "package (node, tsc, npm pack)" bash tests/js/run.sh
 stage "readme examples" node tests/readme/run.mjs
 stage "aggregates builder (cargo test)" cargo test -p ondevice-builder
+stage "Spark job = builder (local mode, generated log)" bash scripts/spark_equivalence.sh --only generated
 stage "demo end to end (playwright)" bash tests/e2e/run.sh
 stage "reliability, hostile input, fuzz smoke" bash tests/reliability/run.sh
 

@@ -4,6 +4,7 @@
 //! optional Laplace noise. See `builder/README.md`.
 
 pub mod aggregates;
+pub mod assemble;
 pub mod catalogue;
 mod dump;
 pub mod error;
@@ -205,8 +206,43 @@ pub fn build(options: &Options) -> Result<Summary> {
         &progress,
     ))?;
 
-    let keep = options.max_items.map(|n| {
-        let keep = catalogue::candidates(&items, &aggregates.popularity, n as usize);
+    publish(
+        &items,
+        &aggregates,
+        Output {
+            out: &options.out,
+            form: options.form,
+            weights: weights.as_ref(),
+            max_items: options.max_items,
+            related: options.related,
+            next: options.next,
+        },
+        (events.len(), events.users),
+        &progress,
+    )
+}
+
+/// Where and how a catalogue is written (shared by `build` and `assemble`).
+struct Output<'a> {
+    out: &'a std::path::Path,
+    form: Option<catalogue::CompactForm>,
+    weights: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    max_items: Option<u64>,
+    related: u64,
+    next: u64,
+}
+
+/// Keeps the candidate items (`--max-items`), renders the catalogue, writes
+/// it atomically and says what it holds.
+fn publish(
+    items: &items::ItemList,
+    aggregates: &aggregates::Aggregates,
+    output: Output<'_>,
+    (events, users): (usize, usize),
+    progress: &Progress,
+) -> Result<Summary> {
+    let keep = output.max_items.map(|n| {
+        let keep = catalogue::candidates(items, &aggregates.popularity, n as usize);
         progress.say(format_args!(
             "--max-items {n}: {} of {} items kept (every category with items keeps one)",
             keep.iter().filter(|&&k| k).count(),
@@ -215,27 +251,27 @@ pub fn build(options: &Options) -> Result<Summary> {
         keep
     });
     let shape = catalogue::Shape {
-        weights: weights.as_ref(),
-        form: options.form,
+        weights: output.weights,
+        form: output.form,
         keep: keep.as_deref(),
-        related: options.related as usize,
-        next: options.next as usize,
+        related: output.related as usize,
+        next: output.next as usize,
     };
-    let (bytes, published) = catalogue::render(&items, &aggregates, shape)?;
-    catalogue::write_atomically(&options.out, &bytes)?;
+    let (bytes, published) = catalogue::render(items, aggregates, shape)?;
+    catalogue::write_atomically(output.out, &bytes)?;
     let summary = Summary {
         items: keep
             .as_ref()
             .map_or(items.items.len(), |k| k.iter().filter(|&&x| x).count()),
-        events: events.len(),
-        users: events.users,
+        events,
+        users,
         published,
         bytes: bytes.len(),
         seconds: progress.seconds(),
     };
     progress.say(format_args!(
         "wrote {} ({} bytes): {} items; related for {} items ({} entries); next for {} items ({} entries)",
-        options.out.display(),
+        output.out.display(),
         summary.bytes,
         summary.items,
         published.items_with_related,
@@ -244,6 +280,84 @@ pub fn build(options: &Options) -> Result<Summary> {
         published.next_entries
     ));
     Ok(summary)
+}
+
+/// Everything the `assemble` command takes.
+#[derive(Debug, Clone)]
+pub struct AssembleOptions {
+    /// The Spark job's output directory.
+    pub aggregates: PathBuf,
+    pub items: PathBuf,
+    pub categories: Option<PathBuf>,
+    pub out: PathBuf,
+    pub form: Option<catalogue::CompactForm>,
+    /// Entries per list (None: as many as the job published).
+    pub related: Option<u64>,
+    pub next: Option<u64>,
+    pub max_items: Option<u64>,
+    pub weights: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+/// The catalogue from aggregates computed elsewhere (the Spark job): the same
+/// item list checks, rendering and writing as `build`.
+pub fn assemble(options: &AssembleOptions) -> Result<Summary> {
+    let job = assemble::read_manifest(&options.aggregates)?;
+    for (option, value, limit) in [
+        ("--related", options.related, job.related),
+        ("--next", options.next, job.next),
+    ] {
+        if let Some(v) = value.filter(|&v| v > limit) {
+            return Err(BuildError::option(
+                option,
+                format!("{v} is more than the aggregates hold (the job ran with {option} {limit})"),
+            ));
+        }
+    }
+    if options.max_items == Some(0) {
+        return Err(BuildError::option(
+            "--max-items",
+            "0 is not allowed; at least 1",
+        ));
+    }
+    let weights = match &options.weights {
+        Some(path) => Some(catalogue::read_weights(path)?),
+        None => None,
+    };
+    let progress = Progress::new(options.quiet);
+    let categories = match &options.categories {
+        Some(path) => Some(items::read_categories(path)?),
+        None => None,
+    };
+    let items = items::read_items(&options.items, categories)?;
+    progress.say(format_args!(
+        "{}: {} items, {} categories",
+        options.items.display(),
+        items.items.len(),
+        items.categories.len()
+    ));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| BuildError::engine("runtime", e))?;
+    let aggregates = runtime.block_on(assemble::read(&options.aggregates, &items))?;
+    progress.say(format_args!(
+        "{}: aggregates read",
+        options.aggregates.display()
+    ));
+    publish(
+        &items,
+        &aggregates,
+        Output {
+            out: &options.out,
+            form: options.form,
+            weights: weights.as_ref(),
+            max_items: options.max_items,
+            related: options.related.unwrap_or(job.related),
+            next: options.next.unwrap_or(job.next),
+        },
+        (0, 0),
+        &progress,
+    )
 }
 
 /// States on stderr what the noise costs and buys: epsilon per table, scale,

@@ -21,6 +21,10 @@ enum Command {
     /// Read the item list and the log, compute the aggregates, write the
     /// catalogue (JSON or the compact form).
     Build(Box<BuildArgs>),
+    /// Write the catalogue from aggregates that the Spark job computed
+    /// (builder/spark/aggregates_job.py): the item list is read and checked
+    /// as by build, the lists come from the job's Parquet tables.
+    Assemble(AssembleArgs),
     /// Estimate the share of people interested in each category from opt-in
     /// locally randomized reports (JSON Lines of privateReport() results).
     Estimate(EstimateArgs),
@@ -37,6 +41,62 @@ struct EstimateArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(clap::Args)]
+struct AssembleArgs {
+    /// The job's --out directory: popularity, related, next (Parquet) and manifest.json.
+    #[arg(long)]
+    aggregates: PathBuf,
+    /// Item list: .csv (id,title,categories[,published_at][,repeatable]) or .jsonl, as for build.
+    #[arg(long)]
+    items: PathBuf,
+    /// Categories: .csv (id[,label][,sensitive]) or .jsonl. Without it, categories come from the items.
+    #[arg(long)]
+    categories: Option<PathBuf>,
+    /// Catalogue to write (atomically): JSON, or the compact form when the
+    /// name ends in .odc or with --format compact.
+    #[arg(long)]
+    out: PathBuf,
+    /// json or compact; by default compact when --out ends in .odc, else json.
+    #[arg(long, value_parser = ["json", "compact"])]
+    format: Option<String>,
+    /// Bits per neighbour weight in the compact form: 8 or 16.
+    #[arg(long, default_value = "8", value_parser = ["8", "16"])]
+    weight_bits: String,
+    /// Entries in each related list (default: as many as the job kept).
+    #[arg(long)]
+    related: Option<u64>,
+    /// Entries in each next list (default: as many as the job kept).
+    #[arg(long)]
+    next: Option<u64>,
+    /// Write a candidate catalogue of the N items a site would show first
+    /// (run the job with 4x --related and --next so the lists stay full).
+    #[arg(long, value_name = "N")]
+    max_items: Option<u64>,
+    /// The site's ranking weights to publish (a JSON object file).
+    #[arg(long, value_name = "FILE")]
+    weights: Option<PathBuf>,
+    /// No progress lines.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// The catalogue's form from --out's name, --format and --weight-bits.
+fn form(
+    out: &std::path::Path,
+    format: Option<&str>,
+    weight_bits: &str,
+) -> Option<ondevice_builder::catalogue::CompactForm> {
+    let compact = match format {
+        Some(f) => f == "compact",
+        None => out.extension().is_some_and(|e| e == "odc"),
+    };
+    compact.then_some(if weight_bits == "16" {
+        ondevice_builder::catalogue::CompactForm::Weights16
+    } else {
+        ondevice_builder::catalogue::CompactForm::Weights8
+    })
 }
 
 #[derive(clap::Args)]
@@ -109,16 +169,9 @@ fn main() -> ExitCode {
     let args = match Cli::parse().command {
         Command::Build(args) => *args,
         Command::Estimate(args) => return estimate(&args),
+        Command::Assemble(args) => return assemble(args),
     };
-    let compact = match args.format.as_deref() {
-        Some(f) => f == "compact",
-        None => args.out.extension().is_some_and(|e| e == "odc"),
-    };
-    let form = compact.then_some(if args.weight_bits == "16" {
-        ondevice_builder::catalogue::CompactForm::Weights16
-    } else {
-        ondevice_builder::catalogue::CompactForm::Weights8
-    });
+    let form = form(&args.out, args.format.as_deref(), &args.weight_bits);
     let options = ondevice_builder::Options {
         events: args.events,
         items: args.items,
@@ -137,13 +190,35 @@ fn main() -> ExitCode {
         max_items: args.max_items,
         quiet: args.quiet,
     };
-    match ondevice_builder::build(&options) {
+    finish(ondevice_builder::build(&options))
+}
+
+fn finish(result: ondevice_builder::error::Result<ondevice_builder::Summary>) -> ExitCode {
+    match result {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn assemble(args: AssembleArgs) -> ExitCode {
+    let form = form(&args.out, args.format.as_deref(), &args.weight_bits);
+    finish(ondevice_builder::assemble(
+        &ondevice_builder::AssembleOptions {
+            aggregates: args.aggregates,
+            items: args.items,
+            categories: args.categories,
+            out: args.out,
+            form,
+            related: args.related,
+            next: args.next,
+            max_items: args.max_items,
+            weights: args.weights,
+            quiet: args.quiet,
+        },
+    ))
 }
 
 fn estimate(args: &EstimateArgs) -> ExitCode {
