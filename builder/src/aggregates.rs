@@ -104,16 +104,18 @@ pub async fn compute(
             .sql(stage.sql)
             .await
             .map_err(|e| BuildError::engine(stage.file, e))?;
-        let cached = df
-            .cache()
+        // Materialized in memory (one partition) before the next stage reads
+        // it, as the Spark job caches its count stages.
+        let declared = Arc::new(df.schema().as_arrow().clone());
+        let batches = df
+            .collect()
             .await
             .map_err(|e| BuildError::engine(stage.file, e))?;
-        let rows = cached
-            .clone()
-            .count()
-            .await
+        let rows = rows_in(&batches);
+        let schema = batches.first().map_or(declared, |b| b.schema());
+        let table = MemTable::try_new(schema, vec![batches])
             .map_err(|e| BuildError::engine(stage.file, e))?;
-        ctx.register_table(stage.view, cached.into_view())
+        ctx.register_table(stage.view, Arc::new(table))
             .map_err(|e| BuildError::engine(stage.file, e))?;
         progress.say(format_args!("SQL {}: {rows} rows", stage.file));
     }
@@ -166,6 +168,12 @@ pub async fn compute(
     )
     .await?;
 
+    progress.say(format_args!(
+        "SQL 2x published: popularity {} rows, related {} rows, next {} rows",
+        rows_in(&popularity_rows),
+        rows_in(&related_rows),
+        rows_in(&next_rows)
+    ));
     if let Some(dir) = dump {
         crate::dump::write(&ctx, dir).await?;
         progress.say(format_args!(
@@ -197,6 +205,10 @@ pub async fn compute(
         related: neighbours(items, &related_rows, "related")?,
         next: neighbours(items, &next_rows, "next")?,
     })
+}
+
+fn rows_in(batches: &[RecordBatch]) -> usize {
+    batches.iter().map(RecordBatch::num_rows).sum()
 }
 
 fn register(ctx: &SessionContext, name: &str, partitions: Vec<Vec<RecordBatch>>) -> Result<()> {
