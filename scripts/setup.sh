@@ -9,13 +9,13 @@ cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130
 say() { printf '[setup] %s\n' "$*" >&2; }
 
-# A cold run writes about 2.4 GB under target/ (most of it the aggregates
-# builder's dependencies). Too little room shows up later as a linker's
-# "Bus error" or "No space left on device"; say so first.
-need_kb=$((4 * 1024 * 1024))
+# A cold run writes about 3.3 GB under target/ (most of it the aggregates
+# builder's dependencies; 0.5 GB the pyspark venv). Too little room shows up
+# later as a linker's "Bus error" or "No space left on device"; say so first.
+need_kb=$((5 * 1024 * 1024))
 free_kb=$(df -Pk . 2>/dev/null | awk 'NR == 2 { print $4 }')
 if [ -n "$free_kb" ] && [ "$free_kb" -lt "$need_kb" ]; then
-  say "warning: $((free_kb / 1024)) MB free on the disk holding this checkout; a cold test run needs about 4,000 MB (2.4 GB under target/ plus tools)"
+  say "warning: $((free_kb / 1024)) MB free on the disk holding this checkout; a cold test run needs about 5,000 MB (3.3 GB under target/ plus tools)"
 fi
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
