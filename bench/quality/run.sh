@@ -6,18 +6,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="$HERE/.venv"
-STAMP="$VENV/.requirements.sha256"
-WANT="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
-
-if [[ ! -x "$VENV/bin/python" ]]; then
-    echo "run: creating $VENV"
-    python3 -m venv "$VENV"
-fi
-if [[ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]]; then
-    echo "run: installing $HERE/requirements.txt"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -r "$HERE/requirements.txt"
-    echo "$WANT" > "$STAMP"
-fi
+# shellcheck source=../venv.sh
+source "$HERE/../venv.sh"
+bench_venv "$HERE"
 
 exec "$VENV/bin/python" "$HERE/run.py" "$@"

@@ -137,26 +137,13 @@ impl Options {
 /// output file is left behind.
 pub fn build(options: &Options) -> Result<Summary> {
     options.check()?;
-    let weights = match &options.weights {
-        Some(path) => Some(catalogue::read_weights(path)?),
-        None => None,
-    };
     let progress = Progress::new(options.quiet);
-    let categories = match &options.categories {
-        Some(path) => {
-            let c = items::read_categories(path)?;
-            progress.say(format_args!("{}: {} categories", path.display(), c.len()));
-            Some(c)
-        }
-        None => None,
-    };
-    let items = items::read_items(&options.items, categories)?;
-    progress.say(format_args!(
-        "{}: {} items, {} categories",
-        options.items.display(),
-        items.items.len(),
-        items.categories.len()
-    ));
+    let (items, weights) = read_site(
+        &options.items,
+        options.categories.as_deref(),
+        options.weights.as_deref(),
+        &progress,
+    )?;
     let events = events::read_events(&options.events, &items, &options.items, &progress)?;
     progress.say(format_args!(
         "{}: {} events from {} users",
@@ -220,6 +207,40 @@ pub fn build(options: &Options) -> Result<Summary> {
         (events.len(), events.users),
         &progress,
     )
+}
+
+/// The site's own files, read and checked the same way by `build` and
+/// `assemble`: the item list (with its categories file, if any) and the
+/// ranking weights to publish.
+fn read_site(
+    items_path: &std::path::Path,
+    categories: Option<&std::path::Path>,
+    weights: Option<&std::path::Path>,
+    progress: &Progress,
+) -> Result<(
+    items::ItemList,
+    Option<serde_json::Map<String, serde_json::Value>>,
+)> {
+    let weights = match weights {
+        Some(path) => Some(catalogue::read_weights(path)?),
+        None => None,
+    };
+    let categories = match categories {
+        Some(path) => {
+            let c = items::read_categories(path)?;
+            progress.say(format_args!("{}: {} categories", path.display(), c.len()));
+            Some(c)
+        }
+        None => None,
+    };
+    let items = items::read_items(items_path, categories)?;
+    progress.say(format_args!(
+        "{}: {} items, {} categories",
+        items_path.display(),
+        items.items.len(),
+        items.categories.len()
+    ));
+    Ok((items, weights))
 }
 
 /// Where and how a catalogue is written (shared by `build` and `assemble`).
@@ -320,22 +341,13 @@ pub fn assemble(options: &AssembleOptions) -> Result<Summary> {
             "0 is not allowed; at least 1",
         ));
     }
-    let weights = match &options.weights {
-        Some(path) => Some(catalogue::read_weights(path)?),
-        None => None,
-    };
     let progress = Progress::new(options.quiet);
-    let categories = match &options.categories {
-        Some(path) => Some(items::read_categories(path)?),
-        None => None,
-    };
-    let items = items::read_items(&options.items, categories)?;
-    progress.say(format_args!(
-        "{}: {} items, {} categories",
-        options.items.display(),
-        items.items.len(),
-        items.categories.len()
-    ));
+    let (items, weights) = read_site(
+        &options.items,
+        options.categories.as_deref(),
+        options.weights.as_deref(),
+        &progress,
+    )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| BuildError::engine("runtime", e))?;

@@ -48,22 +48,8 @@ struct AssembleArgs {
     /// The job's --out directory: popularity, related, next (Parquet) and manifest.json.
     #[arg(long)]
     aggregates: PathBuf,
-    /// Item list: .csv (id,title,categories[,published_at][,repeatable]) or .jsonl, as for build.
-    #[arg(long)]
-    items: PathBuf,
-    /// Categories: .csv (id[,label][,sensitive]) or .jsonl. Without it, categories come from the items.
-    #[arg(long)]
-    categories: Option<PathBuf>,
-    /// Catalogue to write (atomically): JSON, or the compact form when the
-    /// name ends in .odc or with --format compact.
-    #[arg(long)]
-    out: PathBuf,
-    /// json or compact; by default compact when --out ends in .odc, else json.
-    #[arg(long, value_parser = ["json", "compact"])]
-    format: Option<String>,
-    /// Bits per neighbour weight in the compact form: 8 or 16.
-    #[arg(long, default_value = "8", value_parser = ["8", "16"])]
-    weight_bits: String,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Entries in each related list (default: as many as the job kept).
     #[arg(long)]
     related: Option<u64>,
@@ -82,28 +68,10 @@ struct AssembleArgs {
     quiet: bool,
 }
 
-/// The catalogue's form from --out's name, --format and --weight-bits.
-fn form(
-    out: &std::path::Path,
-    format: Option<&str>,
-    weight_bits: &str,
-) -> Option<ondevice_builder::catalogue::CompactForm> {
-    let compact = match format {
-        Some(f) => f == "compact",
-        None => out.extension().is_some_and(|e| e == "odc"),
-    };
-    compact.then_some(if weight_bits == "16" {
-        ondevice_builder::catalogue::CompactForm::Weights16
-    } else {
-        ondevice_builder::catalogue::CompactForm::Weights8
-    })
-}
-
+/// The site's files and the catalogue to write: the same options for
+/// build and assemble.
 #[derive(clap::Args)]
-struct BuildArgs {
-    /// Interaction log: .csv (user,item,timestamp[,kind]), .jsonl or .parquet.
-    #[arg(long)]
-    events: PathBuf,
+struct SiteArgs {
     /// Item list: .csv (id,title,categories[,published_at][,repeatable]) or .jsonl.
     #[arg(long)]
     items: PathBuf,
@@ -118,14 +86,38 @@ struct BuildArgs {
     /// default compact when --out ends in .odc, else json.
     #[arg(long, value_parser = ["json", "compact"])]
     format: Option<String>,
-    /// Write a candidate catalogue: the N items a site would show first (by
-    /// popularity, keeping every category present), neighbours among them only.
-    #[arg(long, value_name = "N")]
-    max_items: Option<u64>,
     /// Bits per neighbour weight in the compact form: 8 (largest rounding
     /// error 1/510 of the largest weight) or 16 (1/131,070).
     #[arg(long, default_value = "8", value_parser = ["8", "16"])]
     weight_bits: String,
+}
+
+impl SiteArgs {
+    /// The catalogue's form from --out's name, --format and --weight-bits.
+    fn form(&self) -> Option<ondevice_builder::catalogue::CompactForm> {
+        let compact = match self.format.as_deref() {
+            Some(f) => f == "compact",
+            None => self.out.extension().is_some_and(|e| e == "odc"),
+        };
+        compact.then_some(if self.weight_bits == "16" {
+            ondevice_builder::catalogue::CompactForm::Weights16
+        } else {
+            ondevice_builder::catalogue::CompactForm::Weights8
+        })
+    }
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Interaction log: .csv (user,item,timestamp[,kind]), .jsonl or .parquet.
+    #[arg(long)]
+    events: PathBuf,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Write a candidate catalogue: the N items a site would show first (by
+    /// popularity, keeping every category present), neighbours among them only.
+    #[arg(long, value_name = "N")]
+    max_items: Option<u64>,
     /// Least number of distinct users a related or next pair needs to be published.
     #[arg(long, default_value_t = 5)]
     k: u64,
@@ -171,12 +163,12 @@ fn main() -> ExitCode {
         Command::Estimate(args) => return estimate(&args),
         Command::Assemble(args) => return assemble(args),
     };
-    let form = form(&args.out, args.format.as_deref(), &args.weight_bits);
+    let form = args.site.form();
     let options = ondevice_builder::Options {
         events: args.events,
-        items: args.items,
-        categories: args.categories,
-        out: args.out,
+        items: args.site.items,
+        categories: args.site.categories,
+        out: args.site.out,
         k: args.k,
         max_events_per_user: args.max_events_per_user,
         max_pair_items: args.max_pair_items,
@@ -204,13 +196,13 @@ fn finish(result: ondevice_builder::error::Result<ondevice_builder::Summary>) ->
 }
 
 fn assemble(args: AssembleArgs) -> ExitCode {
-    let form = form(&args.out, args.format.as_deref(), &args.weight_bits);
+    let form = args.site.form();
     finish(ondevice_builder::assemble(
         &ondevice_builder::AssembleOptions {
             aggregates: args.aggregates,
-            items: args.items,
-            categories: args.categories,
-            out: args.out,
+            items: args.site.items,
+            categories: args.site.categories,
+            out: args.site.out,
             form,
             related: args.related,
             next: args.next,
