@@ -411,6 +411,7 @@ fn shortened(key: &str) -> &str {
     key.get(..end).unwrap_or("")
 }
 
+mod decimal;
 mod fields;
 mod numbers;
 mod strings;

@@ -96,13 +96,14 @@ impl<'a> Reader<'a> {
         if i - start - usize::from(fraction > 0) > 19 || matches!(b.get(i), Some(b'e' | b'E')) {
             return None;
         }
+        let magnitude = decimal_to_f64(mantissa, -(fraction as i64), true)?;
         self.pos = i;
-        let magnitude = decimal_to_f64(mantissa, -(fraction as i64), true);
         Some((if negative { -magnitude } else { magnitude }, fraction > 0))
     }
 
     pub(super) fn any_number_token(&mut self) -> JsonResult<(f64, bool)> {
         let b = self.bytes();
+        let token_start = self.pos;
         let mut i = self.pos;
         let negative = b.get(i) == Some(&b'-');
         if negative {
@@ -183,8 +184,13 @@ impl<'a> Reader<'a> {
             exp10 += if minus { -e } else { e };
         }
         self.pos = i;
-        let magnitude = decimal_to_f64(mantissa, exp10.clamp(-400, 400), exact);
-        Ok((if negative { -magnitude } else { magnitude }, float))
+        if let Some(magnitude) = decimal_to_f64(mantissa, exp10.clamp(-400, 400), exact) {
+            return Ok((if negative { -magnitude } else { magnitude }, float));
+        }
+        // More than 19 significant digits, or an exponent beyond the exact
+        // steps above.
+        let token = b.get(token_start..i).unwrap_or_default();
+        Ok((super::decimal::correctly_rounded(token), float))
     }
 }
 
@@ -193,29 +199,31 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// `mantissa · 10^exp10`, correctly rounded when `exact` (at most 19
-/// significant digits) and -31 <= exp10 <= 27: every number JSON.stringify
-/// writes from 1e-15 to 1e27. Otherwise (more digits, extreme exponents)
-/// within a few units in the last place.
-fn decimal_to_f64(mantissa: u64, exp10: i64, exact: bool) -> f64 {
+/// `mantissa · 10^exp10` when one rounding gives it (the correctly rounded
+/// value): `exact` (at most 19 significant digits) and -31 <= exp10 <= 27,
+/// every number JSON.stringify writes from 1e-15 to 1e27. `None` otherwise
+/// (more digits, other exponents): the caller parses the text instead.
+fn decimal_to_f64(mantissa: u64, exp10: i64, exact: bool) -> Option<f64> {
     if mantissa == 0 {
-        return 0.0;
+        return Some(0.0);
     }
     // Clinger's fast path: both operands exact, one rounding.
     if mantissa < (1 << 53) && (-22..=22).contains(&exp10) {
         let m = mantissa as f64;
         let p = pow10(exp10.unsigned_abs());
-        return if exp10 < 0 { m / p } else { m * p };
+        return Some(if exp10 < 0 { m / p } else { m * p });
+    }
+    if !exact {
+        return None;
     }
     // Otherwise 10^e = 5^e · 2^e: one exact integer step with u128 and one
     // rounding (u128 -> f64 rounds to nearest), then an exact power-of-two
     // scaling.
-    if exact && (0..=27).contains(&exp10) {
-        if let Some(product) = u128::from(mantissa).checked_mul(5u128.pow(exp10 as u32)) {
-            return (product as f64) * pow2(exp10 as i32);
-        }
+    if (0..=27).contains(&exp10) {
+        let product = u128::from(mantissa).checked_mul(5u128.pow(exp10 as u32))?;
+        return Some((product as f64) * pow2(exp10 as i32));
     }
-    if exact && (-31..0).contains(&exp10) {
+    if (-31..0).contains(&exp10) {
         // mantissa / 5^k with at least 55 quotient bits and a sticky bit for
         // the remainder, so that the one rounding is the correct one.
         let k = exp10.unsigned_abs() as u32;
@@ -225,28 +233,13 @@ fn decimal_to_f64(mantissa: u64, exp10: i64, exact: bool) -> f64 {
             (u128::from(mantissa) << shift) % 5u128.pow(k),
         );
         let q = if r != 0 { q | 1 } else { q };
-        return (q as f64) * pow2(-((shift + k) as i32));
+        return Some((q as f64) * pow2(-((shift + k) as i32)));
     }
-    // Rare (more than 19 digits or huge exponents): two roundings.
-    let mut x = mantissa as f64;
-    let mut e = exp10;
-    while e > 22 {
-        x *= 1e22;
-        e -= 22;
-    }
-    while e < -22 {
-        x /= 1e22;
-        e += 22;
-    }
-    if e < 0 {
-        x / pow10(e.unsigned_abs())
-    } else {
-        x * pow10(e.unsigned_abs())
-    }
+    None
 }
 
 /// 10^e for e <= 22 (exact in f64); callers keep e in that range.
-fn pow10(e: u64) -> f64 {
+pub(super) fn pow10(e: u64) -> f64 {
     POW10.get(e as usize).copied().unwrap_or(f64::INFINITY)
 }
 
