@@ -10,10 +10,10 @@
 //! (`missing field `items``, `invalid type: string "70", expected f64`, `at
 //! line L column C`), which callers and tests already know.
 //!
-//! Numbers are read correctly rounded for up to 19 significant digits from
-//! about 1e-15 to 1e27, which covers every number `JSON.stringify` writes for
-//! values in the documented ranges; beyond that the result is within a few
-//! units in the last place (see `decimal_to_f64`).
+//! Numbers are read correctly rounded, as `str::parse::<f64>` reads them:
+//! up to 19 significant digits from about 1e-15 to 1e27 (every number
+//! `JSON.stringify` writes for values in the documented ranges) in one
+//! rounding (`numbers.rs`), anything else by `decimal.rs`.
 
 use std::fmt::Write as _;
 
