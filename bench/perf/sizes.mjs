@@ -38,8 +38,10 @@ export const BUDGET_GZIP_BYTES = 60_000;
  * duplicate-field checks of preferences and the stored profile, paid for by
  * wasm-opt -ocimfs 20 (was 15); raised to 98,640 for issue 17's correctly
  * rounded numbers (src/core/json/decimal.rs: 98,487 measured, +1,096; core's
- * own parser would have cost +16.5 KB). */
-export const CEILING_GZIP_BYTES = 98_640;
+ * own parser would have cost +16.5 KB); to 99,395 for issue 17's
+ * duplicate keys refused in every document and fields matched by name
+ * (`read_fields!`): 99,243 measured, +756. */
+export const CEILING_GZIP_BYTES = 99_395;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;

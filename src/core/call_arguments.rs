@@ -3,7 +3,7 @@
 //! bad value is named by its path (`options.context.itemId`).
 
 use super::error::{Error, Result};
-use super::json::{Fields, JsonResult, Reader};
+use super::json::{read_fields, Fields, JsonResult, Reader};
 use super::limits::MAX_IDS_PER_CALL;
 
 /// `rank` / `explain` options.
@@ -64,23 +64,25 @@ impl RankInput {
         let mut input = RankInput::default();
         whole_document(text, |r| {
             let mut fields = Fields::new(names);
-            r.object("an object", |r, key| match fields.see_known(r, key)? {
-                // Present means a number: `null` is what JSON makes of NaN.
-                0 => r.number().map(|x| input.limit = Some(x)),
-                1 => {
-                    input.context = if r.null()? { None } else { Some(context(r)?) };
-                    Ok(())
+            r.object("an object", |r, key| {
+                // `names` is one of two lists: the field is matched by its name.
+                let i = fields.see_known(r, key)?;
+                match names.get(i).copied().unwrap_or_default() {
+                    // Present means a number: `null` is what JSON makes of NaN.
+                    "limit" => input.limit = Some(r.number()?),
+                    "context" => input.context = if r.null()? { None } else { Some(context(r)?) },
+                    "includeSeen" => input.include_seen = r.boolean()?,
+                    "at" => input.at = Some(r.number()?),
+                    _ => r.array(
+                        MAX_IDS_PER_CALL,
+                        &format!("an array of at most {MAX_IDS_PER_CALL} entries"),
+                        |r, _| {
+                            input.exclude.push(r.string()?.into_owned());
+                            Ok(())
+                        },
+                    )?,
                 }
-                3 => r.boolean().map(|b| input.include_seen = b),
-                4 => r.number().map(|x| input.at = Some(x)),
-                _ => r.array(
-                    MAX_IDS_PER_CALL,
-                    &format!("an array of at most {MAX_IDS_PER_CALL} entries"),
-                    |r, _| {
-                        input.exclude.push(r.string()?.into_owned());
-                        Ok(())
-                    },
-                ),
+                Ok(())
             })
         })
         .map_err(|e| e.into_error("options"))?;
@@ -89,14 +91,11 @@ impl RankInput {
 }
 
 fn context(r: &mut Reader) -> JsonResult<String> {
-    let mut fields = Fields::new(&["itemId"]);
     let mut item = String::new();
-    r.object("an object", |r, key| {
-        fields.see_known(r, key)?;
-        item = r.string()?.into_owned();
-        Ok(())
+    let fields = read_fields!(r, "an object", {
+        "itemId" => item = r.string()?.into_owned(),
     })?;
-    fields.require(r, &["itemId"])?;
+    fields.require_all(r)?;
     Ok(item)
 }
 
@@ -106,11 +105,10 @@ impl RecordInput {
     pub fn read(text: &str) -> Result<RecordInput> {
         let (mut item_id, mut kind, mut at) = (String::new(), String::new(), None);
         whole_document(text, |r| {
-            let mut fields = Fields::new(&["itemId", "kind", "at"]);
-            r.object("an object", |r, key| match fields.see_known(r, key)? {
-                0 => r.string().map(|s| item_id = s.into_owned()),
-                1 => r.string().map(|s| kind = s.into_owned()),
-                _ => r.number().map(|x| at = Some(x)),
+            let fields = read_fields!(r, "an object", {
+                "itemId" => item_id = r.string()?.into_owned(),
+                "kind" => kind = r.string()?.into_owned(),
+                "at" => at = Some(r.number()?),
             })?;
             fields.require(r, &["itemId", "kind"])
         })
@@ -127,19 +125,18 @@ impl RecentInput {
             return Ok(input);
         }
         whole_document(text, |r| {
-            let mut fields = Fields::new(&["limit", "kinds"]);
-            r.object("an object", |r, key| match fields.see_known(r, key)? {
-                0 => r.number().map(|x| input.limit = Some(x)),
-                _ => {
+            read_fields!(r, "an object", {
+                "limit" => input.limit = Some(r.number()?),
+                "kinds" => {
                     let mut kinds = Vec::new();
                     r.array(MAX_KINDS, "an array of interaction kinds", |r, _| {
                         kinds.push(r.string()?.into_owned());
                         Ok(())
                     })?;
                     input.kinds = Some(kinds);
-                    Ok(())
-                }
+                },
             })
+            .map(drop)
         })
         .map_err(|e| e.into_error("options"))?;
         Ok(input)

@@ -6,9 +6,9 @@
 use litemap::LiteMap;
 
 use super::catalogue::Catalogue;
-use super::json::{Fields, JsonResult, Reader, ToJson, Writer};
+use super::json::{read_fields, JsonResult, Reader, ToJson, Writer};
 use super::limits::{MAX_EVENTS, MAX_IMPRESSION_ITEMS};
-use super::typed_values::{map, whole_number};
+use super::typed_values::{map, refuse_repeat, whole_number};
 
 pub const DAY_MS: i64 = 86_400_000;
 /// Half-life of learned interest: an event this old counts half as much.
@@ -387,33 +387,26 @@ impl History {
     /// Reads the stored form; every field is optional, unknown ones refused.
     pub fn read(r: &mut Reader) -> JsonResult<History> {
         let mut h = History::default();
-        let mut fields = Fields::new(&["events", "folded", "foldedCounts", "impressions"]);
-        r.object("struct History", |r, key| {
-            match fields.see_known(r, key)? {
-                0 => r.array(MAX_STORED_EVENTS, "a sequence", |r, _| {
-                    h.events.push(Event::read(r)?);
-                    Ok(())
-                }),
-                1 => map(r, MAX_STORED_FOLDED, |r, id| {
-                    let f = Folded::read(r)?;
-                    h.folded.insert(id.to_string(), f);
-                    Ok(())
-                }),
-                2 => r.object("a map", |r, kind| {
-                    let Some(k) = Kind::parse(kind) else {
-                        return Err(r.error(format!(
-                            "unknown variant `{}`, expected one of {KINDS}",
-                            kind.get(..64).unwrap_or(kind)
-                        )));
-                    };
-                    h.folded_counts.insert(k, whole_number(r, "u64")?);
-                    Ok(())
-                }),
-                _ => {
-                    h.impressions = Impressions::read(r)?;
-                    Ok(())
-                }
-            }
+        read_fields!(r, "struct History", {
+            "events" => r.array(MAX_STORED_EVENTS, "a sequence", |r, _| {
+                h.events.push(Event::read(r)?);
+                Ok(())
+            })?,
+            "folded" => map(r, MAX_STORED_FOLDED, |r, id| {
+                let f = Folded::read(r)?;
+                refuse_repeat(r, id, h.folded.insert(id.to_string(), f).is_some())
+            })?,
+            "foldedCounts" => map(r, Kind::ALL.len(), |r, kind| {
+                let Some(k) = Kind::parse(kind) else {
+                    return Err(r.error(format!(
+                        "unknown variant `{}`, expected one of {KINDS}",
+                        kind.get(..64).unwrap_or(kind)
+                    )));
+                };
+                let n = whole_number(r, "u64")?;
+                refuse_repeat(r, kind, h.folded_counts.insert(k, n).is_some())
+            })?,
+            "impressions" => h.impressions = Impressions::read(r)?,
         })?;
         Ok(h)
     }
@@ -430,16 +423,12 @@ impl Event {
     /// Any event object: fields in any order, each checked.
     fn read_any(r: &mut Reader) -> JsonResult<Event> {
         let (mut item, mut kind, mut at) = (String::new(), Kind::View, 0);
-        let mut fields = Fields::new(&["item", "kind", "at"]);
-        r.object("struct Event", |r, key| {
-            match fields.see_known(r, key)? {
-                0 => item = r.string()?.into_owned(),
-                1 => kind = Kind::read(r)?,
-                _ => at = whole_number(r, "i64")?,
-            }
-            Ok(())
+        let fields = read_fields!(r, "struct Event", {
+            "item" => item = r.string()?.into_owned(),
+            "kind" => kind = Kind::read(r)?,
+            "at" => at = whole_number(r, "i64")?,
         })?;
-        fields.require(r, &["item", "kind", "at"])?;
+        fields.require_all(r)?;
         Ok(Event { item, kind, at })
     }
 }
@@ -485,15 +474,11 @@ impl Event {
 impl Folded {
     fn read(r: &mut Reader) -> JsonResult<Folded> {
         let (mut weight, mut at) = (0.0, 0);
-        let mut fields = Fields::new(&["weight", "at"]);
-        r.object("struct Folded", |r, key| {
-            match fields.see_known(r, key)? {
-                0 => weight = r.number()?,
-                _ => at = whole_number(r, "i64")?,
-            }
-            Ok(())
+        let fields = read_fields!(r, "struct Folded", {
+            "weight" => weight = r.number()?,
+            "at" => at = whole_number(r, "i64")?,
         })?;
-        fields.require(r, &["weight", "at"])?;
+        fields.require_all(r)?;
         Ok(Folded { weight, at })
     }
 }
@@ -501,18 +486,14 @@ impl Folded {
 impl Impressions {
     fn read(r: &mut Reader) -> JsonResult<Impressions> {
         let mut out = Impressions::default();
-        let mut fields = Fields::new(&["day", "counts"]);
-        r.object("struct Impressions", |r, key| {
-            match fields.see_known(r, key)? {
-                0 => whole_number(r, "i64").map(|d| out.day = d),
-                _ => map(r, MAX_IMPRESSION_ITEMS, |r, id| {
-                    let n = whole_number(r, "u32")?;
-                    out.counts.insert(id.to_string(), n);
-                    Ok(())
-                }),
-            }
+        let fields = read_fields!(r, "struct Impressions", {
+            "day" => out.day = whole_number(r, "i64")?,
+            "counts" => map(r, MAX_IMPRESSION_ITEMS, |r, id| {
+                let n = whole_number(r, "u32")?;
+                refuse_repeat(r, id, out.counts.insert(id.to_string(), n).is_some())
+            })?,
         })?;
-        fields.require(r, &["day", "counts"])?;
+        fields.require_all(r)?;
         Ok(out)
     }
 }

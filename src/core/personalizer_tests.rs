@@ -671,3 +671,145 @@ fn the_catalogues_weights_rank_unless_set_in_rust() {
     p.set_weights(Weights::DEFAULT);
     assert_eq!(ids(&mut p, json!({ "limit": 1 })), ["m2"]);
 }
+
+/// Every document refuses a key given twice, naming it, and nothing
+/// changes: a stored profile (through an import), its history, events,
+/// folded sums, impressions, change times, preferences and sliders, privacy
+/// state and reports; the catalogue at each level; every call's options.
+#[test]
+fn every_document_refuses_a_key_given_twice() {
+    let mut p = films();
+    consent(&mut p);
+    p.set_preferences(
+        r#"{"shareStatistics": true, "categories": {"drama": 0.5}}"#,
+        NOW,
+    )
+    .unwrap();
+    record(&mut p, "m1", "like");
+    p.record_impressions(r#"["m2"]"#, NOW).unwrap();
+    p.private_report(NOW).unwrap();
+    let file = p.export_data(NOW);
+    let twice = |pair: &str| format!("{pair},{pair}");
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            r#""format":"ondevice-export""#,
+            twice(r#""format":"ondevice-export""#),
+            "format",
+        ),
+        (
+            r#""exportedAt":"#,
+            r#""data":{},"exportedAt":"#.into(),
+            "data",
+        ),
+        (r#""epoch":0"#, twice(r#""epoch":0"#), "epoch"),
+        (
+            r#""version":2},"#,
+            r#""version":2,"version":2},"#.into(),
+            "version",
+        ),
+        (
+            r#""categories.drama":1750000000000"#,
+            twice(r#""categories.drama":1750000000000"#),
+            "categories.drama",
+        ),
+        (r#""kind":"like""#, twice(r#""kind":"like""#), "kind"),
+        (
+            r#""folded":{}"#,
+            r#""folded":{"m9":{"at":1,"weight":1},"m9":{"at":1,"weight":1}}"#.into(),
+            "m9",
+        ),
+        (
+            r#""folded":{}"#,
+            r#""folded":{"m9":{"at":1,"at":1,"weight":1}}"#.into(),
+            "at",
+        ),
+        (
+            r#""foldedCounts":{}"#,
+            r#""foldedCounts":{"like":1,"like":1}"#.into(),
+            "like",
+        ),
+        (r#""m2":1"#, twice(r#""m2":1"#), "m2"),
+        (r#""day":20254"#, twice(r#""day":20254"#), "day"),
+        (r#""variety":0.2"#, twice(r#""variety":0.2"#), "variety"),
+        (r#""drama":0.5"#, twice(r#""drama":0.5"#), "drama"),
+        (r#""spent":2.0"#, twice(r#""spent":2.0"#), "spent"),
+        (r#""epsilon":2.0"#, twice(r#""epsilon":2.0"#), "epsilon"),
+        (r#""input":["#, r#""input":[],"input":["#.into(), "input"),
+    ];
+    for (needle, replacement, key) in cases {
+        assert!(file.contains(needle), "{needle} is not in the export");
+        let bad = file.replacen(needle, &replacement, 1);
+        let e = p.import_data(&bad, NOW).unwrap_err().to_string();
+        assert!(e.contains("duplicate") && e.contains(key), "{needle}: {e}");
+        assert_eq!(
+            fixtures::person_data(&p.export_data(NOW)),
+            fixtures::person_data(&file),
+            "{needle}"
+        );
+    }
+
+    let catalogue = fixtures::films().to_string();
+    let catalogue_cases = [
+        (r#""version":1"#, "version"),
+        (r#""label":"Drama""#, "label"),
+        (r#""title":"#, "title"),
+        (r#""weight":"#, "weight"),
+    ];
+    for (needle, key) in catalogue_cases {
+        let at = catalogue
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} is not in the catalogue"));
+        // The pair from the key to the next comma or brace, given twice.
+        let end = at + catalogue[at..].find([',', '}']).unwrap();
+        let bad = format!(
+            "{},{}{}",
+            &catalogue[..end],
+            &catalogue[at..end],
+            &catalogue[end..]
+        );
+        let e = p.load_catalogue(&bad).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("duplicate field `{key}`")),
+            "{needle}: {e}"
+        );
+    }
+    assert_eq!(
+        p.catalogue().unwrap().len(),
+        fixtures::films()["items"].as_array().unwrap().len()
+    );
+
+    for (options, key) in [
+        (r#"{"limit": 1, "limit": 2}"#, "limit"),
+        (r#"{"context": {"itemId": "m1", "itemId": "m2"}}"#, "itemId"),
+    ] {
+        let e = p.rank(options, NOW).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("duplicate field `{key}`")),
+            "{options}: {e}"
+        );
+        let e = p.explain("m1", options, NOW).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("duplicate field `{key}`")),
+            "{options}: {e}"
+        );
+    }
+    let e = p
+        .recent_items(r#"{"limit": 1, "limit": 1}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("duplicate field `limit`"), "{e}");
+    let e = p
+        .record(r#"{"itemId": "m3", "itemId": "m3", "kind": "like"}"#, NOW)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("duplicate field `itemId`"), "{e}");
+    let e = p
+        .set_preferences(r#"{"categories": {"drama": 0.1, "drama": 1}}"#, NOW)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("duplicate key \"drama\""), "{e}");
+    assert_eq!(
+        fixtures::person_data(&p.export_data(NOW)),
+        fixtures::person_data(&file)
+    );
+}

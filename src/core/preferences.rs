@@ -276,9 +276,17 @@ fn patch_sliders(
     }
     let mut next = sliders.clone();
     let mut failure = None;
+    // The patch's own ids, to refuse one given twice.
+    let mut given: Vec<String> = Vec::new();
     r.object("a map", |r, id| {
         let p = || format!("{path}[{}]", quote(id));
+        let repeated = given.iter().any(|g| g == id);
+        given.push(id.to_string());
         let checked = check_category(id, catalogue, false)
+            .and_then(|()| match repeated {
+                true => Err(format!("duplicate key {}", quote(id))),
+                false => Ok(()),
+            })
             .map_err(|m| Error::invalid(p(), m))
             .and(match number(r)? {
                 Ok((x, _)) if (-1.0..=1.0).contains(&x) => Ok(x + 0.0),
@@ -468,8 +476,7 @@ pub fn read_changes(r: &mut Reader) -> JsonResult<ChangeTimes> {
     let mut out = ChangeTimes::new();
     super::typed_values::map(r, 2 * MAX_CATEGORIES + 16, |r, k| {
         let t = super::typed_values::whole_number(r, "i64")?;
-        out.insert(k.to_string(), t);
-        Ok(())
+        super::typed_values::refuse_repeat(r, k, out.insert(k.to_string(), t).is_some())
     })?;
     Ok(out)
 }

@@ -24,7 +24,7 @@
 
 use super::error::{Error, Result};
 use super::history::DAY_MS;
-use super::json::{display_f64, Fields, JsonResult, Reader, ToJson, Writer};
+use super::json::{display_f64, read_fields, JsonResult, Reader, ToJson, Writer};
 use super::limits::MAX_CATEGORIES;
 use super::typed_values::whole_number;
 
@@ -400,16 +400,6 @@ fn strings(r: &mut Reader, limit: usize) -> JsonResult<Vec<String>> {
 
 impl Report {
     fn read(r: &mut Reader) -> JsonResult<Report> {
-        const NAMES: [&str; 8] = [
-            "format",
-            "version",
-            "mechanism",
-            "epsilon",
-            "p",
-            "q",
-            "categories",
-            "bits",
-        ];
         let mut out = Report {
             format: String::new(),
             version: 0,
@@ -420,24 +410,20 @@ impl Report {
             categories: Vec::new(),
             bits: Vec::new(),
         };
-        let mut fields = Fields::new(&NAMES);
-        r.object("struct Report", |r, key| {
-            match fields.see_known(r, key)? {
-                0 => out.format = r.string()?.into_owned(),
-                1 => out.version = whole_number(r, "u32")?,
-                2 => out.mechanism = r.string()?.into_owned(),
-                3 => out.epsilon = r.number()?,
-                4 => out.p = r.number()?,
-                5 => out.q = r.number()?,
-                6 => out.categories = strings(r, MAX_CATEGORIES)?,
-                _ => r.array(MAX_CATEGORIES, "a sequence", |r, _| {
-                    out.bits.push(whole_number(r, "u8")?);
-                    Ok(())
-                })?,
-            }
-            Ok(())
+        let fields = read_fields!(r, "struct Report", {
+            "format" => out.format = r.string()?.into_owned(),
+            "version" => out.version = whole_number(r, "u32")?,
+            "mechanism" => out.mechanism = r.string()?.into_owned(),
+            "epsilon" => out.epsilon = r.number()?,
+            "p" => out.p = r.number()?,
+            "q" => out.q = r.number()?,
+            "categories" => out.categories = strings(r, MAX_CATEGORIES)?,
+            "bits" => r.array(MAX_CATEGORIES, "a sequence", |r, _| {
+                out.bits.push(whole_number(r, "u8")?);
+                Ok(())
+            })?,
         })?;
-        fields.require(r, &NAMES)?;
+        fields.require_all(r)?;
         Ok(out)
     }
 }
@@ -446,35 +432,27 @@ impl Budget {
     /// Reads the stored form (every field optional) and checks it.
     pub fn read(r: &mut Reader, root: &str) -> Result<Budget> {
         let mut b = Budget::default();
-        let mut fields = Fields::new(&["periodStart", "spent", "memo"]);
-        r.object("struct Budget", |r, key| {
-            match fields.see_known(r, key)? {
-                0 => {
-                    b.period_start = if r.null()? {
-                        None
-                    } else {
-                        Some(whole_number(r, "i64")?)
-                    }
+        read_fields!(r, "struct Budget", {
+            "periodStart" => {
+                b.period_start = if r.null()? {
+                    None
+                } else {
+                    Some(whole_number(r, "i64")?)
                 }
-                1 => b.spent = r.number()?,
-                _ => r.array(16, "a sequence", |r, _| {
-                    let (mut input, mut report) = (None, None);
-                    let mut fields = Fields::new(&["input", "report"]);
-                    r.object("struct Memo", |r, key| {
-                        match fields.see_known(r, key)? {
-                            0 => input = Some(strings(r, MAX_CATEGORIES)?),
-                            _ => report = Some(Report::read(r)?),
-                        }
-                        Ok(())
-                    })?;
-                    fields.require(r, &["input", "report"])?;
-                    if let (Some(input), Some(report)) = (input, report) {
-                        b.memo.push(Memo { input, report });
-                    }
-                    Ok(())
-                })?,
-            }
-            Ok(())
+            },
+            "spent" => b.spent = r.number()?,
+            "memo" => r.array(16, "a sequence", |r, _| {
+                let (mut input, mut report) = (None, None);
+                let fields = read_fields!(r, "struct Memo", {
+                    "input" => input = Some(strings(r, MAX_CATEGORIES)?),
+                    "report" => report = Some(Report::read(r)?),
+                })?;
+                fields.require_all(r)?;
+                if let (Some(input), Some(report)) = (input, report) {
+                    b.memo.push(Memo { input, report });
+                }
+                Ok(())
+            })?,
         })
         .map_err(|e| e.into_error(root))?;
         b.validated(root)

@@ -365,7 +365,10 @@ impl Profile {
         let scan = if r.peek().is_ok_and(|k| k != Kind::Object) {
             r.skip().and_then(|()| r.finish())
         } else {
+            // An export's two fields, each at most once (others are skipped).
+            let mut seen = Fields::new(&["format", "data"]);
             r.object("an object", |r, key| {
+                seen.see(r, key)?;
                 let start = r.offset();
                 match key {
                     "format" if r.peek()? == Kind::String => {

@@ -45,6 +45,15 @@ pub fn map(
     })
 }
 
+/// A map's key given twice (`repeated`: its insert replaced a value) is
+/// refused, naming the key, as a field given twice is.
+pub fn refuse_repeat(r: &Reader, key: &str, repeated: bool) -> JsonResult<()> {
+    if repeated {
+        return Err(r.error(format!("duplicate key `{}`", super::json::shortened(key))));
+    }
+    Ok(())
+}
+
 /// Reads any value and describes it for a message: `1.5`, `"much"`, `true`,
 /// `an array`, `an object`, or null with the reason it is usually null.
 pub fn describe(r: &mut Reader) -> JsonResult<String> {

@@ -4,7 +4,7 @@
 use super::builder::{site_weights, Builder, Target};
 use super::{Catalogue, Warning, CATALOGUE_VERSION};
 use crate::core::error::{Error, Result};
-use crate::core::json::{Fields, JsonResult, Reader};
+use crate::core::json::{read_fields, Fields, JsonResult, Reader};
 use crate::core::limits::*;
 use crate::core::weights::SITE_WEIGHT_NAMES;
 
@@ -62,20 +62,6 @@ pub(super) struct RawCatalogue<'a> {
     next_ends: Vec<u32>,
 }
 
-const TOP: &[&str] = &["version", "categories", "items", "weights", "repeatable"];
-const CATEGORY: &[&str] = &["id", "label", "sensitive", "repeatable"];
-const ITEM: &[&str] = &[
-    "id",
-    "title",
-    "categories",
-    "popularity",
-    "publishedAt",
-    "repeatable",
-    "related",
-    "next",
-];
-const EDGE: &[&str] = &["id", "weight"];
-
 impl<'a> RawCatalogue<'a> {
     pub(super) fn read(source: &'a str) -> JsonResult<RawCatalogue<'a>> {
         let mut raw = RawCatalogue {
@@ -86,43 +72,40 @@ impl<'a> RawCatalogue<'a> {
         // rather than for every item.
         let categories_expected = format!("an array of at most {MAX_ITEM_CATEGORIES} entries");
         let mut r = Reader::new(source);
-        let mut fields = Fields::new(TOP);
-        r.object("a catalogue object", |r, key| match fields.see(r, key)? {
-            Some(0) => {
-                let start = r.offset();
-                r.skip()?;
-                let text = r.source(start, r.offset()).trim_start();
-                let start = r.offset() - text.len();
+        let reader = &mut r;
+        let fields = read_fields!(reader, "a catalogue object", {
+            "version" => {
+                let start = reader.offset();
+                reader.skip()?;
+                let text = reader.source(start, reader.offset()).trim_start();
+                let start = reader.offset() - text.len();
                 raw.version = Some(Span {
                     start: start as u32,
                     len: text.len() as u32,
                 });
-                Ok(())
-            }
-            Some(1) => r.array(
+            },
+            "categories" => reader.array(
                 MAX_CATEGORIES,
                 &format!("an array of at most {MAX_CATEGORIES} entries"),
                 |r, _| raw.category(r),
-            ),
-            Some(2) => r.array(
+            )?,
+            "items" => reader.array(
                 MAX_ITEMS,
                 &format!("an array of at most {MAX_ITEMS} entries"),
                 |r, _| raw.item(r, &categories_expected),
-            ),
-            Some(3) => {
+            )?,
+            "weights" => {
                 let mut fields = Fields::new(&SITE_WEIGHT_NAMES);
                 let mut weights = Vec::new();
-                r.object("an object", |r, key| {
+                reader.object("an object", |r, key| {
                     let k = fields.see_known(r, key)?;
                     weights.push((k, r.number()?));
                     Ok(())
                 })?;
                 raw.weights = Some(weights);
-                Ok(())
-            }
-            Some(4) => r.boolean().map(|b| raw.repeatable = b),
-            _ => r.skip(),
-        })?;
+            },
+            "repeatable" => raw.repeatable = reader.boolean()?,
+        } else skip)?;
         fields.require(&r, &["version", "categories", "items"])?;
         r.finish()?;
         Ok(raw)
@@ -156,46 +139,36 @@ impl<'a> RawCatalogue<'a> {
     }
 
     fn category(&mut self, r: &mut Reader<'a>) -> JsonResult<()> {
-        let mut fields = Fields::new(CATEGORY);
         let (mut id, mut label, mut sensitive) = (Span::default(), Span::default(), false);
         let mut repeatable = false;
-        r.object("an object", |r, key| match fields.see(r, key)? {
-            Some(0) => self.string(r).map(|s| id = s),
-            Some(1) => self.string(r).map(|s| label = s),
-            Some(2) => r.boolean().map(|b| sensitive = b),
-            Some(3) => r.boolean().map(|b| repeatable = b),
-            _ => r.skip(),
-        })?;
+        let fields = read_fields!(r, "an object", {
+            "id" => id = self.string(r)?,
+            "label" => label = self.string(r)?,
+            "sensitive" => sensitive = r.boolean()?,
+            "repeatable" => repeatable = r.boolean()?,
+        } else skip)?;
         fields.require(r, &["id", "label"])?;
         self.categories.push((id, label, sensitive, repeatable));
         Ok(())
     }
 
     fn item(&mut self, r: &mut Reader<'a>, categories_expected: &str) -> JsonResult<()> {
-        let mut fields = Fields::new(ITEM);
         let (mut id, mut title) = (Span::default(), None);
         let (mut popularity, mut published, mut repeatable) = (None, None, None);
-        r.object("an object", |r, key| match fields.see(r, key)? {
-            Some(0) => self.string(r).map(|s| id = s),
-            Some(1) => {
-                title = if r.null()? {
-                    None
-                } else {
-                    Some(self.string(r)?)
-                };
-                Ok(())
-            }
-            Some(2) => r.array(MAX_ITEM_CATEGORIES, categories_expected, |r, _| {
+        let fields = read_fields!(r, "an object", {
+            "id" => id = self.string(r)?,
+            "title" => title = if r.null()? { None } else { Some(self.string(r)?) },
+            "categories" => r.array(MAX_ITEM_CATEGORIES, categories_expected, |r, _| {
                 let s = self.string(r)?;
                 self.item_categories.push(s);
                 Ok(())
-            }),
-            Some(3) => r.number().map(|x| popularity = Some(x)),
-            Some(4) => r.number().map(|x| published = Some(x)),
-            Some(5) => r.boolean().map(|b| repeatable = Some(b)),
-            Some(k @ (6 | 7)) => self.neighbours(r, k == 7),
-            _ => r.skip(),
-        })?;
+            })?,
+            "popularity" => popularity = Some(r.number()?),
+            "publishedAt" => published = Some(r.number()?),
+            "repeatable" => repeatable = Some(r.boolean()?),
+            "related" => self.neighbours(r, false)?,
+            "next" => self.neighbours(r, true)?,
+        } else skip)?;
         fields.require(r, &["id"])?;
         self.ids.push(id);
         self.titles.push(title);
@@ -251,14 +224,12 @@ impl<'a> RawCatalogue<'a> {
     }
 
     fn edge(&mut self, r: &mut Reader<'a>) -> JsonResult<(Span, f64)> {
-        let mut fields = Fields::new(EDGE);
         let (mut id, mut weight) = (Span::default(), 0.0);
-        r.object("an object", |r, key| match fields.see(r, key)? {
-            Some(0) => self.string(r).map(|s| id = s),
-            Some(1) => r.number().map(|x| weight = x),
-            _ => r.skip(),
-        })?;
-        fields.require(r, EDGE)?;
+        let fields = read_fields!(r, "an object", {
+            "id" => id = self.string(r)?,
+            "weight" => weight = r.number()?,
+        } else skip)?;
+        fields.require_all(r)?;
         Ok((id, weight))
     }
 

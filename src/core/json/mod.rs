@@ -399,7 +399,7 @@ impl<'a> Reader<'a> {
 
 /// A key as shown in paths and messages: a hostile megabyte key is cut (at a
 /// character boundary) so that an error stays readable.
-fn shortened(key: &str) -> &str {
+pub(crate) fn shortened(key: &str) -> &str {
     const SHOWN: usize = 64;
     if key.len() <= SHOWN {
         return key;
@@ -412,11 +412,12 @@ fn shortened(key: &str) -> &str {
 }
 
 mod decimal;
-mod fields;
+pub(crate) mod fields;
 mod numbers;
 mod strings;
 mod writer;
 
+pub(crate) use fields::read_fields;
 pub use fields::Fields;
 pub use numbers::display_f64;
 pub use writer::{ToJson, Writer};
