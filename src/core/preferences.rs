@@ -17,19 +17,54 @@ pub const MAX_FREQUENCY_CAP: u32 = 100;
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 pub const MAX_RETENTION_DAYS: u32 = 365;
 
-/// The fields of a preferences document (their order is `FIELDS`'s).
-const KEYS: [&str; 9] = [
-    "personalization",
-    "categories",
-    "blocked",
-    "sensitive",
-    "variety",
-    "frequencyCap",
-    "historyConsent",
-    "retentionDays",
-    "shareStatistics",
-];
-const FIELDS: &str = "personalization, categories, blocked, sensitive, variety, frequencyCap, historyConsent, retentionDays, shareStatistics";
+/// Every field of a preferences document, once: its JSON name, the
+/// `Preferences` field, and whether it is one value (`plain`) or the sliders
+/// (one value per category, stamped and merged per slider). `KEYS` (the
+/// order messages list them in), `stamp_changes` and `merge` are made from
+/// this list with `preference_fields!(macro(args))`.
+macro_rules! preference_fields {
+    ($then:ident ( $($args:tt)* )) => {
+        $then! {
+            $($args)*;
+            "personalization" personalization plain,
+            "categories" categories sliders,
+            "blocked" blocked plain,
+            "sensitive" sensitive plain,
+            "variety" variety plain,
+            "frequencyCap" frequency_cap plain,
+            "historyConsent" history_consent plain,
+            "retentionDays" retention_days plain,
+            "shareStatistics" share_statistics plain
+        }
+    };
+}
+
+macro_rules! keys {
+    ($name:ident, $text:ident; $key0:literal $field0:ident $kind0:ident
+        $(, $key:literal $field:ident $kind:ident)*) => {
+        const $name: &[&str] = &[$key0 $(, $key)*];
+        const $text: &str = concat!($key0 $(, ", ", $key)*);
+    };
+}
+preference_fields!(keys(KEYS, FIELDS));
+
+/// `stamp(name, differs)` for each plain field of `$old` and `$new`.
+macro_rules! stamp_plain {
+    ($stamp:ident, $old:ident, $new:ident; $($key:literal $field:ident $kind:ident),+) => {
+        $( stamp_plain!(@ $kind, $stamp($key, $old.$field != $new.$field)); )+
+    };
+    (@ plain, $($call:tt)*) => { $($call)* };
+    (@ sliders, $($call:tt)*) => {};
+}
+
+/// Each plain field of `$out` taken from `$a` where `mine(name)`.
+macro_rules! merge_plain {
+    ($mine:ident, $out:ident, $a:ident; $($key:literal $field:ident $kind:ident),+) => {
+        $( merge_plain!(@ $kind, if $mine($key) { $out.$field = $a.$field.clone(); }); )+
+    };
+    (@ plain, $($code:tt)*) => { $($code)* };
+    (@ sliders, $($code:tt)*) => {};
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preferences {
@@ -103,7 +138,7 @@ impl Preferences {
         let mut next = self.clone();
         let mut checked = Checked::default();
         // A field given twice is refused, as in every other document.
-        let mut seen = Fields::new(&KEYS);
+        let mut seen = Fields::new(KEYS);
         let read = r.object("an object", |r, key| {
             seen.see(r, key)?;
             let path = crate::core::store::concat(&[root, ".", key]);
@@ -382,20 +417,7 @@ pub fn stamp_changes(old: &Preferences, new: &Preferences, changed: &mut ChangeT
             changed.insert(key.to_string(), now);
         }
     };
-    stamp(
-        "personalization",
-        old.personalization != new.personalization,
-    );
-    stamp("blocked", old.blocked != new.blocked);
-    stamp("sensitive", old.sensitive != new.sensitive);
-    stamp("variety", old.variety != new.variety);
-    stamp("frequencyCap", old.frequency_cap != new.frequency_cap);
-    stamp("historyConsent", old.history_consent != new.history_consent);
-    stamp("retentionDays", old.retention_days != new.retention_days);
-    stamp(
-        "shareStatistics",
-        old.share_statistics != new.share_statistics,
-    );
+    preference_fields!(stamp_plain(stamp, old, new));
     for id in old.categories.keys().chain(new.categories.keys()) {
         stamp(
             &format!("categories.{id}"),
@@ -416,30 +438,7 @@ pub fn merge(
     let time = |c: &ChangeTimes, k: &str| c.get(k).copied().unwrap_or(i64::MIN);
     let mine = |k: &str| time(ca, k) > time(cb, k);
     let mut out = b.clone();
-    if mine("personalization") {
-        out.personalization = a.personalization;
-    }
-    if mine("blocked") {
-        out.blocked = a.blocked.clone();
-    }
-    if mine("sensitive") {
-        out.sensitive = a.sensitive.clone();
-    }
-    if mine("variety") {
-        out.variety = a.variety;
-    }
-    if mine("frequencyCap") {
-        out.frequency_cap = a.frequency_cap;
-    }
-    if mine("historyConsent") {
-        out.history_consent = a.history_consent;
-    }
-    if mine("retentionDays") {
-        out.retention_days = a.retention_days;
-    }
-    if mine("shareStatistics") {
-        out.share_statistics = a.share_statistics;
-    }
+    preference_fields!(merge_plain(mine, out, a));
     for id in a
         .categories
         .keys()
@@ -510,11 +509,48 @@ mod tests {
             assert!(e.path().starts_with("preferences."), "{}", e.path());
         }
         // Each field of the list is checked once, so every one may appear.
-        let all = format!("{{{}}}", KEYS.map(|k| format!("\"{k}\": null")).join(", "));
+        let all = format!(
+            "{{{}}}",
+            KEYS.iter()
+                .map(|k| format!("\"{k}\": null"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         assert!(!p
             .patched_text(&all, "preferences", None)
             .err()
             .is_some_and(|e| e.to_string().contains("duplicate")));
+    }
+
+    /// The declaration is the whole document: what is written is what is
+    /// declared, and every declared field is stamped and merged.
+    #[test]
+    fn every_written_field_is_declared_stamped_and_merged() {
+        let written: serde_json::Value =
+            serde_json::from_str(&Preferences::default().to_json()).unwrap();
+        let mut names: Vec<&str> = written
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut declared = KEYS.to_vec();
+        names.sort_unstable();
+        declared.sort_unstable();
+        assert_eq!(names, declared);
+        let all = r#"{"personalization": 0.5, "categories": {"a": 0.5}, "blocked": ["b"],
+            "sensitive": ["s"], "variety": 0.9, "frequencyCap": 7, "historyConsent": true,
+            "retentionDays": 30, "shareStatistics": true}"#;
+        let before = Preferences::default();
+        let after = before.patched_text(all, "p", None).unwrap();
+        let mut changed = ChangeTimes::new();
+        stamp_changes(&before, &after, &mut changed, 5);
+        for key in KEYS.iter().filter(|&&k| k != "categories") {
+            assert_eq!(changed.get(*key), Some(&5), "{key} is not stamped");
+        }
+        assert_eq!(changed.get("categories.a"), Some(&5));
+        let (merged, _) = merge((&after, &changed), (&before, &ChangeTimes::new()));
+        assert_eq!(merged, after);
     }
 
     #[test]
