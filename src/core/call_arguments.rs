@@ -4,7 +4,8 @@
 
 use super::error::{Error, Result};
 use super::json::{read_fields, Fields, JsonResult, Reader};
-use super::limits::MAX_IDS_PER_CALL;
+use super::limits::{MAX_CATEGORIES, MAX_IDS_PER_CALL};
+use super::typed_values::strings;
 
 /// `rank` / `explain` options.
 #[derive(Debug, Default)]
@@ -17,6 +18,20 @@ pub struct RankInput {
     pub include_seen: bool,
     /// The time to rank at (`siteOrder` only).
     pub at: Option<f64>,
+    /// The site's filter for this list (`filter`).
+    pub filter: FilterInput,
+}
+
+/// `options.filter`: which items this list may hold. Site data, applied
+/// before anything personal; an empty filter lets everything through.
+#[derive(Debug, Default)]
+pub struct FilterInput {
+    /// Only items in any of these categories (`None`: any category).
+    pub categories: Option<Vec<String>>,
+    /// No item in any of these categories.
+    pub exclude_categories: Vec<String>,
+    /// Only these items (`None`: any item; unknown ids are ignored).
+    pub items: Option<Vec<String>>,
 }
 
 /// `recentItems` options.
@@ -43,8 +58,8 @@ fn whole_document<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>
 }
 
 /// The fields of `rank`/`explain` options, and of `siteOrder`'s (which adds `at`).
-const RANK_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen"];
-const SITE_ORDER_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen", "at"];
+const RANK_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen", "filter"];
+const SITE_ORDER_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen", "filter", "at"];
 
 impl RankInput {
     /// Reads `rank`/`explain` options; an empty text means none.
@@ -73,6 +88,7 @@ impl RankInput {
                     "context" => input.context = if r.null()? { None } else { Some(context(r)?) },
                     "includeSeen" => input.include_seen = r.boolean()?,
                     "at" => input.at = Some(r.number()?),
+                    "filter" => input.filter = filter(r)?,
                     _ => r.array(
                         MAX_IDS_PER_CALL,
                         &format!("an array of at most {MAX_IDS_PER_CALL} entries"),
@@ -88,6 +104,18 @@ impl RankInput {
         .map_err(|e| e.into_error("options"))?;
         Ok(input)
     }
+}
+
+fn filter(r: &mut Reader) -> JsonResult<FilterInput> {
+    let mut f = FilterInput::default();
+    read_fields!(r, "an object", {
+        "categories" => f.categories = Some(strings(r, MAX_CATEGORIES, "an array of category ids")?),
+        "excludeCategories" => {
+            f.exclude_categories = strings(r, MAX_CATEGORIES, "an array of category ids")?
+        },
+        "items" => f.items = Some(strings(r, MAX_IDS_PER_CALL, "an array of item ids")?),
+    })?;
+    Ok(f)
 }
 
 fn context(r: &mut Reader) -> JsonResult<String> {

@@ -252,6 +252,14 @@ impl Wording<'_> {
                 reason: "seen",
                 text: "You have seen this already".into(),
             },
+            Exclusion::Filtered => Excluded {
+                reason: "filtered",
+                text: "The site's filter for this list leaves it out".into(),
+            },
+            Exclusion::Unavailable => Excluded {
+                reason: "unavailable",
+                text: "The site says it is not available".into(),
+            },
         }
     }
 }

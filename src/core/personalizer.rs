@@ -3,6 +3,8 @@
 //! change anything. `now` (ms since epoch) is always passed in: the core
 //! never reads a clock.
 
+use litemap::LiteMap;
+
 use super::call_arguments::{read_ids, RankInput, RecentInput, RecordInput};
 use super::catalogue::{Catalogue, Warning};
 use super::error::{Error, Result};
@@ -10,9 +12,10 @@ use super::explain::{Explanation, Reason, Wording};
 use super::history::{Event, Kind, DAY_MS};
 use super::json::{display_f64, ToJson, Writer};
 use super::limits::{
-    check_id, quote, MAX_LIMIT, MAX_PROFILE_NAME_BYTES, MAX_RECENT_ITEMS, MAX_TIMESTAMP_MS,
+    check_id, quote, MAX_ITEMS, MAX_LIMIT, MAX_PROFILE_NAME_BYTES, MAX_RECENT_ITEMS,
+    MAX_TIMESTAMP_MS,
 };
-use super::preferences::Preferences;
+use super::preferences::{self, Preferences};
 use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
 use super::rank;
@@ -117,6 +120,10 @@ pub struct Personalizer<S: Store> {
     scratch: Scratch,
     /// Weights set in Rust (tuning); otherwise the catalogue's, else the defaults.
     weights: Option<Weights>,
+    /// Ids the site marked unavailable (`set_availability`; the values are
+    /// unused): site data in memory only, never in the profile, kept across
+    /// catalogues.
+    unavailable: LiteMap<String, u32>,
 }
 
 impl<S: Store> Personalizer<S> {
@@ -139,6 +146,7 @@ impl<S: Store> Personalizer<S> {
             session: Session::open(store, name, now),
             scratch: Scratch::default(),
             weights: None,
+            unavailable: LiteMap::new(),
         })
     }
 
@@ -275,6 +283,45 @@ impl<S: Store> Personalizer<S> {
         Ok(counted)
     }
 
+    /// Marks items unavailable (`available` false: out of stock) or
+    /// available again. Unavailable items are left out of every list and
+    /// `explain` says why, until marked available. Site data: kept in
+    /// memory only, never stored or exported, and across catalogue reloads
+    /// (an id the catalogue does not hold is kept for a later one). Every id
+    /// is checked first; a bad one changes nothing. Returns how many ids
+    /// changed state.
+    pub fn set_availability(&mut self, ids: &str, available: bool) -> Result<usize> {
+        let ids = read_ids(ids)?;
+        if let Some((i, m)) = ids
+            .iter()
+            .enumerate()
+            .find_map(|(i, id)| check_id(id).err().map(|m| (i, m)))
+        {
+            return Err(Error::invalid(format!("ids[{i}]"), format!("item id {m}")));
+        }
+        let mut next = self.unavailable.clone();
+        let mut changed = 0;
+        for id in ids {
+            let flipped = if available {
+                next.remove(&id).is_some()
+            } else {
+                next.insert(id, 0).is_none()
+            };
+            changed += usize::from(flipped);
+        }
+        if next.len() > MAX_ITEMS {
+            return Err(Error::invalid(
+                "ids",
+                format!(
+                    "{} items would be unavailable; allowed: at most {MAX_ITEMS}",
+                    next.len()
+                ),
+            ));
+        }
+        self.unavailable = next;
+        Ok(changed)
+    }
+
     /// The top items for this person, each with the reasons it is shown.
     pub fn rank(&mut self, options: &str, now: i64) -> Result<Vec<Ranked>> {
         let input = RankInput::read(options)?;
@@ -286,6 +333,7 @@ impl<S: Store> Personalizer<S> {
             cat,
             &self.session.profile,
             &input,
+            &self.unavailable,
             &mut self.scratch,
             weights,
             now,
@@ -321,7 +369,15 @@ impl<S: Store> Personalizer<S> {
         let mut nobody = Profile::default();
         nobody.preferences.personalization = 0.0;
         let weights = self.weights();
-        ranked(cat, &nobody, &input, &mut self.scratch, weights, at)
+        ranked(
+            cat,
+            &nobody,
+            &input,
+            &self.unavailable,
+            &mut self.scratch,
+            weights,
+            at,
+        )
     }
 
     /// The latest distinct items the person engaged with (for "Because you
@@ -383,7 +439,7 @@ impl<S: Store> Personalizer<S> {
                 ),
             )
         })?;
-        let request = request(cat, &input)?;
+        let request = request(cat, &input, &self.unavailable)?;
         let weights = self.weights();
         let profile = &self.session.profile;
         let signals = Signals::new(cat, profile, &request, weights, now, &mut self.scratch);
@@ -593,12 +649,13 @@ fn ranked(
     cat: &Catalogue,
     profile: &Profile,
     input: &RankInput,
+    unavailable: &LiteMap<String, u32>,
     scratch: &mut Scratch,
     weights: Weights,
     now: i64,
 ) -> Result<Vec<Ranked>> {
     let limit = read_limit(input.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let request = request(cat, input)?;
+    let request = request(cat, input, unavailable)?;
     let mut scored = std::mem::take(&mut scratch.scored);
     let signals = Signals::new(cat, profile, &request, weights, now, scratch);
     let top = rank::top(
@@ -624,7 +681,11 @@ fn ranked(
     Ok(out)
 }
 
-fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
+fn request(
+    cat: &Catalogue,
+    input: &RankInput,
+    unavailable: &LiteMap<String, u32>,
+) -> Result<Request> {
     let context = match &input.context {
         None => None,
         Some(c) => Some(cat.item(c).ok_or_else(|| {
@@ -639,10 +700,40 @@ fn request(cat: &Catalogue, input: &RankInput) -> Result<Request> {
     };
     // Unknown ids in `exclude` are ignored: sites may pass stale ids.
     let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
+    // The site's filter: categories by id (an unknown one is an error, as a
+    // typo would silently empty the list), item ids like `exclude`.
+    let f = &input.filter;
+    let mut category_filter = Vec::new();
+    if f.categories.is_some() || !f.exclude_categories.is_empty() {
+        category_filter.resize(cat.categories().len(), 0u8);
+        let wanted = f.categories.as_deref().unwrap_or_default();
+        for (list, value, name) in [
+            (wanted, 1u8, "categories"),
+            (&f.exclude_categories[..], 2, "excludeCategories"),
+        ] {
+            for (k, id) in list.iter().enumerate() {
+                preferences::check_category(id, Some(cat), false)
+                    .map_err(|m| Error::invalid(format!("options.filter.{name}[{k}]"), m))?;
+                let c = cat.category(id).unwrap_or(u16::MAX);
+                if let Some(slot) = category_filter.get_mut(usize::from(c)) {
+                    // Refused wins over wanted.
+                    *slot = (*slot).max(value);
+                }
+            }
+        }
+    }
+    let known = |id: &String| cat.item(id);
     Ok(Request {
         context,
         exclude,
         include_seen: input.include_seen,
+        category_filter,
+        wants_category: f.categories.is_some(),
+        only_items: f
+            .items
+            .as_ref()
+            .map(|list| list.iter().filter_map(known).collect()),
+        unavailable: unavailable.keys().filter_map(known).collect(),
     })
 }
 

@@ -813,3 +813,126 @@ fn every_document_refuses_a_key_given_twice() {
         fixtures::person_data(&file)
     );
 }
+
+/// The site's filter keeps only what it allows, in rank, explain and
+/// siteOrder; the rest of the list is still there (as many items as
+/// `limit` while allowed ones remain), and the person's choices still win.
+#[test]
+fn the_sites_filter_keeps_only_what_it_allows() {
+    let mut p = films();
+    let all = ids(&mut p, json!({}));
+    // Only drama: m3, m4, m5 in the site's order.
+    let drama = ids(&mut p, json!({ "filter": { "categories": ["drama"] } }));
+    let expected: Vec<String> = all
+        .iter()
+        .filter(|id| ["m3", "m4", "m5"].contains(&id.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(drama, expected);
+    // Wanted and refused: refused wins.
+    let some = ids(
+        &mut p,
+        json!({ "filter": { "categories": ["drama", "sci-fi"], "excludeCategories": ["comedy"] } }),
+    );
+    assert!(
+        !some.iter().any(|id| id == "m4") && some.contains(&"m3".to_string()),
+        "{some:?}"
+    );
+    // Only these items (unknown ids ignored), and `exclude` still applies.
+    let listed = ids(
+        &mut p,
+        json!({ "filter": { "items": ["m5", "m1", "nope"] }, "exclude": ["m1"] }),
+    );
+    assert_eq!(listed, ["m5"]);
+    // The limit is honoured from what the filter allows.
+    let two = ids(
+        &mut p,
+        json!({ "limit": 2, "filter": { "excludeCategories": ["sci-fi"] } }),
+    );
+    assert_eq!(two.len(), 2);
+    assert!(
+        two.iter()
+            .all(|id| !["m1", "m2", "m3"].contains(&id.as_str())),
+        "{two:?}"
+    );
+    // A blocked category stays out even where the filter asks for it.
+    p.set_preferences(r#"{"blocked": ["drama"]}"#, NOW).unwrap();
+    assert!(ids(&mut p, json!({ "filter": { "categories": ["drama"] } })).is_empty());
+    p.set_preferences(r#"{"blocked": []}"#, NOW).unwrap();
+    // explain says it is the site's filter; siteOrder applies it too.
+    let e = p
+        .explain("m1", r#"{"filter": {"categories": ["drama"]}}"#, NOW)
+        .unwrap();
+    assert_eq!(e.excluded.map(|x| x.reason), Some("filtered"));
+    let site: Vec<String> = p
+        .site_order(r#"{"filter": {"categories": ["comedy"]}}"#, NOW)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(site, ["m4"]);
+    // Unknown categories are errors naming the field; nothing changes.
+    for (options, path) in [
+        (
+            r#"{"filter": {"categories": ["drama", "westerns"]}}"#,
+            "options.filter.categories[1]",
+        ),
+        (
+            r#"{"filter": {"excludeCategories": ["x"]}}"#,
+            "options.filter.excludeCategories[0]",
+        ),
+        (r#"{"filter": {"items": "m1"}}"#, "options.filter.items"),
+        (
+            r#"{"filter": {"colour": ["red"]}}"#,
+            "options.filter.colour",
+        ),
+        (r#"{"filter": []}"#, "options.filter"),
+    ] {
+        let e = p.rank(options, NOW).unwrap_err();
+        assert_eq!(e.path(), path, "{options}: {e}");
+    }
+    assert_eq!(ids(&mut p, json!({})), all);
+}
+
+/// Availability is the site's, in memory: unavailable items leave every
+/// list until available again, survive a catalogue reload, never reach
+/// the profile, and a bad id changes nothing.
+#[test]
+fn unavailable_items_leave_every_list_until_available() {
+    let mut p = films();
+    let all = ids(&mut p, json!({}));
+    assert_eq!(
+        p.set_availability(r#"["m4", "m5", "m4"]"#, false).unwrap(),
+        2
+    );
+    let without = ids(&mut p, json!({}));
+    assert_eq!(
+        without,
+        all.iter()
+            .filter(|id| !["m4", "m5"].contains(&id.as_str()))
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    let e = p.explain("m4", "", NOW).unwrap();
+    assert_eq!(e.excluded.map(|x| x.reason), Some("unavailable"));
+    let site: Vec<String> = p
+        .site_order("", NOW)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(!site.contains(&"m5".to_string()));
+    // Not personal: not stored, not exported.
+    assert!(!p.export_data(NOW).contains("m5"));
+    p.load_catalogue(&fixtures::films().to_string()).unwrap();
+    assert_eq!(ids(&mut p, json!({})), without);
+    // A bad id is refused naming it, and nothing changes.
+    let e = p.set_availability(r#"["m4", ""]"#, true).unwrap_err();
+    assert_eq!(e.path(), "ids[1]", "{e}");
+    assert_eq!(ids(&mut p, json!({})), without);
+    assert_eq!(
+        p.set_availability(r#"["m4", "m5", "m9"]"#, true).unwrap(),
+        2
+    );
+    assert_eq!(ids(&mut p, json!({})), all);
+}

@@ -273,7 +273,7 @@ fn flag(r: &mut Reader, path: &str) -> Checked1<bool> {
 
 /// Why `id` cannot be listed, if it cannot (the caller names the path, made
 /// only then: reading a stored profile formats nothing).
-fn check_category(
+pub(crate) fn check_category(
     id: &str,
     catalogue: Option<&Catalogue>,
     sensitive_only: bool,

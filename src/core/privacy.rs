@@ -26,7 +26,7 @@ use super::error::{Error, Result};
 use super::history::DAY_MS;
 use super::json::{display_f64, read_fields, JsonResult, Reader, ToJson, Writer};
 use super::limits::MAX_CATEGORIES;
-use super::typed_values::whole_number;
+use super::typed_values::{strings, whole_number};
 
 /// How many top interests one report encodes (K).
 pub const TOP_INTERESTS: usize = 2;
@@ -389,15 +389,6 @@ impl ToJson for BudgetSummary {
     }
 }
 
-fn strings(r: &mut Reader, limit: usize) -> JsonResult<Vec<String>> {
-    let mut out = Vec::new();
-    r.array(limit, "a sequence", |r, _| {
-        out.push(r.string()?.into_owned());
-        Ok(())
-    })?;
-    Ok(out)
-}
-
 impl Report {
     fn read(r: &mut Reader) -> JsonResult<Report> {
         let mut out = Report {
@@ -417,7 +408,7 @@ impl Report {
             "epsilon" => out.epsilon = r.number()?,
             "p" => out.p = r.number()?,
             "q" => out.q = r.number()?,
-            "categories" => out.categories = strings(r, MAX_CATEGORIES)?,
+            "categories" => out.categories = strings(r, MAX_CATEGORIES, "a sequence")?,
             "bits" => r.array(MAX_CATEGORIES, "a sequence", |r, _| {
                 out.bits.push(whole_number(r, "u8")?);
                 Ok(())
@@ -444,7 +435,7 @@ impl Budget {
             "memo" => r.array(16, "a sequence", |r, _| {
                 let (mut input, mut report) = (None, None);
                 let fields = read_fields!(r, "struct Memo", {
-                    "input" => input = Some(strings(r, MAX_CATEGORIES)?),
+                    "input" => input = Some(strings(r, MAX_CATEGORIES, "a sequence")?),
                     "report" => report = Some(Report::read(r)?),
                 })?;
                 fields.require_all(r)?;

@@ -63,17 +63,7 @@ impl Breakdown {
     }
 }
 
-/// Why an item is not a candidate at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exclusion {
-    Blocked(u16),
-    Dismissed,
-    Purchased,
-    Requested,
-    OnScreen,
-    /// Engaged with already (viewed, clicked, liked) and not repeatable.
-    Seen,
-}
+pub use super::signals::Exclusion;
 
 /// Scores item `i`. Allocation-free: called once per item per `rank`.
 #[inline]
@@ -175,7 +165,12 @@ pub fn exclusion(cat: &Catalogue, s: &Signals, i: u32) -> Option<Exclusion> {
             return Some(Exclusion::Blocked(c));
         }
     }
-    match s.flags.get(i as usize).copied().unwrap_or(0) {
+    if s.site_filter {
+        if let Some(e) = s.site_excludes(cat, i) {
+            return Some(e);
+        }
+    }
+    match s.flags.get(i as usize).copied().unwrap_or(0) & Signals::PERSONAL {
         0 => None,
         f if f & Signals::ON_SCREEN != 0 => Some(Exclusion::OnScreen),
         f if f & Signals::REQUESTED != 0 => Some(Exclusion::Requested),

@@ -71,6 +71,34 @@ proptest! {
         }
     }
 
+    /// A filtered-out or unavailable item never appears, and the list is
+    /// as long as `limit` while allowed items remain (the site's order fills it).
+    #[test]
+    fn filtered_and_unavailable_items_never_appear(seed in 0u64..1000, h in history(), s in sliders(), wanted in 0..K, refused in 0..K, gone in prop::collection::vec(0..N, 0..8), limit in 1..N, variety in 0.0..=1.0f64) {
+        let mut p = setup(seed, &h, json!({ "categories": slider_prefs(&s), "variety": variety }));
+        let cat = p.catalogue().unwrap().clone();
+        let gone: Vec<String> = gone.iter().map(|i| format!("i{i}")).collect();
+        p.set_availability(&json!(gone).to_string(), false).unwrap();
+        let (w, x) = (format!("c{wanted}"), format!("c{refused}"));
+        let options = json!({ "limit": limit, "filter": { "categories": [w], "excludeCategories": [x] } });
+        let list = p.rank(&options.to_string(), NOW).unwrap();
+        let (cw, cx) = (cat.category(&w).unwrap(), cat.category(&x).unwrap());
+        for r in &list {
+            let cats = cat.item_categories(cat.item(&r.id).unwrap());
+            prop_assert!(cats.contains(&cw) && !cats.contains(&cx), "{} breaks the filter", r.id);
+            prop_assert!(!gone.contains(&r.id), "{} is unavailable", r.id);
+        }
+        // Everything the filter allows and the person has not excluded is a candidate.
+        let allowed = (0..N as u32)
+            .filter(|&i| {
+                let cats = cat.item_categories(i);
+                cats.contains(&cw) && !cats.contains(&cx) && !gone.contains(&cat.id(i).to_string())
+                    && p.explain(cat.id(i), &json!({ "filter": options["filter"] }).to_string(), NOW).unwrap().excluded.is_none()
+            })
+            .count();
+        prop_assert_eq!(list.len(), allowed.min(limit));
+    }
+
     #[test]
     fn personalization_zero_is_the_base_order(seed in 0u64..1000, h in prop::collection::vec((0..N, 0..2usize), 0..30), s in sliders(), variety in 0.0..=1.0f64) {
         // Only views and clicks: nothing is suppressed, so every item is a candidate.

@@ -90,6 +90,22 @@ impl Scratch {
     }
 }
 
+/// Why an item is not a candidate at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusion {
+    Blocked(u16),
+    Dismissed,
+    Purchased,
+    Requested,
+    OnScreen,
+    /// Engaged with already (viewed, clicked, liked) and not repeatable.
+    Seen,
+    /// Left out by the site's filter for this list (`options.filter`).
+    Filtered,
+    /// Marked unavailable by the site (`setAvailability`).
+    Unavailable,
+}
+
 /// What one `rank` call asks for, already resolved to item indices.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -98,6 +114,15 @@ pub struct Request {
     /// Whether items the person already engaged with may come back
     /// ("watch again"); by default they are left out.
     pub include_seen: bool,
+    /// The site's filter, per category: 0 no say, 1 wanted, 2 refused
+    /// (empty: no category filter).
+    pub category_filter: Vec<u8>,
+    /// Whether some category is wanted (then an item needs one of them).
+    pub wants_category: bool,
+    /// `filter.items`: only these (`None`: any).
+    pub only_items: Option<Vec<u32>>,
+    /// Items the site marked unavailable (`setAvailability`).
+    pub unavailable: Vec<u32>,
 }
 
 pub struct Signals<'a> {
@@ -113,6 +138,12 @@ pub struct Signals<'a> {
     /// Whether any category is blocked / locked (skips per-item checks).
     pub any_blocked: bool,
     pub any_locked: bool,
+    /// The site's filter and availability (`Request`); `site_filter` when
+    /// any applies, so that unfiltered calls skip the per-item check.
+    category_filter: Vec<u8>,
+    wants_category: bool,
+    only_items: bool,
+    pub site_filter: bool,
     /// The latest distinct engaged items, newest first, with the kind of
     /// their latest positive event ("Because you liked ...").
     pub recent: Vec<(u32, Kind)>,
@@ -148,6 +179,10 @@ impl<'a> Signals<'a> {
     pub const REQUESTED: u8 = 4;
     pub const ON_SCREEN: u8 = 8;
     pub const SEEN: u8 = 16;
+    /// The person's and the call's exclusions above; the site's below.
+    pub const PERSONAL: u8 = 31;
+    pub const UNAVAILABLE: u8 = 32;
+    pub const LISTED: u8 = 64;
 
     pub fn new(
         cat: &Catalogue,
@@ -243,6 +278,12 @@ impl<'a> Signals<'a> {
         for &i in &request.exclude {
             flag(scratch, i, Self::REQUESTED);
         }
+        for &i in &request.unavailable {
+            flag(scratch, i, Self::UNAVAILABLE);
+        }
+        for &i in request.only_items.iter().flatten() {
+            flag(scratch, i, Self::LISTED);
+        }
         if let Some(c) = request.context {
             flag(scratch, c, Self::ON_SCREEN);
             for e in cat.related(c) {
@@ -276,6 +317,12 @@ impl<'a> Signals<'a> {
             context_scale: scale(&scratch.context, &scratch.touched),
             any_blocked: blocked.contains(&true),
             any_locked: locked.contains(&true),
+            category_filter: request.category_filter.clone(),
+            wants_category: request.wants_category,
+            only_items: request.only_items.is_some(),
+            site_filter: !request.category_filter.is_empty()
+                || request.only_items.is_some()
+                || !request.unavailable.is_empty(),
             sliders,
             interests,
             blocked,
@@ -289,6 +336,27 @@ impl<'a> Signals<'a> {
             flags: &scratch.flags,
             impressions: &scratch.impressions,
         }
+    }
+
+    /// Whether the site's filter or availability leaves item `i` out.
+    pub fn site_excludes(&self, cat: &Catalogue, i: u32) -> Option<Exclusion> {
+        let f = self.flags.get(i as usize).copied().unwrap_or(0);
+        if f & Self::UNAVAILABLE != 0 {
+            return Some(Exclusion::Unavailable);
+        }
+        if self.only_items && f & Self::LISTED == 0 {
+            return Some(Exclusion::Filtered);
+        }
+        if !self.category_filter.is_empty() {
+            let says = |c: &u16, v: u8| self.category_filter.get(usize::from(*c)) == Some(&v);
+            let cats = cat.item_categories(i);
+            if cats.iter().any(|c| says(c, 2))
+                || (self.wants_category && !cats.iter().any(|c| says(c, 1)))
+            {
+                return Some(Exclusion::Filtered);
+            }
+        }
+        None
     }
 
     /// Log-scaled popularity in 0..1, from `ln(1 + popularity)`.

@@ -45,6 +45,16 @@ pub fn map(
     })
 }
 
+/// An array of at most `limit` strings; `expected` names it in a type error.
+pub fn strings(r: &mut Reader, limit: usize, expected: &str) -> JsonResult<Vec<String>> {
+    let mut out = Vec::new();
+    r.array(limit, expected, |r, _| {
+        out.push(r.string()?.into_owned());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// A map's key given twice (`repeated`: its insert replaced a value) is
 /// refused, naming the key, as a field given twice is.
 pub fn refuse_repeat(r: &Reader, key: &str, repeated: bool) -> JsonResult<()> {

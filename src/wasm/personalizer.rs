@@ -277,6 +277,30 @@ impl Personalizer {
         Ok(n as u32)
     }
 
+    /// Marks items out of stock (`available` false) or back (true): an
+    /// unavailable item is left out of every list until it is available
+    /// again. Site data, in memory only: never stored, kept when the
+    /// catalogue is reloaded. Returns how many items changed.
+    ///
+    /// @example
+    /// ondevice.setAvailability(['sku-12', 'sku-40'], false);
+    #[wasm_bindgen(js_name = setAvailability)]
+    pub fn set_availability(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue,
+        available: bool,
+    ) -> Result<u32, JsValue> {
+        let text = json_text(&ids, "ids").map_err(throw)?;
+        let n = self
+            .core()?
+            .set_availability(&text, available)
+            .map_err(throw)?;
+        if n > 0 {
+            self.listeners.announce(Cause::Catalogue);
+        }
+        Ok(n as u32)
+    }
+
     /// The top items for this person, each with its reasons.
     ///
     /// @example

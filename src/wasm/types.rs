@@ -107,6 +107,18 @@ export interface RankOptions {
    * again"). Default false: they are left out, like bought non-repeatable items.
    */
   includeSeen?: boolean;
+  /** The site's filter for this list: what may appear (the person's own choices still apply). */
+  filter?: RankFilter;
+}
+
+/** Which items a list may hold. Categories must be the catalogue's; unknown item ids are ignored. */
+export interface RankFilter {
+  /** Only items in at least one of these categories. */
+  categories?: string[];
+  /** No item in any of these categories (wins over `categories`). */
+  excludeCategories?: string[];
+  /** Only these items. */
+  items?: string[];
 }
 
 export type ReasonKind = "popular" | "fresh" | "context" | "sliders" | "interest" | "related" | "next" | "frequencyCap" | "siteOrder";
@@ -157,7 +169,7 @@ export interface Explanation {
   id: string;
   title: string;
   score: number;
-  excluded: { reason: "blocked" | "dismissed" | "purchased" | "excluded" | "onScreen" | "seen"; text: string } | null;
+  excluded: { reason: "blocked" | "dismissed" | "purchased" | "excluded" | "onScreen" | "seen" | "filtered" | "unavailable"; text: string } | null;
   factors: Factor[];
   reasons: Reason[];
 }

@@ -249,3 +249,29 @@ test('catalogue warnings for dropped references, and the rest is used', async ()
   const kept = catalogue().items[0].related.map((e) => e.id);
   assert.deepEqual(new Set(ids(p.rank({ limit: kept.length, context: { itemId: cat.items[0].id } }))), new Set(kept));
 });
+
+test("the site's filter and availability: only what the site allows, the site's order filling the list", async () => {
+  const p = await open();
+  const cat = catalogue();
+  p.loadCatalogue(cat);
+  const drama = itemsIn(['drama'], cat);
+  const order = siteOrder(cat);
+  assert.deepEqual(ids(p.rank({ ...ALL, filter: { categories: ['drama'] } })), order.filter((id) => drama.includes(id)));
+  assert.deepEqual(ids(p.rank({ ...ALL, filter: { excludeCategories: ['drama'] } })), order.filter((id) => !drama.includes(id)));
+  assert.deepEqual(ids(p.rank({ filter: { items: [order[3], order[1], 'ghost'] } })), [order[1], order[3]]);
+  // The limit is honoured from what the filter allows, in the site's order for a new visitor.
+  assert.deepEqual(ids(p.rank({ limit: 2, filter: { categories: ['drama'] } })), order.filter((id) => drama.includes(id)).slice(0, 2));
+  assert.equal(p.explain(drama[0], { filter: { excludeCategories: ['drama'] } }).excluded.reason, 'filtered');
+  // Out of stock: gone from every list until back, and never in the profile.
+  assert.equal(p.setAvailability([order[0], order[2]], false), 2);
+  assert.deepEqual(ids(p.rank(ALL)), order.filter((id) => id !== order[0] && id !== order[2]));
+  assert.equal(p.explain(order[0]).excluded.reason, 'unavailable');
+  assert.ok(!JSON.stringify(p.exportData()).includes('unavailable'));
+  assert.equal(p.setAvailability([order[0]], true), 1);
+  assert.deepEqual(ids(p.rank(ALL)), order.filter((id) => id !== order[2]));
+  // Bad filters and ids are errors naming the field.
+  assert.throws(() => p.rank({ filter: { categories: ['westerns'] } }), (e) => e.field === 'options.filter.categories[0]' && /unknown category "westerns"/.test(e.message));
+  assert.throws(() => p.setAvailability(['m1', 5], false), (e) => e.field === 'ids');
+  assert.throws(() => p.setAvailability(['m1', ''], false), (e) => e.field === 'ids[1]');
+  assert.deepEqual(ids(p.rank(ALL)), order.filter((id) => id !== order[2]));
+});

@@ -61,8 +61,14 @@ const inContext: Explanation = p.explain('m2', { context: { itemId: 'm1' } });
 const factors: Factor[] = why.factors;
 const factorKind: Exclude<ReasonKind, 'siteOrder'> | undefined = factors[0]?.kind;
 const total: number = factors.reduce((s, f) => s + f.contribution, 0);
-const excludedBecause: 'blocked' | 'dismissed' | 'purchased' | 'excluded' | 'onScreen' | 'seen' | undefined =
+const excludedBecause: 'blocked' | 'dismissed' | 'purchased' | 'excluded' | 'onScreen' | 'seen' | 'filtered' | 'unavailable' | undefined =
   why.excluded?.reason;
+const dramaOnly: RankedItem[] = p.rank({ limit: 5, filter: { categories: ['drama'], excludeCategories: ['comedy'], items: ['m1'] } });
+// @ts-expect-error filter.categories is a list of ids
+p.rank({ filter: { categories: 'drama' } });
+const madeUnavailable: number = p.setAvailability(['m1'], false);
+// @ts-expect-error available is a boolean
+p.setAvailability(['m1'], 'no');
 const watchAgain: RankedItem[] = p.rank({ limit: 5, includeSeen: true });
 // @ts-expect-error includeSeen is a boolean
 p.rank({ includeSeen: 'yes' });
