@@ -210,6 +210,14 @@ export async function runSize({ size, profiles = [0, 200, 1000], runs = 15, warm
     const ctx = { limit: 20, context: { itemId: contextItem } };
     out.checks.push(sameTop(`rank with context, ${events} events`, p.rank(ctx), js.rank(ctx)));
     record('rank with context', events, measure(() => p.rank(ctx), fast), measure(() => js.rank(ctx), fast));
+    // The site's say (issue 18), ondevice only: a category filter, and 1% of
+    // the items out of stock; budget: at most 10% over 'rank top-20 + reasons'.
+    const filtered = { limit: 20, filter: { excludeCategories: [doc.categories[0].id] } };
+    record('rank with a site filter', events, measure(() => p.rank(filtered), fast), null);
+    const gone = doc.items.filter((_, i) => i % 100 === 0).map((it) => it.id);
+    p.setAvailability(gone, false);
+    record('rank, 1% of items unavailable', events, measure(() => p.rank({ limit: 20 }), fast), null);
+    p.setAvailability(gone, true);
 
     let x = 0;
     const slider = () => ({ categories: { [sliderCategory]: (x = (x + 1) % 20) / 20 - 0.5 } });

@@ -170,8 +170,9 @@ pub fn exclusion(cat: &Catalogue, s: &Signals, i: u32) -> Option<Exclusion> {
             return Some(e);
         }
     }
-    match s.flags.get(i as usize).copied().unwrap_or(0) & Signals::PERSONAL {
+    match s.flags.get(i as usize).copied().unwrap_or(0) & Signals::EXCLUDING {
         0 => None,
+        f if f & Signals::UNAVAILABLE != 0 => Some(Exclusion::Unavailable),
         f if f & Signals::ON_SCREEN != 0 => Some(Exclusion::OnScreen),
         f if f & Signals::REQUESTED != 0 => Some(Exclusion::Requested),
         f if f & Signals::DISMISSED != 0 => Some(Exclusion::Dismissed),

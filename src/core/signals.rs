@@ -138,8 +138,8 @@ pub struct Signals<'a> {
     /// Whether any category is blocked / locked (skips per-item checks).
     pub any_blocked: bool,
     pub any_locked: bool,
-    /// The site's filter and availability (`Request`); `site_filter` when
-    /// any applies, so that unfiltered calls skip the per-item check.
+    /// The site's filter (`Request`); `site_filter` when one applies, so
+    /// that unfiltered calls skip the per-item check.
     category_filter: Vec<u8>,
     wants_category: bool,
     only_items: bool,
@@ -179,8 +179,8 @@ impl<'a> Signals<'a> {
     pub const REQUESTED: u8 = 4;
     pub const ON_SCREEN: u8 = 8;
     pub const SEEN: u8 = 16;
-    /// The person's and the call's exclusions above; the site's below.
-    pub const PERSONAL: u8 = 31;
+    /// The flags that exclude an item (`LISTED` admits one).
+    pub const EXCLUDING: u8 = 63;
     pub const UNAVAILABLE: u8 = 32;
     pub const LISTED: u8 = 64;
 
@@ -320,9 +320,7 @@ impl<'a> Signals<'a> {
             category_filter: request.category_filter.clone(),
             wants_category: request.wants_category,
             only_items: request.only_items.is_some(),
-            site_filter: !request.category_filter.is_empty()
-                || request.only_items.is_some()
-                || !request.unavailable.is_empty(),
+            site_filter: !request.category_filter.is_empty() || request.only_items.is_some(),
             sliders,
             interests,
             blocked,
@@ -338,12 +336,10 @@ impl<'a> Signals<'a> {
         }
     }
 
-    /// Whether the site's filter or availability leaves item `i` out.
+    /// Whether the site's filter leaves item `i` out (availability is a
+    /// flag, checked with the others).
     pub fn site_excludes(&self, cat: &Catalogue, i: u32) -> Option<Exclusion> {
         let f = self.flags.get(i as usize).copied().unwrap_or(0);
-        if f & Self::UNAVAILABLE != 0 {
-            return Some(Exclusion::Unavailable);
-        }
         if self.only_items && f & Self::LISTED == 0 {
             return Some(Exclusion::Filtered);
         }
