@@ -31,6 +31,11 @@ fn main() {
     for w in warnings {
         eprintln!("{input}: warning: {} ({} times)", w.message, w.count);
     }
+    if catalogue.has_placements() {
+        fail(&format!(
+            "{input}: has placements, which the compact form does not carry (COMPACT.md); publish it as JSON"
+        ));
+    }
     let bytes = catalogue.to_compact(form);
     if let Err(e) = Catalogue::from_compact(&bytes) {
         fail(&format!("{output}: {e}"));

@@ -14,17 +14,60 @@ pub struct RankInput {
     /// The item on screen (`context.itemId`).
     pub context: Option<String>,
     pub exclude: Vec<String>,
-    /// Let items the person already engaged with come back.
-    pub include_seen: bool,
+    /// Let items the person already engaged with come back (`None`: not said).
+    pub include_seen: Option<bool>,
     /// The time to rank at (`siteOrder` only).
     pub at: Option<f64>,
-    /// The site's filter for this list (`filter`).
-    pub filter: FilterInput,
+    /// The site's filter for this list (`filter`; `None`: not said).
+    pub filter: Option<FilterInput>,
+    /// A placement of the catalogue whose preset this call starts from.
+    pub placement: Option<String>,
+}
+
+/// A placement's preset (`catalogue.placements.<name>`): the options a
+/// list on that part of the site starts from; the call's own options win.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Preset {
+    pub limit: Option<f64>,
+    pub filter: Option<FilterInput>,
+    pub include_seen: Option<bool>,
+    /// Whether the call's on-screen item (`context`) counts here (default true).
+    pub context: bool,
+}
+
+impl Preset {
+    /// Reads a preset object at the cursor.
+    pub fn read(r: &mut Reader) -> JsonResult<Preset> {
+        let mut p = Preset {
+            context: true,
+            ..Preset::default()
+        };
+        read_fields!(r, "an object", {
+            "limit" => p.limit = Some(r.number()?),
+            "filter" => p.filter = Some(filter(r)?),
+            "includeSeen" => p.include_seen = Some(r.boolean()?),
+            "context" => p.context = r.boolean()?,
+        })?;
+        Ok(p)
+    }
+
+    /// The call's options on top of this preset.
+    pub fn under(&self, mut input: RankInput) -> RankInput {
+        input.limit = input.limit.or(self.limit);
+        if !self.context {
+            input.context = None;
+        }
+        input.include_seen = input.include_seen.or(self.include_seen);
+        if input.filter.is_none() {
+            input.filter.clone_from(&self.filter);
+        }
+        input
+    }
 }
 
 /// `options.filter`: which items this list may hold. Site data, applied
 /// before anything personal; an empty filter lets everything through.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterInput {
     /// Only items in any of these categories (`None`: any category).
     pub categories: Option<Vec<String>>,
@@ -58,8 +101,23 @@ fn whole_document<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>
 }
 
 /// The fields of `rank`/`explain` options, and of `siteOrder`'s (which adds `at`).
-const RANK_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen", "filter"];
-const SITE_ORDER_FIELDS: &[&str] = &["limit", "context", "exclude", "includeSeen", "filter", "at"];
+const RANK_FIELDS: &[&str] = &[
+    "limit",
+    "context",
+    "exclude",
+    "includeSeen",
+    "filter",
+    "placement",
+];
+const SITE_ORDER_FIELDS: &[&str] = &[
+    "limit",
+    "context",
+    "exclude",
+    "includeSeen",
+    "filter",
+    "placement",
+    "at",
+];
 
 impl RankInput {
     /// Reads `rank`/`explain` options; an empty text means none.
@@ -86,9 +144,10 @@ impl RankInput {
                     // Present means a number: `null` is what JSON makes of NaN.
                     "limit" => input.limit = Some(r.number()?),
                     "context" => input.context = if r.null()? { None } else { Some(context(r)?) },
-                    "includeSeen" => input.include_seen = r.boolean()?,
+                    "includeSeen" => input.include_seen = Some(r.boolean()?),
+                    "placement" => input.placement = Some(r.string()?.into_owned()),
                     "at" => input.at = Some(r.number()?),
-                    "filter" => input.filter = filter(r)?,
+                    "filter" => input.filter = Some(filter(r)?),
                     _ => r.array(
                         MAX_IDS_PER_CALL,
                         &format!("an array of at most {MAX_IDS_PER_CALL} entries"),

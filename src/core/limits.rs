@@ -109,6 +109,9 @@ fn escape_char(c: char, quote: char, out: &mut String) {
     }
 }
 
+/// Placements a catalogue may name.
+pub const MAX_PLACEMENTS: usize = 64;
+
 #[cfg(test)]
 mod tests {
     use super::*;

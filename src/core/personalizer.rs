@@ -5,7 +5,7 @@
 
 use litemap::LiteMap;
 
-use super::call_arguments::{read_ids, RankInput, RecentInput, RecordInput};
+use super::call_arguments::{read_ids, FilterInput, RankInput, RecentInput, RecordInput};
 use super::catalogue::{Catalogue, Warning};
 use super::error::{Error, Result};
 use super::explain::{Explanation, Reason, Wording};
@@ -15,7 +15,7 @@ use super::limits::{
     check_id, quote, MAX_ITEMS, MAX_LIMIT, MAX_PROFILE_NAME_BYTES, MAX_RECENT_ITEMS,
     MAX_TIMESTAMP_MS,
 };
-use super::preferences::{self, Preferences};
+use super::preferences::Preferences;
 use super::privacy::{self, BudgetSummary, Report};
 use super::profile::Profile;
 use super::rank;
@@ -329,6 +329,7 @@ impl<S: Store> Personalizer<S> {
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
             path: "rank".into(),
         })?;
+        let input = placed(cat, input)?;
         ranked(
             cat,
             &self.session.profile,
@@ -366,6 +367,7 @@ impl<S: Store> Personalizer<S> {
         let cat = self.catalogue.as_ref().ok_or_else(|| Error::NoCatalogue {
             path: "siteOrder".into(),
         })?;
+        let input = placed(cat, input)?;
         let mut nobody = Profile::default();
         nobody.preferences.personalization = 0.0;
         let weights = self.weights();
@@ -439,6 +441,7 @@ impl<S: Store> Personalizer<S> {
                 ),
             )
         })?;
+        let input = placed(cat, input)?;
         let request = request(cat, &input, &self.unavailable)?;
         let weights = self.weights();
         let profile = &self.session.profile;
@@ -681,6 +684,24 @@ fn ranked(
     Ok(out)
 }
 
+/// The call's options on top of its placement's preset, if it names one.
+fn placed(cat: &Catalogue, input: RankInput) -> Result<RankInput> {
+    let Some(name) = &input.placement else {
+        return Ok(input);
+    };
+    let preset = cat.placement(name).ok_or_else(|| {
+        Error::invalid(
+            "options.placement",
+            format!(
+                "unknown placement {}; known: {}",
+                quote(name),
+                cat.known_placements()
+            ),
+        )
+    })?;
+    Ok(preset.under(input))
+}
+
 fn request(
     cat: &Catalogue,
     input: &RankInput,
@@ -700,33 +721,14 @@ fn request(
     };
     // Unknown ids in `exclude` are ignored: sites may pass stale ids.
     let exclude = input.exclude.iter().filter_map(|id| cat.item(id)).collect();
-    // The site's filter: categories by id (an unknown one is an error, as a
-    // typo would silently empty the list), item ids like `exclude`.
-    let f = &input.filter;
-    let mut category_filter = Vec::new();
-    if f.categories.is_some() || !f.exclude_categories.is_empty() {
-        category_filter.resize(cat.categories().len(), 0u8);
-        let wanted = f.categories.as_deref().unwrap_or_default();
-        for (list, value, name) in [
-            (wanted, 1u8, "categories"),
-            (&f.exclude_categories[..], 2, "excludeCategories"),
-        ] {
-            for (k, id) in list.iter().enumerate() {
-                preferences::check_category(id, Some(cat), false)
-                    .map_err(|m| Error::invalid(format!("options.filter.{name}[{k}]"), m))?;
-                let c = cat.category(id).unwrap_or(u16::MAX);
-                if let Some(slot) = category_filter.get_mut(usize::from(c)) {
-                    // Refused wins over wanted.
-                    *slot = (*slot).max(value);
-                }
-            }
-        }
-    }
+    let none = FilterInput::default();
+    let f = input.filter.as_ref().unwrap_or(&none);
+    let category_filter = cat.category_filter(f, "options.filter")?;
     let known = |id: &String| cat.item(id);
     Ok(Request {
         context,
         exclude,
-        include_seen: input.include_seen,
+        include_seen: input.include_seen.unwrap_or(false),
         category_filter,
         wants_category: f.categories.is_some(),
         only_items: f

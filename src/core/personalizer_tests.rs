@@ -936,3 +936,94 @@ fn unavailable_items_leave_every_list_until_available() {
     );
     assert_eq!(ids(&mut p, json!({})), all);
 }
+
+/// Placements are named presets of the call's options in the catalogue:
+/// `rank({ placement })` starts from one, the call's own options win, an
+/// unknown name is an error naming it, and a bad preset refuses the
+/// catalogue (keeping the previous one).
+#[test]
+fn placements_are_presets_the_call_can_override() {
+    let mut doc = fixtures::films();
+    doc["placements"] = json!({
+        "drama-row": { "limit": 2, "filter": { "categories": ["drama"] } },
+        "home": { "limit": 3, "context": false, "includeSeen": true }
+    });
+    let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
+    p.load_catalogue(&doc.to_string()).unwrap();
+    let drama_all = ids(
+        &mut p,
+        json!({ "limit": 10, "filter": { "categories": ["drama"] } }),
+    );
+    assert_eq!(
+        ids(&mut p, json!({ "placement": "drama-row" })),
+        drama_all[..2]
+    );
+    // The call's own limit and filter win over the preset's.
+    assert_eq!(
+        ids(&mut p, json!({ "placement": "drama-row", "limit": 3 })),
+        drama_all[..3]
+    );
+    let comedy = ids(
+        &mut p,
+        json!({ "placement": "drama-row", "filter": { "categories": ["comedy"] } }),
+    );
+    assert_eq!(comedy, ["m4"]);
+    // `context: false`: the on-screen item neither pulls its neighbours up nor is left out.
+    let home = ids(
+        &mut p,
+        json!({ "placement": "home", "context": { "itemId": "m1" } }),
+    );
+    assert_eq!(home, ids(&mut p, json!({ "limit": 3 })));
+    // explain and siteOrder take it too.
+    let e = p
+        .explain("m1", r#"{"placement": "drama-row"}"#, NOW)
+        .unwrap();
+    assert_eq!(e.excluded.map(|x| x.reason), Some("filtered"));
+    let site: Vec<String> = p
+        .site_order(r#"{"placement": "drama-row"}"#, NOW)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(site.len(), 2);
+    let e = p.rank(r#"{"placement": "sidebar"}"#, NOW).unwrap_err();
+    assert_eq!(e.path(), "options.placement");
+    assert!(
+        e.to_string()
+            .contains("unknown placement \"sidebar\"; known: drama-row, home"),
+        "{e}"
+    );
+
+    for (placements, path) in [
+        (
+            json!({ "home": { "limit": 0 } }),
+            "catalogue.placements.home.limit",
+        ),
+        (
+            json!({ "home": { "filter": { "categories": ["westerns"] } } }),
+            "catalogue.placements.home.filter.categories[0]",
+        ),
+        (
+            json!({ "home": { "colour": 1 } }),
+            "catalogue.placements.home.colour",
+        ),
+        (json!({ "a b": {} }), "catalogue.placements.a b"),
+    ] {
+        let mut bad = fixtures::films();
+        bad["placements"] = placements;
+        let e = p.load_catalogue(&bad.to_string()).unwrap_err();
+        assert_eq!(e.path(), path, "{e}");
+        assert_eq!(
+            ids(&mut p, json!({ "placement": "drama-row" })),
+            drama_all[..2],
+            "the previous catalogue is kept"
+        );
+    }
+    let e = p
+        .load_catalogue(
+            &doc.to_string()
+                .replacen("\"home\":", "\"drama-row\":{},\"home\":", 1),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("duplicate key `drama-row`"), "{e}");
+}

@@ -56,6 +56,8 @@ export interface Catalogue {
   weights?: CatalogueWeights;
   /** The default `repeatable` of items and categories that say nothing (default false). */
   repeatable?: boolean;
+  /** Named presets of `rank` options (JSON form only). */
+  placements?: Record<string, Placement>;
 }
 
 export interface CatalogueWarning {
@@ -109,6 +111,17 @@ export interface RankOptions {
   includeSeen?: boolean;
   /** The site's filter for this list: what may appear (the person's own choices still apply). */
   filter?: RankFilter;
+  /** A placement of the catalogue: its preset options apply, and these win over them. */
+  placement?: string;
+}
+
+/** A placement's preset (`catalogue.placements[name]`). */
+export interface Placement {
+  limit?: number;
+  filter?: RankFilter;
+  includeSeen?: boolean;
+  /** false: the call's on-screen item is not used here. Default true. */
+  context?: boolean;
 }
 
 /** Which items a list may hold. Categories must be the catalogue's; unknown item ids are ignored. */

@@ -275,3 +275,15 @@ test("the site's filter and availability: only what the site allows, the site's 
   assert.throws(() => p.setAvailability(['m1', ''], false), (e) => e.field === 'ids[1]');
   assert.deepEqual(ids(p.rank(ALL)), order.filter((id) => id !== order[2]));
 });
+
+test('placements: named presets in the catalogue, the call winning', async () => {
+  const p = await open();
+  const cat = { ...catalogue(), placements: { 'drama-row': { limit: 2, filter: { categories: ['drama'] } } } };
+  p.loadCatalogue(cat);
+  const drama = siteOrder(cat).filter((id) => itemsIn(['drama'], cat).includes(id));
+  assert.deepEqual(ids(p.rank({ placement: 'drama-row' })), drama.slice(0, 2));
+  assert.deepEqual(ids(p.rank({ placement: 'drama-row', limit: 3 })), drama.slice(0, 3));
+  assert.throws(() => p.rank({ placement: 'sidebar' }), (e) => e.field === 'options.placement' && /unknown placement "sidebar"; known: drama-row/.test(e.message));
+  assert.throws(() => p.loadCatalogue({ ...cat, placements: { home: { limit: 0 } } }), (e) => e.field === 'catalogue.placements.home.limit');
+  assert.deepEqual(ids(p.rank({ placement: 'drama-row' })), drama.slice(0, 2), 'the previous catalogue is kept');
+});

@@ -67,6 +67,10 @@ const dramaOnly: RankedItem[] = p.rank({ limit: 5, filter: { categories: ['drama
 // @ts-expect-error filter.categories is a list of ids
 p.rank({ filter: { categories: 'drama' } });
 const madeUnavailable: number = p.setAvailability(['m1'], false);
+const homeRow: RankedItem[] = p.rank({ placement: 'home', limit: 4 });
+const withPlacements: Catalogue = { version: 1, categories: [], items: [], placements: { home: { limit: 8, context: false, filter: { excludeCategories: ['x'] } } } };
+// @ts-expect-error a placement's limit is a number
+const badPlacement: Catalogue = { version: 1, categories: [], items: [], placements: { home: { limit: 'eight' } } };
 // @ts-expect-error available is a boolean
 p.setAvailability(['m1'], 'no');
 const watchAgain: RankedItem[] = p.rank({ limit: 5, includeSeen: true });

@@ -50,6 +50,7 @@ impl Builder {
             next_offsets: Vec::with_capacity(items + 1),
             max_popularity: 0.0,
             weights: None,
+            placements: Vec::new(),
         };
         Builder {
             c,

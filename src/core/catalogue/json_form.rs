@@ -3,9 +3,11 @@
 
 use super::builder::{site_weights, Builder, Target};
 use super::{Catalogue, Warning, CATALOGUE_VERSION};
+use crate::core::call_arguments::Preset;
 use crate::core::error::{Error, Result};
-use crate::core::json::{read_fields, Fields, JsonResult, Reader};
+use crate::core::json::{display_f64, read_fields, Fields, JsonResult, Reader};
 use crate::core::limits::*;
+use crate::core::typed_values::{map, refuse_repeat};
 use crate::core::weights::SITE_WEIGHT_NAMES;
 
 /// A string of the source document: a byte range of the JSON text, or, for
@@ -47,6 +49,7 @@ pub(super) struct RawCatalogue<'a> {
     unescaped: String,
     version: Option<Span>,
     weights: Option<Vec<(usize, f64)>>,
+    placements: Vec<(String, Preset)>,
     /// id, label, sensitive, repeatable
     categories: Vec<(Span, Span, bool, bool)>,
     /// The catalogue's `repeatable` default.
@@ -105,6 +108,13 @@ impl<'a> RawCatalogue<'a> {
                 raw.weights = Some(weights);
             },
             "repeatable" => raw.repeatable = reader.boolean()?,
+            "placements" => map(reader, MAX_PLACEMENTS, |r, name| {
+                let preset = Preset::read(r)?;
+                let repeated = raw.placements.iter().any(|(n, _)| n == name);
+                refuse_repeat(r, name, repeated)?;
+                raw.placements.push((name.to_string(), preset));
+                Ok(())
+            })?,
         } else skip)?;
         fields.require(&r, &["version", "categories", "items"])?;
         r.finish()?;
@@ -234,7 +244,7 @@ impl<'a> RawCatalogue<'a> {
     }
 
     /// The second pass: every check, in the order of the original loader.
-    pub(super) fn build(&self) -> Result<(Catalogue, Vec<Warning>)> {
+    pub(super) fn build(&mut self) -> Result<(Catalogue, Vec<Warning>)> {
         let version = self.version.map_or("null", |v| self.text(v));
         if version != "1" {
             // The value as written (`2`, `"1"`), cut if it is long.
@@ -315,6 +325,26 @@ impl<'a> RawCatalogue<'a> {
         if let Some(set) = &self.weights {
             catalogue.weights = Some(site_weights(set).map_err(|(_, e)| e)?);
         }
+        // Each placement is checked like the call options it stands for.
+        for (name, preset) in &self.placements {
+            let root = format!("catalogue.placements.{name}");
+            check_id(name).map_err(|m| Error::invalid(&root, format!("placement name {m}")))?;
+            if let Some(l) = preset.limit {
+                if l.fract() != 0.0 || !(1.0..=MAX_LIMIT as f64).contains(&l) {
+                    return Err(Error::invalid(
+                        format!("{root}.limit"),
+                        format!(
+                            "{} is not allowed; allowed: a whole number from 1 to {MAX_LIMIT}",
+                            display_f64(l)
+                        ),
+                    ));
+                }
+            }
+            if let Some(f) = &preset.filter {
+                catalogue.category_filter(f, &format!("{root}.filter"))?;
+            }
+        }
+        catalogue.placements = std::mem::take(&mut self.placements);
         Ok((catalogue, warnings))
     }
 }

@@ -11,8 +11,10 @@
 
 use serde::Serialize;
 
+use super::call_arguments::{FilterInput, Preset};
 use super::error::{Error, Result};
 use super::limits::*;
+use super::preferences::check_category;
 use super::weights::Weights;
 
 /// The only catalogue format version this build reads.
@@ -74,9 +76,61 @@ pub struct Catalogue {
     max_popularity: f64,
     /// The site's ranking weights (`"weights"`), if it set any.
     weights: Option<Weights>,
+    /// Named presets of rank options (`"placements"`; JSON form only).
+    placements: Vec<(String, Preset)>,
 }
 
 impl Catalogue {
+    /// The site's filter as a per-category mark (0 no say, 1 wanted, 2
+    /// refused; empty when it names no category). An unknown category is an
+    /// error under `root` (a typo would silently empty the list).
+    pub fn category_filter(&self, f: &FilterInput, root: &str) -> Result<Vec<u8>> {
+        let mut marks = Vec::new();
+        if f.categories.is_none() && f.exclude_categories.is_empty() {
+            return Ok(marks);
+        }
+        marks.resize(self.categories.len(), 0u8);
+        let wanted = f.categories.as_deref().unwrap_or_default();
+        for (list, value, name) in [
+            (wanted, 1u8, "categories"),
+            (&f.exclude_categories[..], 2, "excludeCategories"),
+        ] {
+            for (k, id) in list.iter().enumerate() {
+                check_category(id, Some(self), false)
+                    .map_err(|m| Error::invalid(format!("{root}.{name}[{k}]"), m))?;
+                let c = self.category(id).unwrap_or(u16::MAX);
+                if let Some(slot) = marks.get_mut(usize::from(c)) {
+                    // Refused wins over wanted.
+                    *slot = (*slot).max(value);
+                }
+            }
+        }
+        Ok(marks)
+    }
+
+    /// The preset of placement `name`, if the catalogue has it.
+    pub fn placement(&self, name: &str) -> Option<&Preset> {
+        self.placements
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p)
+    }
+
+    /// Whether the catalogue names placements (the compact form carries
+    /// none: `to_compact` leaves them out).
+    pub fn has_placements(&self) -> bool {
+        !self.placements.is_empty()
+    }
+
+    /// The placements' names, for messages.
+    pub fn known_placements(&self) -> String {
+        let names: Vec<&str> = self.placements.iter().map(|(n, _)| n.as_str()).collect();
+        if names.is_empty() {
+            return "none (the catalogue has no placements)".into();
+        }
+        names.join(", ")
+    }
+
     /// The site's ranking weights, if the catalogue sets any (`"weights"`);
     /// fields it leaves out keep `Weights::DEFAULT`.
     pub fn weights(&self) -> Option<&Weights> {
@@ -101,7 +155,7 @@ impl Catalogue {
     /// builder: it writes the compact form of catalogues whose JSON would be
     /// too large to send. Every other limit and check is the same.
     pub fn from_json_of_any_size(json: &str) -> Result<(Catalogue, Vec<Warning>)> {
-        let raw = RawCatalogue::read(json).map_err(|e| e.into_error("catalogue"))?;
+        let mut raw = RawCatalogue::read(json).map_err(|e| e.into_error("catalogue"))?;
         raw.build()
     }
 
@@ -112,7 +166,8 @@ impl Catalogue {
 
     /// The compact binary form of this catalogue (for the aggregates builder
     /// and for tests). Loading it gives back an equal catalogue, with
-    /// neighbour weights rounded as `form` says.
+    /// neighbour weights rounded as `form` says, and without placements
+    /// (JSON only; see `has_placements`).
     pub fn to_compact(&self, form: CompactForm) -> Vec<u8> {
         compact_writer::write(self, form)
     }
