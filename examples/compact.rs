@@ -33,7 +33,7 @@ fn main() {
     }
     if catalogue.has_placements() {
         fail(&format!(
-            "{input}: has placements, which the compact form does not carry (COMPACT.md); publish it as JSON"
+            "{input}: has placements or rules, which the compact form does not carry (COMPACT.md); publish it as JSON"
         ));
     }
     let bytes = catalogue.to_compact(form);

@@ -42,8 +42,10 @@ export const BUDGET_GZIP_BYTES = 60_000;
  * duplicate keys refused in every document and fields matched by name
  * (`read_fields!`): 99,243 measured, +756; to 101,805 for issue 18's
  * per-call filters and `setAvailability`: 101,655 measured, +2,412; to
- * 104,205 for issue 18's placements: 104,056 measured, +2,412 over 101,644. */
-export const CEILING_GZIP_BYTES = 104_205;
+ * 104,205 for issue 18's placements: 104,056 measured, +2,412 over 101,644;
+ * to 108,090 for issue 18's rules (pins and boosts): 107,941 measured,
+ * +3,885. */
+export const CEILING_GZIP_BYTES = 108_090;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;

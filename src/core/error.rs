@@ -29,6 +29,14 @@ impl Error {
         }
     }
 
+    /// `path: X is not allowed; allowed: ALLOWED`, for a number `x`.
+    pub fn not_allowed(path: impl fmt::Display, x: f64, allowed: &str) -> Self {
+        let mut message = super::json::display_f64(x);
+        message.push_str(" is not allowed; allowed: ");
+        message.push_str(allowed);
+        Error::invalid(path, message)
+    }
+
     /// The field path this error is about, for UIs that highlight a control.
     pub fn path(&self) -> &str {
         match self {

@@ -147,6 +147,7 @@ impl Wording<'_> {
                 None => "Often chosen next".into(),
             },
             "frequencyCap" => "Shown often today, so moved down".into(),
+            "promoted" => "Promoted by the site".into(),
             _ => "In the site's own order".into(),
         }
     }
@@ -182,7 +183,18 @@ impl Wording<'_> {
                 },
                 b.frequency_cap,
             ),
+            f("promoted", 1.0, b.promoted),
         ]
+    }
+
+    /// The reason of an item the site pinned to its position.
+    pub fn pinned(&self) -> Reason {
+        Reason {
+            kind: "promoted",
+            text: "Placed here by the site".into(),
+            weight: 0.0,
+            source: None,
+        }
     }
 
     /// The largest factors of `b` as sentences, largest first.
@@ -196,6 +208,7 @@ impl Wording<'_> {
             ("related", b.related),
             ("next", b.next),
             ("frequencyCap", b.frequency_cap),
+            ("promoted", b.promoted),
         ];
         let mut chosen: Vec<(&'static str, f64)> = parts
             .into_iter()

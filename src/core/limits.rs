@@ -112,6 +112,12 @@ fn escape_char(c: char, quote: char, out: &mut String) {
 /// Placements a catalogue may name.
 pub const MAX_PLACEMENTS: usize = 64;
 
+/// Rules a catalogue may hold.
+pub const MAX_RULES: usize = 1000;
+
+/// The largest boost a rule may give, in score points (the context weight's bound).
+pub const MAX_BOOST: f64 = 4.0;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -354,13 +354,10 @@ impl<S: Store> Personalizer<S> {
             None => now,
             Some(t) if t.is_finite() && (0.0..=MAX_TIMESTAMP_MS).contains(&t) => t.floor() as i64,
             Some(t) => {
-                return Err(Error::invalid(
+                return Err(Error::not_allowed(
                     "options.at",
-                    format!(
-                        "{} is not allowed; allowed: milliseconds since 1970, from 0 to {}",
-                        display_f64(t),
-                        display_f64(MAX_TIMESTAMP_MS)
-                    ),
+                    t,
+                    "milliseconds since 1970, from 0 to 8640000000000000",
                 ))
             }
         };
@@ -442,7 +439,7 @@ impl<S: Store> Personalizer<S> {
             )
         })?;
         let input = placed(cat, input)?;
-        let request = request(cat, &input, &self.unavailable)?;
+        let request = request(cat, &input, &self.unavailable, now)?;
         let weights = self.weights();
         let profile = &self.session.profile;
         let signals = Signals::new(cat, profile, &request, weights, now, &mut self.scratch);
@@ -658,7 +655,7 @@ fn ranked(
     now: i64,
 ) -> Result<Vec<Ranked>> {
     let limit = read_limit(input.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let request = request(cat, input, unavailable)?;
+    let request = request(cat, input, unavailable, now)?;
     let mut scored = std::mem::take(&mut scratch.scored);
     let signals = Signals::new(cat, profile, &request, weights, now, scratch);
     let top = rank::top(
@@ -668,15 +665,37 @@ fn ranked(
         effective_variety(profile),
         &mut scored,
     );
+    // The site's pins, after everything else: each at its position, unless
+    // the person's choices or the filter leave the item out, or it is in a
+    // sensitive category the person has not turned on (never lifted); then
+    // the list closes up as if there were no pin.
+    let mut top = top;
+    let mut pinned = Vec::new();
+    for &(position, i) in &request.pins {
+        let b = rank::breakdown(cat, &signals, i);
+        if b.locked || pinned.contains(&i) || rank::exclusion(cat, &signals, i).is_some() {
+            continue;
+        }
+        top.retain(|&(_, x)| x != i);
+        let at = (usize::from(position) - 1).min(top.len());
+        top.insert(at, (Score(b.total()), i));
+        pinned.push(i);
+    }
+    top.truncate(limit);
     let wording = Wording::new(cat, profile, request.context, now, &signals);
     let out = top
         .iter()
         .map(|&(Score(score), i)| {
             let b = rank::breakdown(cat, &signals, i);
+            let mut reasons = wording.reasons(&b, i);
+            if pinned.contains(&i) {
+                reasons.retain(|r| r.kind != "promoted" && r.kind != "siteOrder");
+                reasons.insert(0, wording.pinned());
+            }
             Ranked {
                 id: cat.id(i).to_string(),
                 score,
-                reasons: wording.reasons(&b, i),
+                reasons,
             }
         })
         .collect();
@@ -706,6 +725,7 @@ fn request(
     cat: &Catalogue,
     input: &RankInput,
     unavailable: &LiteMap<String, u32>,
+    now: i64,
 ) -> Result<Request> {
     let context = match &input.context {
         None => None,
@@ -725,6 +745,25 @@ fn request(
     let f = input.filter.as_ref().unwrap_or(&none);
     let category_filter = cat.category_filter(f, "options.filter")?;
     let known = |id: &String| cat.item(id);
+    // The site's rules for this list (its placement, this time).
+    let (mut item_boosts, mut category_boosts, mut pins) = (Vec::new(), Vec::new(), Vec::new());
+    for rule in cat.rules() {
+        if !rule.applies(input.placement.as_deref(), now) {
+            continue;
+        }
+        match (rule.item, rule.category) {
+            (Some(i), _) if rule.pin > 0 => pins.push((rule.pin, i)),
+            (Some(i), _) => item_boosts.push((i, rule.boost)),
+            (None, Some(c)) => {
+                category_boosts.resize(cat.categories().len(), 0.0);
+                if let Some(x) = category_boosts.get_mut(usize::from(c)) {
+                    *x += rule.boost;
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    super::sort::sort_by(&mut pins, |a, b| a.0 < b.0);
     Ok(Request {
         context,
         exclude,
@@ -736,6 +775,9 @@ fn request(
             .as_ref()
             .map(|list| list.iter().filter_map(known).collect()),
         unavailable: unavailable.keys().filter_map(known).collect(),
+        item_boosts,
+        category_boosts,
+        pins,
     })
 }
 

@@ -1027,3 +1027,117 @@ fn placements_are_presets_the_call_can_override() {
         .unwrap_err();
     assert!(e.to_string().contains("duplicate key `drama-row`"), "{e}");
 }
+
+/// The site's rules: a pin puts an item at its position and a boost lifts
+/// an item or a category, each saying so as the site's doing
+/// ("promoted"), only in its placement and time window; the person's
+/// choices still win; bad rules are errors naming the field, rules naming
+/// unknown items are dropped with a warning.
+#[test]
+fn the_sites_pins_and_boosts_say_so_and_yield_to_the_person() {
+    let mut doc = fixtures::films();
+    doc["placements"] = json!({ "home": {} });
+    doc["rules"] = json!([
+        { "item": "m3", "pin": 1, "placement": "home" },
+        { "category": "comedy", "boost": 2 },
+        { "item": "m2", "boost": 4, "from": NOW + 1000 },
+        { "item": "ghost", "boost": 1 },
+        { "item": "m6", "pin": 2 }
+    ]);
+    let mut p = P::open(MemoryStore::default(), "default", NOW).unwrap();
+    let warnings = p.load_catalogue(&doc.to_string()).unwrap();
+    assert_eq!(
+        warnings
+            .iter()
+            .map(|w| (w.code, w.count))
+            .collect::<Vec<_>>(),
+        [("unknownRuleItem", 1)]
+    );
+    // m6 is in a sensitive category the person has not turned on: its pin
+    // does not apply (nor would a boost). m4 (comedy) is boosted to the top.
+    let plain = p.rank(r#"{"limit": 3}"#, NOW).unwrap();
+    assert_eq!(plain[0].id, "m4");
+    assert_eq!(plain[0].reasons[0].kind, "promoted");
+    assert_eq!(plain[0].reasons[0].text, "Promoted by the site");
+    assert!(!plain.iter().any(|r| r.id == "m6"), "{plain:?}");
+    // In its placement, m3 is pinned first and says so.
+    let home = p.rank(r#"{"limit": 3, "placement": "home"}"#, NOW).unwrap();
+    assert_eq!(
+        (home[0].id.as_str(), home[0].reasons[0].kind),
+        ("m3", "promoted")
+    );
+    assert_eq!(home[0].reasons[0].text, "Placed here by the site");
+    assert_eq!(home.len(), 3);
+    // The time window: m2's boost starts later.
+    let later = p.rank(r#"{"limit": 1}"#, NOW + 2000).unwrap();
+    assert_eq!(later[0].id, "m2");
+    // explain shows the rule's contribution as its own factor.
+    let e = p.explain("m4", "", NOW).unwrap();
+    let promoted = e.factors.iter().find(|f| f.kind == "promoted").unwrap();
+    assert_eq!(promoted.contribution, 2.0);
+    // The person's choices win: a blocked category stays out, a dismissed
+    // pinned item is not shown, and personalization 0 keeps the site's rules.
+    consent(&mut p);
+    p.set_preferences(r#"{"blocked": ["comedy"]}"#, NOW)
+        .unwrap();
+    assert!(!ids(&mut p, json!({ "limit": 6 })).contains(&"m4".to_string()));
+    record(&mut p, "m3", "dismiss");
+    let home = ids(&mut p, json!({ "limit": 3, "placement": "home" }));
+    assert!(
+        !home.contains(&"m3".to_string()) && home.len() == 3,
+        "{home:?}"
+    );
+    p.set_preferences(r#"{"blocked": [], "personalization": 0}"#, NOW)
+        .unwrap();
+    assert_eq!(ids(&mut p, json!({ "limit": 1 }))[0], "m4");
+
+    for (rules, path) in [
+        (
+            json!([{ "item": "m1", "pin": 0 }]),
+            "catalogue.rules[0].pin",
+        ),
+        (
+            json!([{ "item": "m1", "boost": -1 }]),
+            "catalogue.rules[0].boost",
+        ),
+        (
+            json!([{ "category": "drama", "boost": 5 }]),
+            "catalogue.rules[0].boost",
+        ),
+        (
+            json!([{ "category": "drama", "pin": 1 }]),
+            "catalogue.rules[0].pin",
+        ),
+        (
+            json!([{ "category": "westerns", "boost": 1 }]),
+            "catalogue.rules[0].category",
+        ),
+        (
+            json!([{ "item": "m1", "boost": 1, "from": 10, "until": 5 }]),
+            "catalogue.rules[0].until",
+        ),
+        (
+            json!([{ "item": "m1", "boost": 1, "placement": "sidebar" }]),
+            "catalogue.rules[0].placement",
+        ),
+        (
+            json!([{ "item": "m1", "category": "drama", "boost": 1 }]),
+            "catalogue.rules[0]",
+        ),
+        (
+            json!([{ "item": "m1", "pin": 1, "boost": 1 }]),
+            "catalogue.rules[0]",
+        ),
+    ] {
+        let mut bad = doc.clone();
+        bad["rules"] = rules;
+        let e = p.load_catalogue(&bad.to_string()).unwrap_err();
+        assert_eq!(e.path(), path, "{e}");
+    }
+    p.set_preferences(r#"{"personalization": 1}"#, NOW).unwrap();
+    assert_eq!(
+        p.rank(r#"{"limit": 1}"#, NOW).unwrap()[0].id,
+        "m4",
+        "the previous catalogue is kept"
+    );
+}

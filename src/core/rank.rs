@@ -39,6 +39,8 @@ pub struct Breakdown {
     pub related: f64,
     pub next: f64,
     pub frequency_cap: f64,
+    /// The site's boosts (`Rule`s): the site's doing, not personal.
+    pub promoted: f64,
     /// The category whose slider moved this item most.
     pub slider_category: Option<u16>,
     /// The category whose learned interest moved this item most.
@@ -60,6 +62,7 @@ impl Breakdown {
             + self.related
             + self.next
             + self.frequency_cap
+            + self.promoted
     }
 }
 
@@ -99,6 +102,7 @@ fn breakdown_but_freshness(cat: &Catalogue, s: &Signals, i: u32) -> Breakdown {
     if b.locked {
         return b;
     }
+    b.promoted = s.promoted(cat, i);
     let idx = i as usize;
     b.context = s.weights.context
         * s.context

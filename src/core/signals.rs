@@ -26,6 +26,8 @@ pub struct Scratch {
     next_best: Vec<f32>,
     next_source: Vec<u32>,
     context: Vec<f32>,
+    /// The site's item boosts (`Rule`s) in score points.
+    promoted: Vec<f32>,
     flags: Vec<u8>,
     impressions: Vec<u32>,
     /// Indices written by the last call; cleared at the start of the next.
@@ -46,6 +48,7 @@ impl Scratch {
                 &mut self.next,
                 &mut self.next_best,
                 &mut self.context,
+                &mut self.promoted,
             ] {
                 v.clear();
                 v.resize(n, 0.0);
@@ -68,6 +71,7 @@ impl Scratch {
                     &mut self.next,
                     &mut self.next_best,
                     &mut self.context,
+                    &mut self.promoted,
                 ] {
                     if let Some(x) = v.get_mut(t) {
                         *x = 0.0;
@@ -123,6 +127,11 @@ pub struct Request {
     pub only_items: Option<Vec<u32>>,
     /// Items the site marked unavailable (`setAvailability`).
     pub unavailable: Vec<u32>,
+    /// The site's rules that apply to this list: item boosts, per-category
+    /// boosts (empty: none) and pins (position, item), in score points.
+    pub item_boosts: Vec<(u32, f64)>,
+    pub category_boosts: Vec<f64>,
+    pub pins: Vec<(u16, u32)>,
 }
 
 pub struct Signals<'a> {
@@ -144,6 +153,9 @@ pub struct Signals<'a> {
     wants_category: bool,
     only_items: bool,
     pub site_filter: bool,
+    /// The site's boosts: per item (dense) and per category (empty: none).
+    promoted: &'a [f32],
+    category_boosts: Vec<f64>,
     /// The latest distinct engaged items, newest first, with the kind of
     /// their latest positive event ("Because you liked ...").
     pub recent: Vec<(u32, Kind)>,
@@ -284,6 +296,12 @@ impl<'a> Signals<'a> {
         for &i in request.only_items.iter().flatten() {
             flag(scratch, i, Self::LISTED);
         }
+        for &(i, boost) in &request.item_boosts {
+            if let Some(x) = scratch.promoted.get_mut(i as usize) {
+                *x += boost as f32;
+                scratch.touched.push(i);
+            }
+        }
         if let Some(c) = request.context {
             flag(scratch, c, Self::ON_SCREEN);
             for e in cat.related(c) {
@@ -320,6 +338,8 @@ impl<'a> Signals<'a> {
             category_filter: request.category_filter.clone(),
             wants_category: request.wants_category,
             only_items: request.only_items.is_some(),
+            promoted: &scratch.promoted,
+            category_boosts: request.category_boosts.clone(),
             site_filter: !request.category_filter.is_empty() || request.only_items.is_some(),
             sliders,
             interests,
@@ -334,6 +354,22 @@ impl<'a> Signals<'a> {
             flags: &scratch.flags,
             impressions: &scratch.impressions,
         }
+    }
+
+    /// The site's boosts of item `i`, in score points.
+    #[inline(always)]
+    pub fn promoted(&self, cat: &Catalogue, i: u32) -> f64 {
+        let mut x = self.promoted.get(i as usize).map_or(0.0, |&b| f64::from(b));
+        if !self.category_boosts.is_empty() {
+            for &c in cat.item_categories(i) {
+                x += self
+                    .category_boosts
+                    .get(usize::from(c))
+                    .copied()
+                    .unwrap_or(0.0);
+            }
+        }
+        x
     }
 
     /// Whether the site's filter leaves item `i` out (availability is a

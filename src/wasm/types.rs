@@ -58,7 +58,20 @@ export interface Catalogue {
   repeatable?: boolean;
   /** Named presets of `rank` options (JSON form only). */
   placements?: Record<string, Placement>;
+  /** The site's pins and boosts (JSON form only); shown to the person as "promoted". */
+  rules?: Rule[];
 }
+
+/** Pin an item at a position, or boost an item or a category by score points (0-4). */
+export type Rule = ({ item: string; category?: never } | { category: string; item?: never })
+  & ({ pin: number; boost?: never } | { boost: number; pin?: never })
+  & {
+    /** Only in lists for this placement. */
+    placement?: string;
+    /** Milliseconds since the epoch: the rule applies from / until then. */
+    from?: number;
+    until?: number;
+  };
 
 export interface CatalogueWarning {
   code: "unknownReference" | "selfReference" | "duplicateReference";
@@ -134,7 +147,7 @@ export interface RankFilter {
   items?: string[];
 }
 
-export type ReasonKind = "popular" | "fresh" | "context" | "sliders" | "interest" | "related" | "next" | "frequencyCap" | "siteOrder";
+export type ReasonKind = "popular" | "fresh" | "context" | "sliders" | "interest" | "related" | "next" | "frequencyCap" | "promoted" | "siteOrder";
 
 export interface Reason {
   kind: ReasonKind;

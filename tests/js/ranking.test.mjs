@@ -287,3 +287,21 @@ test('placements: named presets in the catalogue, the call winning', async () =>
   assert.throws(() => p.loadCatalogue({ ...cat, placements: { home: { limit: 0 } } }), (e) => e.field === 'catalogue.placements.home.limit');
   assert.deepEqual(ids(p.rank({ placement: 'drama-row' })), drama.slice(0, 2), 'the previous catalogue is kept');
 });
+
+test("the site's pins and boosts say so, and the person's choices win", async () => {
+  const p = await open();
+  const base = catalogue();
+  const order = siteOrder(base);
+  const last = order[order.length - 1];
+  const cat = { ...base, placements: { home: {} }, rules: [{ item: last, pin: 1, placement: 'home' }, { item: 'ghost', boost: 1 }] };
+  const warnings = p.loadCatalogue(cat);
+  assert.deepEqual(warnings.map((w) => [w.code, w.count]), [['unknownRuleItem', 1]]);
+  const home = p.rank({ limit: 3, placement: 'home' });
+  assert.equal(home[0].id, last);
+  assert.deepEqual(home[0].reasons[0], { kind: 'promoted', text: 'Placed here by the site', weight: 0 });
+  assert.notEqual(ids(p.rank({ limit: 3 }))[0], last, 'only in its placement');
+  p.setPreferences({ historyConsent: true });
+  p.record({ itemId: last, kind: 'dismiss' });
+  assert.ok(!ids(p.rank({ limit: 3, placement: 'home' })).includes(last), 'a dismissed item is not pinned');
+  assert.throws(() => p.loadCatalogue({ ...cat, rules: [{ item: last, boost: -1 }] }), (e) => e.field === 'catalogue.rules[0].boost');
+});

@@ -69,6 +69,10 @@ p.rank({ filter: { categories: 'drama' } });
 const madeUnavailable: number = p.setAvailability(['m1'], false);
 const homeRow: RankedItem[] = p.rank({ placement: 'home', limit: 4 });
 const withPlacements: Catalogue = { version: 1, categories: [], items: [], placements: { home: { limit: 8, context: false, filter: { excludeCategories: ['x'] } } } };
+const withRules: Catalogue = { version: 1, categories: [], items: [], rules: [{ item: 'm1', pin: 1, placement: 'home' }, { category: 'drama', boost: 0.5, until: 2e12 }] };
+const promotedKind: ReasonKind = 'promoted';
+// @ts-expect-error a rule pins or boosts, not both
+const bothRule: Catalogue = { version: 1, categories: [], items: [], rules: [{ item: 'm1', pin: 1, boost: 1 }] };
 // @ts-expect-error a placement's limit is a number
 const badPlacement: Catalogue = { version: 1, categories: [], items: [], placements: { home: { limit: 'eight' } } };
 // @ts-expect-error available is a boolean

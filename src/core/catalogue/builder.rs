@@ -51,6 +51,7 @@ impl Builder {
             max_popularity: 0.0,
             weights: None,
             placements: Vec::new(),
+            rules: Vec::new(),
         };
         Builder {
             c,

@@ -2,11 +2,12 @@
 //! (`RawCatalogue`), then `Builder`'s checks.
 
 use super::builder::{site_weights, Builder, Target};
-use super::{Catalogue, Warning, CATALOGUE_VERSION};
+use super::{Catalogue, Rule, Warning, CATALOGUE_VERSION};
 use crate::core::call_arguments::Preset;
 use crate::core::error::{Error, Result};
 use crate::core::json::{display_f64, read_fields, Fields, JsonResult, Reader};
 use crate::core::limits::*;
+use crate::core::preferences::check_category;
 use crate::core::typed_values::{map, refuse_repeat};
 use crate::core::weights::SITE_WEIGHT_NAMES;
 
@@ -41,6 +42,18 @@ fn plain_edge(r: &mut Reader) -> Option<(Span, f64)> {
     ))
 }
 
+/// A rule as written (`"rules"`); checked in `build`.
+#[derive(Default)]
+struct RawRule {
+    item: Option<String>,
+    category: Option<String>,
+    pin: Option<f64>,
+    boost: Option<f64>,
+    placement: Option<String>,
+    from: Option<f64>,
+    until: Option<f64>,
+}
+
 /// The first pass over a JSON catalogue: structure and types, into flat
 /// arrays of spans and numbers; no string is copied unless it has escapes.
 #[derive(Default)]
@@ -50,6 +63,7 @@ pub(super) struct RawCatalogue<'a> {
     version: Option<Span>,
     weights: Option<Vec<(usize, f64)>>,
     placements: Vec<(String, Preset)>,
+    rules: Vec<RawRule>,
     /// id, label, sensitive, repeatable
     categories: Vec<(Span, Span, bool, bool)>,
     /// The catalogue's `repeatable` default.
@@ -108,6 +122,25 @@ impl<'a> RawCatalogue<'a> {
                 raw.weights = Some(weights);
             },
             "repeatable" => raw.repeatable = reader.boolean()?,
+            "rules" => reader.array(
+                MAX_RULES,
+                &format!("an array of at most {MAX_RULES} entries"),
+                |r, _| {
+                    let mut rule = RawRule::default();
+                    let text = |r: &mut Reader| Ok::<_, _>(Some(r.string()?.into_owned()));
+                    read_fields!(r, "an object", {
+                        "item" => rule.item = text(r)?,
+                        "category" => rule.category = text(r)?,
+                        "pin" => rule.pin = Some(r.number()?),
+                        "boost" => rule.boost = Some(r.number()?),
+                        "placement" => rule.placement = text(r)?,
+                        "from" => rule.from = Some(r.number()?),
+                        "until" => rule.until = Some(r.number()?),
+                    })?;
+                    raw.rules.push(rule);
+                    Ok(())
+                },
+            )?,
             "placements" => map(reader, MAX_PLACEMENTS, |r, name| {
                 let preset = Preset::read(r)?;
                 let repeated = raw.placements.iter().any(|(n, _)| n == name);
@@ -331,12 +364,10 @@ impl<'a> RawCatalogue<'a> {
             check_id(name).map_err(|m| Error::invalid(&root, format!("placement name {m}")))?;
             if let Some(l) = preset.limit {
                 if l.fract() != 0.0 || !(1.0..=MAX_LIMIT as f64).contains(&l) {
-                    return Err(Error::invalid(
+                    return Err(Error::not_allowed(
                         format!("{root}.limit"),
-                        format!(
-                            "{} is not allowed; allowed: a whole number from 1 to {MAX_LIMIT}",
-                            display_f64(l)
-                        ),
+                        l,
+                        "a whole number from 1 to 1000",
                     ));
                 }
             }
@@ -345,6 +376,127 @@ impl<'a> RawCatalogue<'a> {
             }
         }
         catalogue.placements = std::mem::take(&mut self.placements);
+        let mut warnings = warnings;
+        catalogue.rules = self.checked_rules(&catalogue, &mut warnings)?;
         Ok((catalogue, warnings))
+    }
+
+    /// The rules, checked against the catalogue: a rule naming an unknown
+    /// item is dropped with a warning (like a `related` reference); every
+    /// other fault is an error naming the field.
+    fn checked_rules(&self, cat: &Catalogue, warnings: &mut Vec<Warning>) -> Result<Vec<Rule>> {
+        let mut rules = Vec::new();
+        let mut dropped: Vec<String> = Vec::new();
+        for (k, raw) in self.rules.iter().enumerate() {
+            let root = format!("catalogue.rules[{k}]");
+            let bad = |field: &str, m: String| Error::invalid(format!("{root}.{field}"), m);
+            let (item, category) = match (&raw.item, &raw.category) {
+                (Some(id), None) => match cat.item(id) {
+                    Some(i) => (Some(i), None),
+                    None => {
+                        dropped.push(format!("{root}.item {}", quote(id)));
+                        continue;
+                    }
+                },
+                (None, Some(id)) => {
+                    check_category(id, Some(cat), false).map_err(|m| bad("category", m))?;
+                    (None, cat.category(id))
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        &root,
+                        "names an item or a category: one of them",
+                    ))
+                }
+            };
+            let (pin, boost) = match (raw.pin, raw.boost) {
+                (Some(_), None) if item.is_none() => {
+                    return Err(bad(
+                        "pin",
+                        "only an item can be pinned; boost a category".into(),
+                    ))
+                }
+                (Some(p), None) if p.fract() == 0.0 && (1.0..=MAX_LIMIT as f64).contains(&p) => {
+                    (p as u16, 0.0)
+                }
+                (Some(p), None) => {
+                    return Err(Error::not_allowed(
+                        format!("{root}.pin"),
+                        p,
+                        "a position from 1 to 1000",
+                    ))
+                }
+                (None, Some(b)) if (0.0..=MAX_BOOST).contains(&b) => (0, b),
+                (None, Some(b)) => {
+                    return Err(Error::not_allowed(
+                        format!("{root}.boost"),
+                        b,
+                        "score points from 0 to 4",
+                    ))
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        &root,
+                        "pins (pin) or boosts (boost): one of them",
+                    ))
+                }
+            };
+            if let Some(p) = raw
+                .placement
+                .as_deref()
+                .filter(|p| cat.placement(p).is_none())
+            {
+                return Err(bad(
+                    "placement",
+                    format!(
+                        "unknown placement {}; known: {}",
+                        quote(p),
+                        cat.known_placements()
+                    ),
+                ));
+            }
+            for (field, t) in [("from", raw.from), ("until", raw.until)] {
+                if let Some(t) = t.filter(|t| !(0.0..=MAX_TIMESTAMP_MS).contains(t)) {
+                    return Err(Error::not_allowed(
+                        format!("{root}.{field}"),
+                        t,
+                        "milliseconds since 1970, from 0 to 8640000000000000",
+                    ));
+                }
+            }
+            let from = raw.from.unwrap_or(f64::NEG_INFINITY);
+            let until = raw.until.unwrap_or(f64::INFINITY);
+            if until < from {
+                return Err(bad(
+                    "until",
+                    format!(
+                        "{} is before from ({})",
+                        display_f64(until),
+                        display_f64(from)
+                    ),
+                ));
+            }
+            rules.push(Rule {
+                item,
+                category,
+                pin,
+                boost,
+                placement: raw.placement.clone(),
+                from,
+                until,
+            });
+        }
+        if !dropped.is_empty() {
+            warnings.push(Warning {
+                code: "unknownRuleItem",
+                count: dropped.len(),
+                message: format!(
+                    "{} rules naming items not in the catalogue were dropped",
+                    dropped.len()
+                ),
+                examples: dropped.into_iter().take(5).collect(),
+            });
+        }
+        Ok(rules)
     }
 }

@@ -35,6 +35,33 @@ pub struct Edge {
     pub weight: f32,
 }
 
+/// A site rule (`"rules"`): pin an item at a position, or boost an item or
+/// a category by some score points, optionally only in one placement and
+/// from / until some time. Always shown to the person as the site's doing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub item: Option<u32>,
+    pub category: Option<u16>,
+    /// 1-based position; 0 for a boost.
+    pub pin: u16,
+    pub boost: f64,
+    pub placement: Option<String>,
+    /// Milliseconds since the epoch (±infinity when open).
+    pub from: f64,
+    pub until: f64,
+}
+
+impl Rule {
+    /// Whether the rule applies to a list for `placement` at `now`.
+    pub fn applies(&self, placement: Option<&str>, now: i64) -> bool {
+        let here = self
+            .placement
+            .as_deref()
+            .is_none_or(|p| Some(p) == placement);
+        here && (self.from..=self.until).contains(&(now as f64))
+    }
+}
+
 /// Something in the catalogue that was accepted but not used, with how often.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,6 +105,8 @@ pub struct Catalogue {
     weights: Option<Weights>,
     /// Named presets of rank options (`"placements"`; JSON form only).
     placements: Vec<(String, Preset)>,
+    /// The site's pins and boosts (`"rules"`; JSON form only).
+    rules: Vec<Rule>,
 }
 
 impl Catalogue {
@@ -116,10 +145,15 @@ impl Catalogue {
             .map(|(_, p)| p)
     }
 
-    /// Whether the catalogue names placements (the compact form carries
-    /// none: `to_compact` leaves them out).
+    /// Whether the catalogue names placements or rules (the compact form
+    /// carries neither: `to_compact` leaves them out).
     pub fn has_placements(&self) -> bool {
-        !self.placements.is_empty()
+        !self.placements.is_empty() || !self.rules.is_empty()
+    }
+
+    /// The site's rules, in catalogue order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
     }
 
     /// The placements' names, for messages.
