@@ -22,8 +22,42 @@ struct Catalogue<'a> {
     version: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     weights: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    placements: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<&'a serde_json::Value>,
     categories: Vec<CategoryOut<'a>>,
     items: Vec<ItemOut<'a>>,
+}
+
+/// Reads `--rules`: a JSON object with the site's `rules` (pins and
+/// boosts) and `placements`, published as the catalogue's fields of those
+/// names; the core checks them when the catalogue is rendered.
+pub fn read_rules(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let bad = |message: String| BuildError::Option {
+        option: "--rules",
+        message: format!("{}: {message}", path.display()),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| BuildError::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(bad(format!(
+            "expected a JSON object with rules and placements, found {value}"
+        )));
+    };
+    if let Some(key) = map
+        .keys()
+        .find(|k| !matches!(k.as_str(), "rules" | "placements"))
+    {
+        return Err(bad(format!(
+            "{key}: unknown field; allowed: rules, placements"
+        )));
+    }
+    Ok(map)
 }
 
 /// Reads `--weights`: a JSON object whose every field is one of the core's
@@ -108,6 +142,8 @@ pub struct Published {
 pub struct Shape<'a> {
     /// The site's ranking weights (`--weights`).
     pub weights: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    /// The site's rules and placements (`--rules`).
+    pub rules: Option<&'a serde_json::Map<String, serde_json::Value>>,
     /// JSON (None) or the compact form.
     pub form: Option<CompactForm>,
     /// Only the items marked here (`--max-items`; None: all), with
@@ -167,6 +203,7 @@ pub fn render(
 ) -> Result<(Vec<u8>, Published)> {
     let Shape {
         weights,
+        rules,
         form,
         keep,
         related: related_limit,
@@ -229,11 +266,26 @@ pub fn render(
     let doc = Catalogue {
         version: 1,
         weights,
+        placements: rules.and_then(|r| r.get("placements")),
+        rules: rules.and_then(|r| r.get("rules")),
         categories,
         items: out_items,
     };
     let mut bytes = serde_json::to_vec(&doc).map_err(|e| BuildError::Output(e.to_string()))?;
     bytes.push(b'\n');
+    if rules.is_some() {
+        if form.is_some() {
+            return Err(BuildError::option(
+                "--rules",
+                "the compact form carries no rules or placements (COMPACT.md); write JSON",
+            ));
+        }
+        // The site's rules name items and categories: the core checks them
+        // against this catalogue, so the device never refuses what is written.
+        let text = std::str::from_utf8(&bytes).map_err(|e| BuildError::Output(e.to_string()))?;
+        ondevice::core::catalogue::Catalogue::from_json_of_any_size(text)
+            .map_err(|e| BuildError::option("--rules", format!("the core refuses them: {e}")))?;
+    }
     let bytes = match form {
         None => bytes,
         // The core reads the JSON (every check it makes on a site's

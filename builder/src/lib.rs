@@ -50,6 +50,8 @@ pub struct Options {
     pub dump_normalized: Option<PathBuf>,
     /// The site's ranking weights to publish (a JSON object file).
     pub weights: Option<PathBuf>,
+    /// The site's rules and placements to publish (a JSON object file).
+    pub rules: Option<PathBuf>,
     /// JSON (None) or the compact form (see COMPACT.md).
     pub form: Option<catalogue::CompactForm>,
     /// Write a candidate catalogue of at most this many items (None: all).
@@ -138,10 +140,10 @@ impl Options {
 pub fn build(options: &Options) -> Result<Summary> {
     options.check()?;
     let progress = Progress::new(options.quiet);
-    let (items, weights) = read_site(
+    let (items, weights, rules) = read_site(
         &options.items,
         options.categories.as_deref(),
-        options.weights.as_deref(),
+        (options.weights.as_deref(), options.rules.as_deref()),
         &progress,
     )?;
     let events = events::read_events(&options.events, &items, &options.items, &progress)?;
@@ -200,6 +202,7 @@ pub fn build(options: &Options) -> Result<Summary> {
             out: &options.out,
             form: options.form,
             weights: weights.as_ref(),
+            rules: rules.as_ref(),
             max_items: options.max_items,
             related: options.related,
             next: options.next,
@@ -215,16 +218,11 @@ pub fn build(options: &Options) -> Result<Summary> {
 fn read_site(
     items_path: &std::path::Path,
     categories: Option<&std::path::Path>,
-    weights: Option<&std::path::Path>,
+    (weights, rules): (Option<&std::path::Path>, Option<&std::path::Path>),
     progress: &Progress,
-) -> Result<(
-    items::ItemList,
-    Option<serde_json::Map<String, serde_json::Value>>,
-)> {
-    let weights = match weights {
-        Some(path) => Some(catalogue::read_weights(path)?),
-        None => None,
-    };
+) -> Result<(items::ItemList, Option<JsonObject>, Option<JsonObject>)> {
+    let weights = weights.map(catalogue::read_weights).transpose()?;
+    let rules = rules.map(catalogue::read_rules).transpose()?;
     let categories = match categories {
         Some(path) => {
             let c = items::read_categories(path)?;
@@ -240,14 +238,17 @@ fn read_site(
         items.items.len(),
         items.categories.len()
     ));
-    Ok((items, weights))
+    Ok((items, weights, rules))
 }
+
+type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 /// Where and how a catalogue is written (shared by `build` and `assemble`).
 struct Output<'a> {
     out: &'a std::path::Path,
     form: Option<catalogue::CompactForm>,
     weights: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    rules: Option<&'a serde_json::Map<String, serde_json::Value>>,
     max_items: Option<u64>,
     related: u64,
     next: u64,
@@ -273,6 +274,7 @@ fn publish(
     });
     let shape = catalogue::Shape {
         weights: output.weights,
+        rules: output.rules,
         form: output.form,
         keep: keep.as_deref(),
         related: output.related as usize,
@@ -317,6 +319,7 @@ pub struct AssembleOptions {
     pub next: Option<u64>,
     pub max_items: Option<u64>,
     pub weights: Option<PathBuf>,
+    pub rules: Option<PathBuf>,
     pub quiet: bool,
 }
 
@@ -342,10 +345,10 @@ pub fn assemble(options: &AssembleOptions) -> Result<Summary> {
         ));
     }
     let progress = Progress::new(options.quiet);
-    let (items, weights) = read_site(
+    let (items, weights, rules) = read_site(
         &options.items,
         options.categories.as_deref(),
-        options.weights.as_deref(),
+        (options.weights.as_deref(), options.rules.as_deref()),
         &progress,
     )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -363,6 +366,7 @@ pub fn assemble(options: &AssembleOptions) -> Result<Summary> {
             out: &options.out,
             form: options.form,
             weights: weights.as_ref(),
+            rules: rules.as_ref(),
             max_items: options.max_items,
             related: options.related.unwrap_or(job.related),
             next: options.next.unwrap_or(job.next),

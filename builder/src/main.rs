@@ -90,6 +90,11 @@ struct SiteArgs {
     /// error 1/510 of the largest weight) or 16 (1/131,070).
     #[arg(long, default_value = "8", value_parser = ["8", "16"])]
     weight_bits: String,
+    /// The site's rules (pins, boosts) and placements to publish: a JSON
+    /// object {"rules": [...], "placements": {...}} (README, "Catalogue
+    /// format"), checked by the core against the catalogue. JSON output only.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
 }
 
 impl SiteArgs {
@@ -178,6 +183,7 @@ fn main() -> ExitCode {
         seed: args.seed,
         dump_normalized: args.dump_normalized,
         weights: args.weights,
+        rules: args.site.rules,
         form,
         max_items: args.max_items,
         quiet: args.quiet,
@@ -208,6 +214,7 @@ fn assemble(args: AssembleArgs) -> ExitCode {
             next: args.next,
             max_items: args.max_items,
             weights: args.weights,
+            rules: args.site.rules,
             quiet: args.quiet,
         },
     ))

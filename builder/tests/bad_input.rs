@@ -408,3 +408,63 @@ fn site_weights_are_published_when_valid_and_refused_otherwise() {
         );
     }
 }
+
+#[test]
+fn site_rules_and_placements_are_published_when_the_core_accepts_them() {
+    let site = Site::new();
+    let events = site.write("events.csv", GOOD_EVENTS);
+    let items = site.write("items.csv", ITEMS);
+    let rules = site.write(
+        "rules.json",
+        r#"{"placements": {"home": {"limit": 4}}, "rules": [{"item": "b", "pin": 1, "placement": "home"}, {"category": "c", "boost": 0.5}]}"#,
+    );
+    let doc = site.build(&events, &items, &["--rules", rules.to_str().unwrap()]);
+    assert_eq!(doc["placements"], serde_json::json!({"home": {"limit": 4}}));
+    assert_eq!(
+        doc["rules"][0],
+        serde_json::json!({"item": "b", "pin": 1, "placement": "home"})
+    );
+    // Without --rules the catalogue has neither.
+    let plain = site.build(&events, &items, &[]);
+    assert!(plain.get("rules").is_none() && plain.get("placements").is_none());
+    let site = Site::new();
+    let events = site.write("events.csv", GOOD_EVENTS);
+    let items = site.write("items.csv", ITEMS);
+    for (text, says) in [
+        (
+            r#"{"rules": [{"category": "westerns", "boost": 1}]}"#,
+            "catalogue.rules[0].category: unknown category \"westerns\"",
+        ),
+        (
+            r#"{"rules": [{"item": "a", "pin": 0}]}"#,
+            "catalogue.rules[0].pin: 0 is not allowed",
+        ),
+        (
+            r#"{"placements": {"home": {"limit": "x"}}}"#,
+            "catalogue.placements.home.limit",
+        ),
+        (
+            r#"{"banners": []}"#,
+            "banners: unknown field; allowed: rules, placements",
+        ),
+        ("[1]", "expected a JSON object with rules and placements"),
+    ] {
+        let file = site.write("rules.json", text);
+        let stderr = site.fail(&events, &items, &["--rules", file.to_str().unwrap()]);
+        assert!(
+            stderr.contains("--rules") && stderr.contains(says),
+            "{text}: {stderr}"
+        );
+    }
+    // The compact form carries no rules: refused, not silently dropped.
+    let file = site.write("rules.json", r#"{"rules": []}"#);
+    let stderr = site.fail(
+        &events,
+        &items,
+        &["--rules", file.to_str().unwrap(), "--format", "compact"],
+    );
+    assert!(
+        stderr.contains("the compact form carries no rules"),
+        "{stderr}"
+    );
+}
