@@ -51,8 +51,9 @@ test('"Not interested" removes a film, and with consent it stays away', async ()
   await visit(site);
 
   // Without consent: hidden on this page only, nothing recorded.
-  await site.page.locator('.card[data-id="f02"]').getByRole('button', { name: 'Not interested' }).click();
-  await site.page.locator('.card[data-id="f02"]').waitFor({ state: 'detached' });
+  // In the For you grid (the Staff picks row below may show it too).
+  await site.page.locator('#grid > .card[data-id="f02"]').getByRole('button', { name: 'Not interested' }).click();
+  await site.page.locator('.card[data-id="f02"]').first().waitFor({ state: 'detached' });
   assert.match(await site.page.locator('#announce').textContent(), /hidden on this page/);
   const nothing = await storedProfile(site.page);
   assert.ok(nothing === null || nothing.history.events.length === 0);
@@ -62,7 +63,7 @@ test('"Not interested" removes a film, and with consent it stays away', async ()
 
   // With consent: recorded, gone, and still gone after a reload and elsewhere.
   await allowHistory(site.page);
-  const card = site.page.locator('.card[data-id="f02"]');
+  const card = site.page.locator('#grid > .card[data-id="f02"]');
   await card.getByRole('button', { name: 'Not interested' }).click();
   await card.waitFor({ state: 'detached' });
   const focusedTitle = await site.page.evaluate(() => document.activeElement?.closest('.card')?.dataset.id ?? null);

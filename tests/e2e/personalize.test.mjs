@@ -47,6 +47,28 @@ test('first visit: the site\'s order, a consent prompt, and nothing recorded bef
   assert.equal((await exportFromStorage(site.page)).data.history.events.length, 0);
 });
 
+test('the site\'s "Staff picks" row: its pinned film is labelled as the site\'s doing, apart from personal reasons', async () => {
+  site = await e2e.open();
+  await visit(site);
+  const catalogue = await fixture();
+  const byPopularity = [...catalogue.items].sort((a, b) => b.popularity - a.popularity);
+  const pick = byPopularity[Math.min(40, byPopularity.length - 1)].id;
+  const picks = site.page.locator('#picks > .card');
+  await picks.first().waitFor();
+  assert.equal(await picks.count(), 4);
+  const first = picks.first();
+  assert.equal(await first.getAttribute('data-id'), pick, 'pinned first');
+  assert.equal(await first.locator('.promoted-badge').textContent(), 'Promoted by the site');
+  await first.getByRole('button', { name: 'Why this?' }).click();
+  const siteRules = first.getByRole('list', { name: 'The site’s own choices' });
+  assert.deepEqual(await siteRules.locator('.reason-text').allTextContents(), ['Placed here by the site']);
+  const personal = await first.locator('.reasons:not(.site-rules) .reason-text').allTextContents();
+  assert.ok(!personal.includes('Placed here by the site'), `not among the other reasons: ${personal}`);
+  // The other three are not promoted, and the For you grid is untouched.
+  assert.equal(await site.page.locator('#picks .promoted-badge').count(), 1);
+  assert.deepEqual(await cardIds(site.page), await siteOrder());
+});
+
 test('another tab\'s change re-ranks this one (the storage event, through onChange)', async () => {
   site = await e2e.open();
   await visit(site);

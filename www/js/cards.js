@@ -24,18 +24,25 @@ export function metaLine(site, id) {
   return [year, site.categoryLabels(id).join(', ')].filter(Boolean).join(' · ');
 }
 
+/** The site's own doing (pins and boosts), shown apart from what is about the person. */
+const isSites = (r) => r.kind === 'promoted';
+
 function whyPanel(ranked, panelId) {
   const largest = Math.max(...ranked.reasons.map((r) => Math.abs(r.weight)), 0.01);
-  const rows = ranked.reasons.map((r) => {
+  const row = (r) => {
     const bar = h('span', { class: `weight-bar ${r.weight < 0 ? 'negative' : ''}`, 'aria-hidden': 'true' });
     bar.style.setProperty('--share', String(Math.abs(r.weight) / largest));
     return h('li', { 'data-kind': r.kind },
       h('span', { class: 'reason-text' }, r.text),
       h('span', { class: 'weight', title: 'Weight: what this reason adds to the score' }, signed(r.weight)),
       bar);
-  });
+  };
+  const personal = ranked.reasons.filter((r) => !isSites(r));
+  const sites = ranked.reasons.filter(isSites);
   return h('div', { class: 'why', id: panelId, hidden: true },
-    h('ul', { class: 'reasons', 'aria-label': 'Reasons, with their weights' }, rows),
+    personal.length ? h('ul', { class: 'reasons', 'aria-label': 'Reasons, with their weights' }, personal.map(row)) : null,
+    sites.length ? h('p', { class: 'site-rules-title' }, 'The site’s own choice, not based on you:') : null,
+    sites.length ? h('ul', { class: 'reasons site-rules', 'aria-label': 'The site’s own choices' }, sites.map(row)) : null,
     h('p', { class: 'score' }, `Score ${ranked.score.toFixed(2)}: the sum of every factor, not only those listed.`));
 }
 
@@ -63,6 +70,7 @@ export function card(site, ranked, { onDismiss, context = 'list', heading = 'h3'
       poster(site, id),
       h(heading, { id: titleId }, h('a', { href: `item.html?id=${encodeURIComponent(id)}` }, site.title(id))),
       h('p', { class: 'meta' }, metaLine(site, id)),
+      ranked.reasons.some(isSites) ? h('p', { class: 'promoted-badge' }, 'Promoted by the site') : null,
       h('div', { class: 'card-actions' }, why, dismiss),
       panel));
 }

@@ -2,7 +2,7 @@
 // beside it changes. On a first visit (nothing chosen, nothing recorded) the
 // ranking is the site's own order, and the page says so.
 
-import { start } from './site.js';
+import { start, STAFF_PICKS } from './site.js';
 import { card, dismissItem, focusAfterRemoval, impressionCounter } from './cards.js';
 
 const LIMIT = 24;
@@ -25,6 +25,7 @@ async function main() {
   if (!site) return;
   const grid = document.getElementById('grid');
   const mode = document.getElementById('order-note');
+  const picks = document.getElementById('picks');
   const hiddenThisPage = new Set();
   const impressions = impressionCounter(site);
 
@@ -35,7 +36,17 @@ async function main() {
     grid.setAttribute('aria-busy', 'false');
     mode.textContent = describeOrder(site);
     impressions.watch(grid);
+    // The site's "Staff picks" row: a placement whose first film the site pins.
+    const picked = site.p.rank({ placement: STAFF_PICKS, exclude: [...hiddenThisPage] });
+    picks.replaceChildren(...picked.map((r) => card(site, r, { onDismiss: onDismissPick, context: 'picks', heading: 'h3' })));
   };
+
+  function onDismissPick(id) {
+    const index = [...picks.querySelectorAll('.card')].findIndex((li) => li.dataset.id === id);
+    dismissItem(site, id, hiddenThisPage);
+    site.rerender('dismiss');
+    focusAfterRemoval(picks, index);
+  }
 
   function onDismiss(id) {
     const cards = [...grid.querySelectorAll('.card')];

@@ -117,6 +117,27 @@ function followChanges(site) {
   });
 }
 
+/** The placement of the "Staff picks" row on the For you page. */
+export const STAFF_PICKS = 'staff-picks';
+
+/**
+ * The demo site's own say over its lists, added to the catalogue it loads
+ * (a site may also publish them with the builder's --rules): a "Staff
+ * picks" row (a placement of four films) whose first film is pinned by the
+ * site, one outside the most watched, so a visitor sees a promoted film
+ * labelled as such ("Placed here by the site") and never as a personal
+ * reason.
+ */
+function withSiteRules(catalogue) {
+  const byPopularity = [...catalogue.items].sort((a, b) => (b.popularity ?? 0) - (a.popularity ?? 0));
+  const pick = byPopularity[Math.min(40, byPopularity.length - 1)].id;
+  return {
+    ...catalogue,
+    placements: { ...(catalogue.placements ?? {}), [STAFF_PICKS]: { limit: 4 } },
+    rules: [...(catalogue.rules ?? []), { item: pick, pin: 1, placement: STAFF_PICKS }],
+  };
+}
+
 /** Loads everything; returns the `Site`, or null after explaining what is missing. */
 export async function start() {
   await init();
@@ -130,6 +151,7 @@ export async function start() {
     return null;
   }
   const p = new Personalizer({ profile: PROFILE });
+  catalogue = withSiteRules(catalogue);
   p.loadCatalogue(catalogue);
   const site = new Site(p, catalogue, years);
   showSensitiveNote(site);
