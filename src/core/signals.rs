@@ -153,9 +153,11 @@ pub struct Signals<'a> {
     wants_category: bool,
     only_items: bool,
     pub site_filter: bool,
-    /// The site's boosts: per item (dense) and per category (empty: none).
+    /// The site's boosts: per item (dense) and per category (empty: none);
+    /// `any_promoted` when there is one, so that lists without skip them.
     promoted: &'a [f32],
     category_boosts: Vec<f64>,
+    pub any_promoted: bool,
     /// The latest distinct engaged items, newest first, with the kind of
     /// their latest positive event ("Because you liked ...").
     pub recent: Vec<(u32, Kind)>,
@@ -340,6 +342,7 @@ impl<'a> Signals<'a> {
             only_items: request.only_items.is_some(),
             promoted: &scratch.promoted,
             category_boosts: request.category_boosts.clone(),
+            any_promoted: !request.item_boosts.is_empty() || !request.category_boosts.is_empty(),
             site_filter: !request.category_filter.is_empty() || request.only_items.is_some(),
             sliders,
             interests,
