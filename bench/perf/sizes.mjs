@@ -44,8 +44,9 @@ export const BUDGET_GZIP_BYTES = 60_000;
  * per-call filters and `setAvailability`: 101,655 measured, +2,412; to
  * 104,205 for issue 18's placements: 104,056 measured, +2,412 over 101,644;
  * to 108,090 for issue 18's rules (pins and boosts): 107,941 measured,
- * +3,885. */
-export const CEILING_GZIP_BYTES = 108_090;
+ * +3,885; 107,603 once the boosts left the ranking loop's sum, so lowered
+ * to 107,755. */
+export const CEILING_GZIP_BYTES = 107_755;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
