@@ -31,7 +31,7 @@ fn main() {
     for w in warnings {
         eprintln!("{input}: warning: {} ({} times)", w.message, w.count);
     }
-    if catalogue.has_placements() {
+    if catalogue.has_placements_or_rules() {
         fail(&format!(
             "{input}: has placements or rules, which the compact form does not carry (COMPACT.md); publish it as JSON"
         ));

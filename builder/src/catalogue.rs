@@ -30,12 +30,18 @@ struct Catalogue<'a> {
     items: Vec<ItemOut<'a>>,
 }
 
-/// Reads `--rules`: a JSON object with the site's `rules` (pins and
-/// boosts) and `placements`, published as the catalogue's fields of those
-/// names; the core checks them when the catalogue is rendered.
-pub fn read_rules(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>> {
-    let bad = |message: String| BuildError::Option {
-        option: "--rules",
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// Reads the JSON object file given to `option`; `expected` names it in the
+/// error when the file holds something else. Returns the object and the
+/// option's error maker (`FILE: message`), for the caller's own checks.
+fn read_object<'p>(
+    path: &'p Path,
+    option: &'static str,
+    expected: &str,
+) -> Result<(JsonObject, impl Fn(String) -> BuildError + 'p)> {
+    let bad = move |message: String| BuildError::Option {
+        option,
         message: format!("{}: {message}", path.display()),
     };
     let text = std::fs::read_to_string(path).map_err(|e| BuildError::Io {
@@ -45,10 +51,16 @@ pub fn read_rules(path: &Path) -> Result<serde_json::Map<String, serde_json::Val
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let serde_json::Value::Object(map) = value else {
-        return Err(bad(format!(
-            "expected a JSON object with rules and placements, found {value}"
-        )));
+        return Err(bad(format!("expected {expected}, found {value}")));
     };
+    Ok((map, bad))
+}
+
+/// Reads `--rules`: a JSON object with the site's `rules` (pins and
+/// boosts) and `placements`, published as the catalogue's fields of those
+/// names; the core checks them when the catalogue is rendered.
+pub fn read_rules(path: &Path) -> Result<JsonObject> {
+    let (map, bad) = read_object(path, "--rules", "a JSON object with rules and placements")?;
     if let Some(key) = map
         .keys()
         .find(|k| !matches!(k.as_str(), "rules" | "placements"))
@@ -63,23 +75,9 @@ pub fn read_rules(path: &Path) -> Result<serde_json::Map<String, serde_json::Val
 /// Reads `--weights`: a JSON object whose every field is one of the core's
 /// site weights, in its bounds (the core's own check, so that the device
 /// never refuses what the builder wrote).
-pub fn read_weights(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>> {
+pub fn read_weights(path: &Path) -> Result<JsonObject> {
     use ondevice::core::weights::{Weights, SITE_WEIGHT_NAMES};
-    let bad = |message: String| BuildError::Option {
-        option: "--weights",
-        message: format!("{}: {message}", path.display()),
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| BuildError::Io {
-        path: path.display().to_string(),
-        source: e,
-    })?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
-    let serde_json::Value::Object(map) = value else {
-        return Err(bad(format!(
-            "expected a JSON object of weights, found {value}"
-        )));
-    };
+    let (map, bad) = read_object(path, "--weights", "a JSON object of weights")?;
     for (key, value) in &map {
         let Some(k) = SITE_WEIGHT_NAMES.iter().position(|n| n == key) else {
             return Err(bad(format!(

@@ -220,7 +220,11 @@ fn read_site(
     categories: Option<&std::path::Path>,
     (weights, rules): (Option<&std::path::Path>, Option<&std::path::Path>),
     progress: &Progress,
-) -> Result<(items::ItemList, Option<JsonObject>, Option<JsonObject>)> {
+) -> Result<(
+    items::ItemList,
+    Option<catalogue::JsonObject>,
+    Option<catalogue::JsonObject>,
+)> {
     let weights = weights.map(catalogue::read_weights).transpose()?;
     let rules = rules.map(catalogue::read_rules).transpose()?;
     let categories = match categories {
@@ -240,8 +244,6 @@ fn read_site(
     ));
     Ok((items, weights, rules))
 }
-
-type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 /// Where and how a catalogue is written (shared by `build` and `assemble`).
 struct Output<'a> {

@@ -100,15 +100,8 @@ fn whole_document<T>(text: &str, read: impl FnOnce(&mut Reader) -> JsonResult<T>
     Ok(value)
 }
 
-/// The fields of `rank`/`explain` options, and of `siteOrder`'s (which adds `at`).
-const RANK_FIELDS: &[&str] = &[
-    "limit",
-    "context",
-    "exclude",
-    "includeSeen",
-    "filter",
-    "placement",
-];
+/// The fields of `siteOrder`'s options, and of `rank`/`explain`'s: the same
+/// without the last, `at`.
 const SITE_ORDER_FIELDS: &[&str] = &[
     "limit",
     "context",
@@ -118,6 +111,10 @@ const SITE_ORDER_FIELDS: &[&str] = &[
     "placement",
     "at",
 ];
+const RANK_FIELDS: &[&str] = match SITE_ORDER_FIELDS.split_last() {
+    Some((_, rank)) => rank,
+    None => &[],
+};
 
 impl RankInput {
     /// Reads `rank`/`explain` options; an empty text means none.

@@ -147,7 +147,7 @@ impl Catalogue {
 
     /// Whether the catalogue names placements or rules (the compact form
     /// carries neither: `to_compact` leaves them out).
-    pub fn has_placements(&self) -> bool {
+    pub fn has_placements_or_rules(&self) -> bool {
         !self.placements.is_empty() || !self.rules.is_empty()
     }
 
@@ -201,7 +201,7 @@ impl Catalogue {
     /// The compact binary form of this catalogue (for the aggregates builder
     /// and for tests). Loading it gives back an equal catalogue, with
     /// neighbour weights rounded as `form` says, and without placements
-    /// (JSON only; see `has_placements`).
+    /// (JSON only; see `has_placements_or_rules`).
     pub fn to_compact(&self, form: CompactForm) -> Vec<u8> {
         compact_writer::write(self, form)
     }
